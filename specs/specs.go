@@ -1,0 +1,235 @@
+// Package specs embeds the hand-authored OpenAPI documents of every vendor and is the one place that
+// knows how a request or a response is validated against them.
+//
+// A Spec is built once (Load, LoadAll) and is safe for concurrent use: the document, the router and the
+// validation options are read-only after construction.
+package specs
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+//go:embed */openapi.yaml
+var embedded embed.FS
+
+// ErrUnknownAPI is returned for an API name that has no embedded spec.
+var ErrUnknownAPI = errors.New("unknown api")
+
+// ErrNoRoute is returned when no operation of the spec matches a method and path.
+var ErrNoRoute = errors.New("no operation matches")
+
+// Names returns the names of the embedded specs, sorted.
+func Names() []string {
+	entries, err := fs.Glob(embedded, "*/openapi.yaml")
+	if err != nil { // the pattern is constant and valid
+		return nil
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, path.Dir(e))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Source returns the YAML text of the embedded spec of api.
+func Source(api string) ([]byte, error) {
+	data, err := embedded.ReadFile(api + "/openapi.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownAPI, api, strings.Join(Names(), ", "))
+	}
+	return data, nil
+}
+
+// Spec is one loaded, validated OpenAPI document with its router, built once.
+type Spec struct {
+	name   string
+	doc    *openapi3.T
+	router routers.Router
+	opts   *openapi3filter.Options
+}
+
+// Load loads the embedded spec of api, validates it and builds its router.
+func Load(api string) (*Spec, error) {
+	data, err := Source(api)
+	if err != nil {
+		return nil, err
+	}
+	return LoadData(api, data)
+}
+
+// LoadData loads a spec from YAML or JSON text; name is used in messages.
+func LoadData(name string, data []byte) (*Spec, error) {
+	registerDecoders()
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("load %s spec: %w", name, err)
+	}
+	if err := doc.Validate(loader.Context, openapi3.DisableExamplesValidation()); err != nil {
+		return nil, fmt.Errorf("validate %s spec: %w", name, err)
+	}
+	// Route on paths relative to the server URL, whatever host or prefix serves them: the mock mounts
+	// the spec under a prefix, and conform points at any base URL.
+	relative := *doc
+	relative.Servers = nil
+	router, err := gorillamux.NewRouter(&relative)
+	if err != nil {
+		return nil, fmt.Errorf("build %s router: %w", name, err)
+	}
+	opts := &openapi3filter.Options{
+		MultiError:            true,
+		IncludeResponseStatus: true,
+		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
+		SkipSettingDefaults:   true,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{
+			openapi3.WithStringFormatValidators(formatValidators()),
+			openapi3.EnableFormatValidation(),
+		},
+	}
+	return &Spec{name: name, doc: doc, router: router, opts: opts}, nil
+}
+
+// Name is the API name the spec was loaded under.
+func (s *Spec) Name() string { return s.name }
+
+// Doc is the loaded document. Callers must not modify it.
+func (s *Spec) Doc() *openapi3.T { return s.doc }
+
+// ServerURL is the vendor's production base URL (servers[0].url), or "" when the spec has none.
+func (s *Spec) ServerURL() string {
+	if len(s.doc.Servers) == 0 {
+		return ""
+	}
+	return s.doc.Servers[0].URL
+}
+
+// Route is an operation matched by FindRoute.
+type Route struct {
+	route      *routers.Route
+	pathParams map[string]string
+}
+
+// OperationID of the matched operation.
+func (r *Route) OperationID() string { return r.route.Operation.OperationID }
+
+// Operation is the matched operation of the document.
+func (r *Route) Operation() *openapi3.Operation { return r.route.Operation }
+
+// Template is the path template of the operation, as written in the spec.
+func (r *Route) Template() string { return r.route.Path }
+
+// PathParams are the path parameters taken from the matched path.
+func (r *Route) PathParams() map[string]string { return r.pathParams }
+
+// FindRoute matches a method and a path relative to the spec's server URL (it may carry a query string).
+func (s *Spec) FindRoute(method, relPath string) (*Route, error) {
+	u, err := url.Parse(relPath)
+	if err != nil {
+		return nil, fmt.Errorf("parse path %q: %w", relPath, err)
+	}
+	req := &http.Request{Method: strings.ToUpper(method), URL: &url.URL{Path: u.Path, RawPath: u.RawPath}, Host: "mock"}
+	return s.FindRouteRequest(req)
+}
+
+// FindRouteRequest matches a request whose URL path is relative to the spec's server URL.
+func (s *Spec) FindRouteRequest(req *http.Request) (*Route, error) {
+	route, params, err := s.router.FindRoute(req)
+	if err != nil {
+		if errors.Is(err, routers.ErrMethodNotAllowed) {
+			return nil, fmt.Errorf("%w: %s %s (method not allowed)", ErrNoRoute, req.Method, req.URL.Path)
+		}
+		return nil, fmt.Errorf("%w: %s %s", ErrNoRoute, req.Method, req.URL.Path)
+	}
+	return &Route{route: route, pathParams: params}, nil
+}
+
+// ValidateRequest checks the parameters and body of req against the operation of route. req's URL path
+// must be relative to the server URL. Security requirements are not checked here: authentication is the
+// caller's business. The body of req is read and replaced, so it can be read again.
+// A failed validation returns a *ValidationError listing every violation.
+func (s *Spec) ValidateRequest(ctx context.Context, req *http.Request, route *Route) error {
+	input := &openapi3filter.RequestValidationInput{
+		Request:    req,
+		PathParams: route.pathParams,
+		Route:      route.route,
+		Options:    s.opts,
+	}
+	if err := openapi3filter.ValidateRequest(ctx, input); err != nil {
+		return newValidationError(KindRequest, err)
+	}
+	return nil
+}
+
+// Response is what ValidateResponse checks.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// ValidateResponse checks a response to req (routed by route): its status must be documented, its
+// content type declared, its headers and body valid. A failed validation returns a *ValidationError.
+func (s *Spec) ValidateResponse(ctx context.Context, req *http.Request, route *Route, resp Response) error {
+	header := resp.Header
+	if header == nil {
+		header = http.Header{}
+	}
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request:    req,
+			PathParams: route.pathParams,
+			Route:      route.route,
+			Options:    s.opts,
+		},
+		Status:  resp.Status,
+		Header:  header,
+		Options: s.opts,
+	}
+	input.SetBodyBytes(resp.Body)
+	if err := openapi3filter.ValidateResponse(ctx, input); err != nil {
+		return newValidationError(KindResponse, err)
+	}
+	return nil
+}
+
+// Set is every embedded spec, loaded once.
+type Set struct {
+	specs map[string]*Spec
+}
+
+// LoadAll loads every embedded spec.
+func LoadAll() (*Set, error) {
+	set := &Set{specs: map[string]*Spec{}}
+	for _, name := range Names() {
+		spec, err := Load(name)
+		if err != nil {
+			return nil, err
+		}
+		set.specs[name] = spec
+	}
+	return set, nil
+}
+
+// Get returns the spec of api.
+func (s *Set) Get(api string) (*Spec, error) {
+	spec, ok := s.specs[api]
+	if !ok {
+		return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownAPI, api, strings.Join(Names(), ", "))
+	}
+	return spec, nil
+}

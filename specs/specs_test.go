@@ -1,0 +1,196 @@
+package specs_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/vendorctl/vendorctl/specs"
+)
+
+func TestSpecsLoadAndValidate(t *testing.T) {
+	names := specs.Names()
+	if len(names) == 0 {
+		t.Fatal("no embedded specs")
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			spec, err := specs.Load(name)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if spec.ServerURL() == "" || !strings.HasPrefix(spec.ServerURL(), "https://") {
+				t.Errorf("servers[0].url = %q, want the vendor's https production base", spec.ServerURL())
+			}
+		})
+	}
+}
+
+func TestSpecsExamplesValidate(t *testing.T) {
+	for _, name := range specs.Names() {
+		t.Run(name, func(t *testing.T) {
+			spec, err := specs.Load(name)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			for _, err := range spec.CheckExamples() {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func TestLoadUnknownAPI(t *testing.T) {
+	_, err := specs.Load("nosuchvendor")
+	if !errors.Is(err, specs.ErrUnknownAPI) {
+		t.Fatalf("err = %v, want ErrUnknownAPI", err)
+	}
+}
+
+func loadFile(t *testing.T, name string) *specs.Spec {
+	t.Helper()
+	data, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := specs.LoadData(name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+func TestCheckExamplesReportsBadExample(t *testing.T) {
+	spec := loadFile(t, "bad-example.yaml")
+	errs := spec.CheckExamples()
+	if len(errs) != 1 {
+		t.Fatalf("got %d example errors (%v), want 1", len(errs), errs)
+	}
+	var ee *specs.ExampleError
+	if !errors.As(errs[0], &ee) || !strings.Contains(ee.Where, "example wrong") {
+		t.Fatalf("error %v does not name the example", errs[0])
+	}
+	if vs := specs.Violations(errs[0]); len(vs) != 1 || vs[0].Field != "count" {
+		t.Fatalf("violations = %v, want one naming count", vs)
+	}
+}
+
+func TestFindRoute(t *testing.T) {
+	spec := loadFile(t, "formats.yaml")
+	route, err := spec.FindRoute(http.MethodPost, "/things/12?x=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if route.OperationID() != "postThing" || route.PathParams()["id"] != "12" || route.Template() != "/things/{id}" {
+		t.Fatalf("route = %s %v %s", route.OperationID(), route.PathParams(), route.Template())
+	}
+	for _, tc := range []struct{ method, path string }{
+		{http.MethodPost, "/nothing"},
+		{http.MethodGet, "/things/12"},
+		{http.MethodPost, "/base/things/12"}, // paths are relative to the server URL
+	} {
+		if _, err := spec.FindRoute(tc.method, tc.path); !errors.Is(err, specs.ErrNoRoute) {
+			t.Errorf("%s %s: err = %v, want ErrNoRoute", tc.method, tc.path, err)
+		}
+	}
+}
+
+func TestValidateRequest(t *testing.T) {
+	spec := loadFile(t, "formats.yaml")
+	cases := []struct {
+		name       string
+		path, body string
+		ctype      string
+		wantFields []string // empty: valid
+	}{
+		{"valid", "/things/3", `{"email":"kari@example.no","home":"https://example.no/x","born":"1990-02-28","seen":"2025-11-05T08:59:34.5556081+01:00","tags":["a"]}`, "application/json", nil},
+		{"bad formats", "/things/3", `{"email":"not-an-email","home":"relative/path","born":"1990-02-30","seen":"yesterday"}`, "application/json", []string{"email", "home", "born", "seen"}},
+		{"missing required", "/things/3", `{}`, "application/json", []string{"email"}},
+		{"limits", "/things/3", `{"email":"a@example.no","tags":["abcd","b","c"]}`, "application/json", []string{"tags", "tags.0"}},
+		{"path param", "/things/0", `{"email":"a@example.no"}`, "application/json", []string{"id"}},
+		{"path param type", "/things/abc", `{"email":"a@example.no"}`, "application/json", []string{"id"}},
+		{"malformed json", "/things/3", `{"email":`, "application/json", []string{""}},
+		{"wrong content type", "/things/3", `email=a`, "application/x-www-form-urlencoded", []string{""}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			route, err := spec.FindRoute(http.MethodPost, tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := httptest.NewRequest(http.MethodPost, tc.path, strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", tc.ctype)
+			err = spec.ValidateRequest(context.Background(), req, route)
+			assertFields(t, err, tc.wantFields)
+		})
+	}
+}
+
+func TestValidateResponse(t *testing.T) {
+	spec := loadFile(t, "formats.yaml")
+	route, err := spec.FindRoute(http.MethodPost, "/things/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/things/1", nil)
+	jsonHeader := http.Header{"Content-Type": {"application/json"}, "X-Count": {"1"}}
+	cases := []struct {
+		name       string
+		status     int
+		header     http.Header
+		body       string
+		wantFields []string
+		wantIn     string
+	}{
+		{"valid", 200, jsonHeader, `{"email":"a@example.no"}`, nil, ""},
+		{"undocumented status", 418, jsonHeader, `{"email":"a@example.no"}`, []string{""}, "status"},
+		{"undeclared content type", 200, http.Header{"Content-Type": {"text/html"}, "X-Count": {"1"}}, `<p>hi</p>`, []string{""}, ""},
+		{"missing header", 200, http.Header{"Content-Type": {"application/json"}}, `{"email":"a@example.no"}`, []string{"X-Count"}, "header"},
+		{"several violations at once", 200, jsonHeader, `{"email":"x","tags":"notarray"}`, []string{"email", "tags"}, "body"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := spec.ValidateResponse(context.Background(), req, route, specs.Response{Status: tc.status, Header: tc.header, Body: []byte(tc.body)})
+			assertFields(t, err, tc.wantFields)
+			if tc.wantIn != "" {
+				for _, v := range specs.Violations(err) {
+					if v.In != tc.wantIn {
+						t.Errorf("violation %v is in %q, want %q", v, v.In, tc.wantIn)
+					}
+				}
+			}
+		})
+	}
+}
+
+// assertFields checks that err lists exactly one violation per wanted field (any order).
+// A wanted field "" accepts any violation.
+func assertFields(t *testing.T, err error, want []string) {
+	t.Helper()
+	if len(want) == 0 {
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		return
+	}
+	vs := specs.Violations(err)
+	if len(vs) == 0 {
+		t.Fatalf("err = %v, want violations of %v", err, want)
+	}
+	got := map[string]bool{}
+	for _, v := range vs {
+		got[v.Field] = true
+		if v.Message == "" {
+			t.Errorf("violation %+v has no message", v)
+		}
+	}
+	for _, f := range want {
+		if f != "" && !got[f] {
+			t.Errorf("no violation names %q; got %v", f, vs)
+		}
+	}
+}
