@@ -1,0 +1,280 @@
+package mockkit
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/vendorctl/vendorctl/specs"
+)
+
+// DefaultMaxBodyBytes is the largest request body a mock reads; a larger one is answered 413.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Options are what every vendor mock takes from whoever assembles it (serve, tests).
+type Options struct {
+	// Logger receives request errors and contract violations. Nil discards.
+	Logger *slog.Logger
+	// NoValidation turns off request validation and the response self-check (for benchmarks).
+	NoValidation bool
+	// OnResponseViolation is called when a response the mock wrote does not conform to the spec.
+	// Tests set it to fail the test.
+	OnResponseViolation func(api, operationID string, err error)
+	// MaxBodyBytes caps request bodies (default DefaultMaxBodyBytes).
+	MaxBodyBytes int64
+}
+
+func (o Options) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Logger
+}
+
+// Authenticator checks the credentials of a request to an operation that the spec secures. It returns
+// nil to let the request through, or an error (usually an *Error with 401 or 403) that is rendered in
+// the vendor's shape.
+type Authenticator func(c echo.Context, route *specs.Route) error
+
+// APIConfig describes one vendor API to NewAPI.
+type APIConfig struct {
+	// Name is the API's short name (vitecauto, ...).
+	Name string
+	// Spec is the API's loaded spec; request paths seen by the handler are relative to its server URL.
+	Spec *specs.Spec
+	// Render writes errors in the vendor's shape.
+	Render RenderFunc
+	// Authenticate checks credentials on operations that have a security requirement. Nil lets all in.
+	Authenticate Authenticator
+	// Register adds the generated handlers (RegisterHandlers(e, NewStrictHandler(...))).
+	Register func(e *echo.Echo)
+	Options
+}
+
+const routeKey = "mockkit.route"
+
+// RouteOf returns the spec route matched for the request, or nil.
+func RouteOf(c echo.Context) *specs.Route {
+	r, _ := c.Get(routeKey).(*specs.Route)
+	return r
+}
+
+// NewAPI builds the Echo server of one vendor API. Middleware, outermost first: panic recovery, body
+// limit, routing against the spec (unknown paths get the vendor's 404/405), the response self-check,
+// authentication, request validation; then the generated handlers.
+func NewAPI(cfg APIConfig) (*echo.Echo, error) {
+	if cfg.Name == "" || cfg.Spec == nil || cfg.Render == nil || cfg.Register == nil {
+		return nil, errors.New("mockkit: APIConfig needs Name, Spec, Render and Register")
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	a := &api{cfg: cfg, log: cfg.logger().With("api", cfg.Name)}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.Logger.SetOutput(io.Discard)
+	e.HTTPErrorHandler = a.handleError
+	e.Use(a.recover, a.limitBody, a.route)
+	if !cfg.NoValidation {
+		e.Use(a.checkResponse)
+	}
+	e.Use(a.authenticate)
+	if !cfg.NoValidation {
+		e.Use(a.validateRequest)
+	}
+	cfg.Register(e)
+	return e, nil
+}
+
+type api struct {
+	cfg APIConfig
+	log *slog.Logger
+}
+
+func (a *api) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	e := asError(err)
+	if e.Status >= 500 {
+		a.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+	}
+	for k, vs := range e.Header {
+		for _, v := range vs {
+			c.Response().Header().Add(k, v)
+		}
+	}
+	if rerr := a.cfg.Render(c, e); rerr != nil {
+		a.log.Error("render error", "err", rerr)
+	}
+}
+
+func (a *api) recover(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler { // a deliberate abort (fault injection): let net/http drop the connection
+					panic(r)
+				}
+				a.log.Error("panic in handler", "panic", fmt.Sprint(r), "path", c.Request().URL.Path)
+				err = Errorf(http.StatusInternalServerError, "internal error")
+			}
+		}()
+		return next(c)
+	}
+}
+
+// limitBody reads the request body once, refusing one over the limit with 413, and replaces it with an
+// in-memory reader that validation and the handler can both read.
+func (a *api) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+	limit := a.cfg.MaxBodyBytes
+	return func(c echo.Context) error {
+		req := c.Request()
+		if req.ContentLength > limit {
+			return Errorf(http.StatusRequestEntityTooLarge, "request body is larger than %d bytes", limit)
+		}
+		if req.Body == nil || req.Body == http.NoBody {
+			return next(c)
+		}
+		body, err := io.ReadAll(io.LimitReader(req.Body, limit+1))
+		_ = req.Body.Close()
+		if err != nil {
+			return Errorf(http.StatusBadRequest, "could not read the request body")
+		}
+		if int64(len(body)) > limit {
+			return Errorf(http.StatusRequestEntityTooLarge, "request body is larger than %d bytes", limit)
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		return next(c)
+	}
+}
+
+func (a *api) route(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		route, err := a.cfg.Spec.FindRouteRequest(c.Request())
+		if err != nil {
+			return &Error{Status: noRouteStatus(c, a.cfg.Spec), Message: err.Error()}
+		}
+		c.Set(routeKey, route)
+		return next(c)
+	}
+}
+
+// noRouteStatus tells 405 (the path exists with other methods) from 404.
+func noRouteStatus(c echo.Context, spec *specs.Spec) int {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == c.Request().Method {
+			continue
+		}
+		probe := c.Request().Clone(c.Request().Context())
+		probe.Method = m
+		if _, err := spec.FindRouteRequest(probe); err == nil {
+			return http.StatusMethodNotAllowed
+		}
+	}
+	return http.StatusNotFound
+}
+
+func (a *api) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		route := RouteOf(c)
+		if a.cfg.Authenticate != nil && route != nil && Secured(a.cfg.Spec, route) {
+			if err := a.cfg.Authenticate(c, route); err != nil {
+				return err
+			}
+		}
+		return next(c)
+	}
+}
+
+// Secured reports whether the operation of route has a non-empty security requirement (its own, or the
+// document's when it has none).
+func Secured(spec *specs.Spec, route *specs.Route) bool {
+	sec := route.Operation().Security
+	if sec == nil {
+		sec = &spec.Doc().Security
+	}
+	return len(*sec) > 0
+}
+
+func (a *api) validateRequest(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		route := RouteOf(c)
+		if route == nil {
+			return next(c)
+		}
+		if err := a.cfg.Spec.ValidateRequest(c.Request().Context(), c.Request(), route); err != nil {
+			vs := specs.Violations(err)
+			return &Error{Status: http.StatusBadRequest, Message: ViolationsMessage(vs), Violations: vs}
+		}
+		return next(c)
+	}
+}
+
+// checkResponse validates every response the mock writes against the spec. A violation is logged and
+// reported to OnResponseViolation; the response itself goes out unchanged.
+func (a *api) checkResponse(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		res := c.Response()
+		rec := &recorder{ResponseWriter: res.Writer}
+		res.Writer = rec
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		res.Writer = rec.ResponseWriter
+		route := RouteOf(c)
+		if route == nil || !res.Committed {
+			return nil
+		}
+		err := a.cfg.Spec.ValidateResponse(c.Request().Context(), c.Request(), route, specs.Response{
+			Status: res.Status, Header: res.Header(), Body: rec.body.Bytes(),
+		})
+		if err != nil {
+			a.log.Warn("response violates the spec", "operation", route.OperationID(), "status", res.Status, "violations", err.Error())
+			if a.cfg.OnResponseViolation != nil {
+				a.cfg.OnResponseViolation(a.cfg.Name, route.OperationID(), err)
+			}
+		}
+		return nil
+	}
+}
+
+// recorder copies what is written through it.
+type recorder struct {
+	http.ResponseWriter
+	body bytes.Buffer
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	r.body.Write(p)
+	return r.ResponseWriter.Write(p)
+}
+
+func (r *recorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// TB is the part of testing.TB that TestOptions needs.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+}
+
+// TestOptions returns Options for a mock under test: every response that violates the spec fails t.
+func TestOptions(t TB) Options {
+	return Options{OnResponseViolation: func(api, op string, err error) {
+		t.Helper()
+		t.Errorf("%s %s: mock response violates the spec: %v", api, op, err)
+	}}
+}
