@@ -1,0 +1,48 @@
+// Command vendorctl serves mock vendors and checks traffic against the vendors' specs.
+//
+//	vendorctl serve [--addr 127.0.0.1:8080]      every vendor mock on one listener
+//	vendorctl validate --api NAME ... FILE        validate a request or response body against a spec
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// exitError carries a process exit code; its message, if any, is printed to stderr.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &exitError{code: 2, msg: fmt.Sprintf(format, args...)}
+}
+
+func exitCode(err error, stderr interface{ Write([]byte) (int, error) }) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(stderr, "vendorctl:", ee.msg)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "vendorctl:", err)
+	return 1
+}

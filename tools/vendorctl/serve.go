@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"text/tabwriter"
+
+	"github.com/vendorctl/vendorctl/mocks/all"
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
+)
+
+// envOr returns the environment variable's value, or def.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", envOr("VENDORCTL_ADDR", "127.0.0.1:8080"), "listen address (env VENDORCTL_ADDR)")
+	logLevel := fs.String("log-level", envOr("VENDORCTL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VENDORCTL_LOG_LEVEL)")
+	noValidation := fs.Bool("no-validation", false, "turn off request validation and the response self-check")
+	var cfg all.Config
+	fs.StringVar(&cfg.VitecAutoAPIKey, "vitecauto-api-key", envOr("VENDORCTL_VITECAUTO_API_KEY", "mock-api-key"), "Vitec Autodata x-api-key (env VENDORCTL_VITECAUTO_API_KEY)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{code: 2}
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("serve takes no arguments, got %q", fs.Args())
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return usageErrorf("--log-level %q: %v", *logLevel, err)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation}
+
+	vendors, err := all.New(cfg)
+	if err != nil {
+		return err
+	}
+	srv, err := mockkit.NewServer(logger, vendors...)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	base := "http://" + ln.Addr().String()
+	printTable(stdout, base, vendors)
+	logger.Info("serving", "addr", ln.Addr().String(), "health", base+"/__admin/health")
+	if err := mockkit.Serve(ctx, ln, srv.Handler(), logger); err != nil {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+func printTable(w io.Writer, base string, vendors []mockkit.Vendor) {
+	fmt.Fprintf(w, "vendorctl serve: mock vendors on %s (admin: %s/__admin/health)\n\n", base, base)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "API\tPRODUCTION\tMOCK\tCREDENTIALS")
+	for _, v := range vendors {
+		for i, m := range v.Mounts() {
+			creds := v.Credentials()
+			if i > 0 {
+				creds = ""
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Name(), m.Production, base+m.Prefix, creds)
+		}
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(w)
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var baseLine = regexp.MustCompile(`mock vendors on (http://[0-9.:]+)`)
+
+// startServe runs `vendorctl serve` on a free port and returns its base URL and a stop function that
+// returns run's error.
+func startServe(t *testing.T, args ...string) (base string, stdout *syncBuffer, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout = &syncBuffer{}
+	stderr := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), stdout, stderr)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := baseLine.FindStringSubmatch(stdout.String()); m != nil {
+			base = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited early: %v\nstderr: %s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start; stderr: %s", stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	var once sync.Once
+	var err error
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			err = <-done
+		})
+		return err
+	}
+	t.Cleanup(func() { _ = stop() })
+	return base, stdout, stop
+}
+
+func get(t *testing.T, url string, header map[string]string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, body
+}
+
+func TestServe(t *testing.T) {
+	base, stdout, stop := startServe(t)
+	status, body := get(t, base+"/__admin/health", nil)
+	if status != 200 {
+		t.Fatalf("health: %d %s", status, body)
+	}
+	var health struct {
+		Status string
+		APIs   []struct{ Name string }
+	}
+	if err := json.Unmarshal(body, &health); err != nil || health.Status != "ok" || len(health.APIs) == 0 {
+		t.Fatalf("health body %s (%v)", body, err)
+	}
+	table := stdout.String()
+	for _, want := range []string{"https://api.vitecauto.no", base + "/vitecauto", "x-api-key: mock-api-key"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("start-up table lacks %q:\n%s", want, table)
+		}
+	}
+	// The vendor doc's curl, with the base and key replaced.
+	status, body = get(t, base+"/vitecauto/api/customer?companyId=998&customerId=500190",
+		map[string]string{"accept": "text/plain", "x-api-key": "mock-api-key"})
+	if status != 200 || !strings.Contains(string(body), `"kundenummer":"500190"`) {
+		t.Fatalf("documented curl: %d %s", status, body)
+	}
+	if status, _ := get(t, base+"/vitecauto/api/customer?companyId=998&customerId=500190", nil); status != 401 {
+		t.Errorf("without key: %d, want 401", status)
+	}
+	if status, body := get(t, base+"/nowhere", nil); status != 404 || !strings.Contains(string(body), "no vendor") {
+		t.Errorf("unmounted path: %d %s", status, body)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("serve returned %v after a clean stop", err)
+	}
+}
+
+func TestServeFlags(t *testing.T) {
+	base, stdout, _ := startServe(t, "--vitecauto-api-key", "k2")
+	if !strings.Contains(stdout.String(), "x-api-key: k2") {
+		t.Errorf("table does not show the configured key:\n%s", stdout.String())
+	}
+	if status, _ := get(t, base+"/vitecauto/api/customer?companyId=998&customerId=500190", map[string]string{"x-api-key": "k2"}); status != 200 {
+		t.Errorf("configured key: %d", status)
+	}
+	if _, _, code := runCmd(t, "serve", "--log-level", "loud"); code != 2 {
+		t.Errorf("bad --log-level: exit %d, want 2", code)
+	}
+	if _, _, code := runCmd(t, "serve", "extra"); code != 2 {
+		t.Errorf("extra argument: exit %d, want 2", code)
+	}
+}

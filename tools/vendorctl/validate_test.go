@@ -1,0 +1,43 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestValidate(t *testing.T) {
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		golden string // compared with stdout when set
+		stderr string // substring of stderr when set
+	}{
+		{"documented record is valid", []string{"--api", "vitecauto", "--path", "/api/customer?companyId=998&customerId=500190", "testdata/vitecauto-documented.json"}, 0, "validate-documented.txt", ""},
+		{"kredLim as a string is named", []string{"--api", "vitecauto", "--path", "/api/customer?companyId=998&customerId=500190", "testdata/vitecauto-kredlim-string.json"}, 1, "validate-kredlim.txt", ""},
+		{"drift names every field", []string{"--api", "vitecauto", "--path", "/api/customer", "testdata/vitecauto-drifted.json"}, 1, "validate-drifted.txt", ""},
+		{"documented error body", []string{"--api", "vitecauto", "--path", "/api/customer", "--status", "404", "testdata/vitecauto-error.json"}, 0, "", ""},
+		{"undocumented status", []string{"--api", "vitecauto", "--path", "/api/customer", "--status", "418", "testdata/vitecauto-error.json"}, 1, "", ""},
+		{"wrong content type", []string{"--api", "vitecauto", "--path", "/api/customer", "--content-type", "text/html", "testdata/vitecauto-documented.json"}, 1, "", ""},
+		{"unknown route", []string{"--api", "vitecauto", "--path", "/api/nothing", "testdata/vitecauto-documented.json"}, 2, "", "no operation matches"},
+		{"wrong method", []string{"--api", "vitecauto", "--method", "DELETE", "--path", "/api/customer", "testdata/vitecauto-documented.json"}, 2, "", "no operation matches"},
+		{"unknown api", []string{"--api", "nope", "--path", "/x", "testdata/vitecauto-documented.json"}, 2, "", "unknown api"},
+		{"missing file", []string{"--api", "vitecauto", "--path", "/api/customer", "testdata/none.json"}, 2, "", "none.json"},
+		{"no file", []string{"--api", "vitecauto", "--path", "/api/customer"}, 2, "", "needs"},
+		{"bad flag", []string{"--bogus"}, 2, "", "bogus"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, stderr, code := runCmd(t, append([]string{"validate"}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, stdout, stderr)
+			}
+			if tc.golden != "" {
+				golden(t, tc.golden, []byte(stdout))
+			}
+			if tc.stderr != "" && !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("stderr %q does not contain %q", stderr, tc.stderr)
+			}
+		})
+	}
+}
