@@ -64,3 +64,36 @@ func authorization(h http.Header) (scheme, value string, err error) {
 	}
 	return scheme, value, nil
 }
+
+// ClientCredentials reads OAuth client credentials from a token request: HTTP Basic, or the
+// client_id/client_secret form fields (urlencoded or multipart), or the same names in the query string
+// (some clients send them there). The request's form is parsed.
+func ClientCredentials(r *http.Request) (id, secret string, err error) {
+	if user, pass, berr := BasicCredentials(r.Header); berr == nil {
+		return user, pass, nil
+	} else if !errors.Is(berr, ErrNoCredentials) {
+		return "", "", berr
+	}
+	if err := ParseForm(r); err != nil {
+		return "", "", err
+	}
+	id, secret = r.Form.Get("client_id"), r.Form.Get("client_secret")
+	if id == "" {
+		return "", "", ErrNoCredentials
+	}
+	return id, secret, nil
+}
+
+// ParseForm parses an urlencoded or multipart body and the query string into r.Form.
+func ParseForm(r *http.Request) error {
+	if strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/form-data") {
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			return ErrMalformedCredentials
+		}
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return ErrMalformedCredentials
+	}
+	return nil
+}
