@@ -96,6 +96,8 @@ func LoadData(name string, data []byte) (*Spec, error) {
 		IncludeResponseStatus: true,
 		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
 		SkipSettingDefaults:   true,
+		// A body sent to an operation that documents none is a client error worth reporting.
+		RejectWhenRequestBodyNotSpecified: true,
 		SchemaValidationOptions: []openapi3.SchemaValidationOption{
 			openapi3.WithStringFormatValidators(formatValidators()),
 			openapi3.EnableFormatValidation(),

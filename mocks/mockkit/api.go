@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,6 +17,10 @@ import (
 
 // DefaultMaxBodyBytes is the largest request body a mock reads; a larger one is answered 413.
 const DefaultMaxBodyBytes = 1 << 20
+
+// MaxURIBytes is the longest request target (path and query) a mock takes; a longer one is answered 414,
+// as Kestrel does past its 8 KiB request line.
+const MaxURIBytes = 8 << 10
 
 // Options are what every vendor mock takes from whoever assembles it (serve, tests).
 type Options struct {
@@ -139,12 +145,15 @@ func (a *api) recover(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// limitBody reads the request body once, refusing one over the limit with 413, and replaces it with an
+// limitBody refuses an overlong request target with 414, reads the request body once, refusing one over the limit with 413, and replaces it with an
 // in-memory reader that validation and the handler can both read.
 func (a *api) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	limit := a.cfg.MaxBodyBytes
 	return func(c echo.Context) error {
 		req := c.Request()
+		if len(req.RequestURI) > MaxURIBytes {
+			return Errorf(http.StatusRequestURITooLong, "the request target is longer than %d bytes", MaxURIBytes)
+		}
 		if req.ContentLength > limit {
 			return Errorf(http.StatusRequestEntityTooLarge, "request body is larger than %d bytes", limit)
 		}
@@ -158,6 +167,9 @@ func (a *api) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if int64(len(body)) > limit {
 			return Errorf(http.StatusRequestEntityTooLarge, "request body is larger than %d bytes", limit)
+		}
+		if !utf8.Valid(body) && isTextual(req.Header.Get("Content-Type")) {
+			return Errorf(http.StatusBadRequest, "request body is not valid UTF-8")
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
@@ -241,4 +253,12 @@ func TestOptions(t TB) Options {
 		t.Helper()
 		t.Errorf("%s %s: mock response violates the spec: %v", api, op, err)
 	}}
+}
+
+// isTextual reports whether a content type carries text that must be valid UTF-8 (JSON, XML, forms,
+// text/*); an absent type counts as text, since the mocks only take textual bodies.
+func isTextual(contentType string) bool {
+	ct := strings.ToLower(contentType)
+	return ct == "" || strings.Contains(ct, "json") || strings.Contains(ct, "xml") ||
+		strings.HasPrefix(ct, "text/") || strings.HasPrefix(ct, "application/x-www-form-urlencoded")
 }

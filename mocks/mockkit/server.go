@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 )
@@ -39,8 +40,14 @@ type Server struct {
 	cfg     ServerConfig
 	vendors []Vendor
 	byName  map[string]Vendor
+	mounts  []mounted // longest prefix first
 	mux     *http.ServeMux
 	log     *slog.Logger
+}
+
+type mounted struct {
+	prefix  string
+	handler http.Handler
 }
 
 // ServerConfig configures NewServerWith.
@@ -80,9 +87,10 @@ func NewServerWith(cfg ServerConfig, vendors ...Vendor) (*Server, error) {
 				return nil, fmt.Errorf("mockkit: prefix %q used by %q and %q", p, other, v.Name())
 			}
 			seen[p] = v.Name()
-			s.mux.Handle(p+"/", http.StripPrefix(p, m.Handler))
+			s.mounts = append(s.mounts, mounted{prefix: p, handler: http.StripPrefix(p, m.Handler)})
 		}
 	}
+	sort.Slice(s.mounts, func(i, j int) bool { return len(s.mounts[i].prefix) > len(s.mounts[j].prefix) })
 	s.routeAdmin()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, adminError{Error: "no vendor is mounted at " + r.URL.Path + "; see GET /__admin/health for the prefixes"})
@@ -90,8 +98,20 @@ func NewServerWith(cfg ServerConfig, vendors ...Vendor) (*Server, error) {
 	return s, nil
 }
 
-// Handler is the server's HTTP handler.
-func (s *Server) Handler() http.Handler { return s.mux }
+// Handler is the server's HTTP handler. Requests under a vendor prefix go to that vendor as they are:
+// unlike http.ServeMux, the server does not clean or redirect paths with "..", "." or "//", so hostile
+// paths get the vendor's own 4xx instead of a redirect.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, m := range s.mounts {
+			if strings.HasPrefix(r.URL.Path, m.prefix+"/") || r.URL.Path == m.prefix {
+				m.handler.ServeHTTP(w, r)
+				return
+			}
+		}
+		s.mux.ServeHTTP(w, r)
+	})
+}
 
 // Vendors returns the vendors in the order they were added.
 func (s *Server) Vendors() []Vendor { return s.vendors }
