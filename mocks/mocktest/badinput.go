@@ -15,8 +15,8 @@ import (
 
 // BadInput is one hostile request of a vendor's bad-input table (JSON, in the vendor's testdata).
 type BadInput struct {
-	Name   string            `json:"name"`
-	Method string            `json:"method"`
+	Name   string `json:"name"`
+	Method string `json:"method"`
 	// Path is relative to the vendor's base URL and sent as written (encoded slashes and ".." kept).
 	Path   string            `json:"path"`
 	Header map[string]string `json:"header,omitempty"`
