@@ -6,8 +6,10 @@
 package specs
 
 import (
+	"bytes"
 	"context"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -61,6 +63,10 @@ type Spec struct {
 	doc    *openapi3.T
 	router routers.Router
 	opts   *openapi3filter.Options
+	// respOpts are opts without the response body, which ValidateResponse checks itself.
+	respOpts *openapi3filter.Options
+	// visitResponse are the schema options of a response body, as kin-openapi builds them from opts.
+	visitResponse []openapi3.SchemaValidationOption
 }
 
 // Load loads the embedded spec of api, validates it and builds its router.
@@ -103,7 +109,15 @@ func LoadData(name string, data []byte) (*Spec, error) {
 			openapi3.EnableFormatValidation(),
 		},
 	}
-	return &Spec{name: name, doc: doc, router: router, opts: opts}, nil
+	respOpts := *opts
+	respOpts.ExcludeResponseBody = true
+	visit := []openapi3.SchemaValidationOption{openapi3.MultiErrors()}
+	visit = append(visit, opts.SchemaValidationOptions...)
+	if doc.IsOpenAPI31OrLater() {
+		visit = append(visit, openapi3.EnableJSONSchema2020())
+	}
+	visit = append(visit, openapi3.VisitAsResponse())
+	return &Spec{name: name, doc: doc, router: router, opts: opts, respOpts: &respOpts, visitResponse: visit}, nil
 }
 
 // Name is the API name the spec was loaded under.
@@ -188,6 +202,9 @@ type Response struct {
 // content type declared, its headers and body valid, and its objects may carry only the properties the
 // spec documents (unless a schema says additionalProperties). A failed validation returns a
 // *ValidationError.
+//
+// The body is decoded once: the same value is checked against the schema and walked for undocumented
+// properties.
 func (s *Spec) ValidateResponse(ctx context.Context, req *http.Request, route *Route, resp Response) error {
 	header := resp.Header
 	if header == nil {
@@ -202,23 +219,117 @@ func (s *Spec) ValidateResponse(ctx context.Context, req *http.Request, route *R
 		},
 		Status:  resp.Status,
 		Header:  header,
-		Options: s.opts,
+		Options: s.respOpts, // status and headers only: the body is checked below
 	}
-	input.SetBodyBytes(resp.Body)
 	var ve *ValidationError
-	if err := openapi3filter.ValidateResponse(ctx, input); err != nil {
+	headErr := openapi3filter.ValidateResponse(ctx, input)
+	if headErr != nil {
+		ve = newValidationError(KindResponse, headErr)
+	}
+	// After a status or header error kin-openapi stops; the body is then only decoded, to be walked.
+	value, decoded, err := s.validateResponseBody(input, resp.Body, headErr == nil)
+	if err != nil && headErr == nil {
 		ve = newValidationError(KindResponse, err)
 	}
-	if extra := undeclared(route, Response{Status: resp.Status, Header: header, Body: resp.Body}); len(extra) > 0 {
-		if ve == nil {
-			ve = &ValidationError{Kind: KindResponse}
+	if decoded {
+		if extra := undeclared(route, resp.Status, header, value); len(extra) > 0 {
+			if ve == nil {
+				ve = &ValidationError{Kind: KindResponse}
+			}
+			ve.Violations = append(ve.Violations, extra...)
 		}
-		ve.Violations = append(ve.Violations, extra...)
 	}
 	if ve != nil {
 		return ve
 	}
 	return nil
+}
+
+// validateResponseBody is the body half of openapi3filter.ValidateResponse (the spec's options turn
+// it off there), done here so that the decoded value can be walked for undocumented properties
+// without decoding the body a second time. It returns the decoded value, whether there was one, and
+// the error kin-openapi would have returned.
+func (s *Spec) validateResponseBody(input *openapi3filter.ResponseValidationInput, body []byte, check bool) (any, bool, error) {
+	if input.RequestValidationInput.Request.Method == http.MethodHead {
+		return nil, false, nil
+	}
+	switch input.Status {
+	case http.StatusNotModified, http.StatusPermanentRedirect, http.StatusTemporaryRedirect, http.StatusMovedPermanently:
+		return nil, false, nil
+	}
+	responses := input.RequestValidationInput.Route.Operation.Responses
+	if responses.Len() == 0 {
+		return nil, false, nil
+	}
+	rref := responses.Status(input.Status)
+	if rref == nil {
+		rref = responses.Default()
+	}
+	if rref == nil || rref.Value == nil || len(rref.Value.Content) == 0 {
+		return nil, false, nil // an undocumented status was reported with the headers
+	}
+	ct := input.Header.Get("Content-Type")
+	media := rref.Value.Content.Get(ct)
+	if media == nil {
+		return nil, false, &openapi3filter.ResponseError{Input: input, Reason: fmt.Sprintf("response header Content-Type has unexpected value: %q", ct)}
+	}
+	if media.Schema == nil || media.Schema.Value == nil {
+		return nil, false, nil
+	}
+	schema := media.Schema
+	if schema.Value.Type.Is("string") && schema.Value.Format == "binary" {
+		return nil, false, nil // raw bytes: nothing to validate
+	}
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	var value any
+	var err error
+	if isJSONContentType(mt) {
+		value, err = decodeJSON(body)
+	} else {
+		decoder := openapi3filter.RegisteredBodyDecoder(mt)
+		if decoder == nil {
+			decoder = openapi3filter.RegisteredBodyDecoder("*/*")
+		}
+		if decoder == nil {
+			err = &openapi3filter.ParseError{Kind: openapi3filter.KindUnsupportedFormat, Reason: fmt.Sprintf("unsupported content type %q", mt)}
+		} else {
+			encFn := func(name string) *openapi3.Encoding { return media.Encoding[name] }
+			value, err = decoder(bytes.NewReader(body), input.Header, schema, encFn)
+		}
+	}
+	if err != nil {
+		return nil, false, &openapi3filter.ResponseError{Input: input, Reason: "failed to decode response body", Err: err}
+	}
+	if !check {
+		return value, true, nil
+	}
+	if err := schema.Value.VisitJSON(value, s.visitResponse...); err != nil {
+		reason := "response body doesn't match schema"
+		if id := schemaID(schema); id != "" {
+			reason += " " + id
+		}
+		return value, true, &openapi3filter.ResponseError{Input: input, Reason: reason, Err: err}
+	}
+	return value, true, nil
+}
+
+// decodeJSON decodes a JSON body as kin-openapi's JSON body decoder does (numbers kept as json.Number).
+func decodeJSON(body []byte) (any, error) {
+	var value any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&value); err != nil {
+		return nil, &openapi3filter.ParseError{Kind: openapi3filter.KindInvalidFormat, Cause: err}
+	}
+	return value, nil
+}
+
+func schemaID(schema *openapi3.SchemaRef) string {
+	if id := strings.TrimSpace(schema.Ref); id != "" {
+		return id
+	}
+	return strings.TrimSpace(schema.Value.Title)
 }
 
 // Set is every embedded spec, loaded once.
