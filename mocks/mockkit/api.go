@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -28,6 +29,9 @@ type Options struct {
 	Logger *slog.Logger
 	// NoValidation turns off request validation and the response self-check (for benchmarks).
 	NoValidation bool
+	// NoResponseMemo checks every answer afresh, even one that is byte for byte an answer that passed
+	// the check before (for benchmarks: it measures the check itself).
+	NoResponseMemo bool
 	// OnResponseViolation is called when a response the mock wrote does not conform to the spec.
 	// Tests set it to fail the test.
 	OnResponseViolation func(api, operationID string, err error)
@@ -93,6 +97,9 @@ func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	a := &api{cfg: cfg, log: cfg.logger().With("api", cfg.Name)}
+	if !cfg.NoValidation && !cfg.NoResponseMemo {
+		a.memo = newResponseMemo()
+	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -110,6 +117,10 @@ func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 type api struct {
 	cfg APIConfig
 	log *slog.Logger
+	// memo remembers answers that passed the response self-check (nil: off).
+	memo *responseMemo
+	// bufs are response buffers of the observe middleware, reused across requests.
+	bufs sync.Pool
 }
 
 func (a *api) handleError(err error, c echo.Context) {

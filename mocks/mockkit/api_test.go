@@ -172,3 +172,31 @@ func TestNoValidation(t *testing.T) {
 		t.Fatalf("with NoValidation an invalid body reached the handler? status %d", rec.Code)
 	}
 }
+
+// An answer that passed the self-check is not checked again when it comes back byte for byte, but an
+// off-spec answer is reported every time it is sent, before and after a good one.
+func TestResponseSelfCheckRemembersOnlyPasses(t *testing.T) {
+	name := "seven"
+	h, seen := kitAPI(t, func(e *echo.Echo) {
+		e.GET("/items/:id", func(c echo.Context) error {
+			return c.JSON(200, map[string]any{"id": 7, "name": name})
+		})
+	})
+	get := func() {
+		t.Helper()
+		if rec := serve(h, "GET", "/items/7", "", map[string]string{"x-key": "k"}); rec.Code != 200 {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
+	get()
+	get()
+	if len(*seen) != 0 {
+		t.Fatalf("a good answer was reported: %v", *seen)
+	}
+	name = "much too long" // the same operation now answers off-spec
+	get()
+	get()
+	if len(*seen) != 2 {
+		t.Fatalf("off-spec answers reported %d times, want 2", len(*seen))
+	}
+}

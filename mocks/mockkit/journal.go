@@ -77,7 +77,7 @@ func (j *Journal) record(e Entry, reqHeader http.Header, reqBody, respBody []byt
 	if j == nil {
 		return
 	}
-	e.Query = redactValues(e.Query)
+	e.Query = redactValuesInPlace(e.Query)
 	e.RequestHeaders = redactHeader(reqHeader)
 	var cut1, cut2 bool
 	e.RequestBody, cut1 = redactBody(reqBody, reqCT, j.bodyCap)
@@ -153,19 +153,43 @@ func Sensitive(name string) bool {
 	return false
 }
 
+// redactHeader copies a header with its secrets redacted; the values share one backing array.
 func redactHeader(h http.Header) map[string][]string {
 	if len(h) == 0 {
 		return nil
 	}
+	n := 0
+	for _, vs := range h {
+		n += len(vs)
+	}
+	values := make([]string, 0, n)
 	out := make(map[string][]string, len(h))
 	for k, vs := range h {
 		if Sensitive(k) {
-			out[k] = []string{redacted}
+			out[k] = redactedValue
 			continue
 		}
-		out[k] = append([]string(nil), vs...)
+		start := len(values)
+		values = append(values, vs...)
+		out[k] = values[start:len(values):len(values)]
 	}
 	return out
+}
+
+// redactedValue is the value of every redacted header or parameter; entries are never modified.
+var redactedValue = []string{redacted}
+
+// redactValuesInPlace redacts the secrets of a map the caller owns (a freshly parsed query).
+func redactValuesInPlace(v map[string][]string) map[string][]string {
+	if len(v) == 0 {
+		return nil
+	}
+	for k := range v {
+		if Sensitive(k) {
+			v[k] = []string{redacted}
+		}
+	}
+	return v
 }
 
 func redactValues(v map[string][]string) map[string][]string {
@@ -218,15 +242,64 @@ func redactBody(body []byte, contentType string, limit int) (string, bool) {
 
 var secretMarkers = [][]byte{[]byte("secret"), []byte("password"), []byte("token"), []byte("api_key"), []byte("apiKey")}
 
-// mightHoldSecret is a cheap test that keeps the JSON walk off bodies without a sensitive key.
+// Two non-ASCII letters lower-case to ASCII ones (KELVIN SIGN to k, LATIN CAPITAL LETTER I WITH DOT
+// ABOVE to i), as Sensitive's strings.ToLower does.
+var (
+	kelvinSign = []byte("\u212a")
+	dottedI    = []byte("\u0130")
+)
+
+// mightHoldSecret is a cheap test that keeps the JSON walk off bodies without a sensitive key: a
+// case-insensitive search for the markers in one pass, without copying the body. A body with one of
+// the two non-ASCII letters that lower-case to ASCII takes the exact, slower test.
 func mightHoldSecret(body []byte) bool {
-	lower := bytes.ToLower(body)
-	for _, m := range secretMarkers {
-		if bytes.Contains(lower, bytes.ToLower(m)) {
-			return true
+	if bytes.Contains(body, kelvinSign) || bytes.Contains(body, dottedI) {
+		lower := bytes.ToLower(body)
+		for _, m := range secretMarkers {
+			if bytes.Contains(lower, bytes.ToLower(m)) {
+				return true
+			}
+		}
+		return false
+	}
+	for i, c := range body {
+		switch c | 0x20 {
+		case 's':
+			if hasPrefixFold(body[i:], "secret") {
+				return true
+			}
+		case 'p':
+			if hasPrefixFold(body[i:], "password") {
+				return true
+			}
+		case 't':
+			if hasPrefixFold(body[i:], "token") {
+				return true
+			}
+		case 'a':
+			if hasPrefixFold(body[i:], "api_key") || hasPrefixFold(body[i:], "apikey") {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// hasPrefixFold reports whether b starts with the lower-case ASCII word, ignoring ASCII case.
+func hasPrefixFold(b []byte, word string) bool {
+	if len(b) < len(word) {
+		return false
+	}
+	for i := 0; i < len(word); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != word[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func redactJSON(v any) any {

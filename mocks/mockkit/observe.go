@@ -16,7 +16,7 @@ import (
 // fault can rewrite it before it is sent.
 type recorder struct {
 	http.ResponseWriter
-	body   bytes.Buffer
+	body   *bytes.Buffer
 	hold   bool
 	status int
 }
@@ -57,6 +57,11 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		start := time.Now()
 		res := c.Response()
 		rec := &recorder{ResponseWriter: res.Writer}
+		if buf, ok := a.bufs.Get().(*bytes.Buffer); ok {
+			rec.body = buf
+		} else {
+			rec.body = new(bytes.Buffer)
+		}
 		res.Writer = rec
 		c.Set(recorderKey, rec)
 		defer func() {
@@ -76,9 +81,7 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		var respViolations []specs.Violation
 		if route := RouteOf(c); route != nil && !a.cfg.NoValidation && rec.status != 0 {
-			err := a.cfg.Spec.ValidateResponse(c.Request().Context(), c.Request(), route, specs.Response{
-				Status: rec.status, Header: res.Header(), Body: rec.body.Bytes(),
-			})
+			err := a.checkResponse(c, route, rule, rec)
 			if err != nil {
 				respViolations = specs.Violations(err)
 				if rule == nil { // a fault answers off-spec on purpose
@@ -90,8 +93,37 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		a.record(c, start, rec, rec.status, respViolations)
+		if rec.body.Cap() <= maxPooledBody { // nothing holds on to the bytes: the journal and the memo copy them
+			rec.body.Reset()
+			a.bufs.Put(rec.body)
+		}
 		return nil
 	}
+}
+
+// maxPooledBody is the largest response buffer kept for reuse.
+const maxPooledBody = 256 << 10
+
+// checkResponse checks an answer against the spec, unless the very same answer passed before (see
+// responseMemo). A faulted answer is always checked and never remembered.
+func (a *api) checkResponse(c echo.Context, route *specs.Route, rule *Rule, rec *recorder) error {
+	req, header, body := c.Request(), c.Response().Header(), rec.body.Bytes()
+	memo := a.memo
+	if rule != nil {
+		memo = nil
+	}
+	var key uint64
+	if memo != nil {
+		key = memo.key(route.Operation(), req.Method, rec.status, header, body)
+		if memo.seen(key, route.Operation(), req.Method, rec.status, header, body) {
+			return nil
+		}
+	}
+	err := a.cfg.Spec.ValidateResponse(req.Context(), req, route, specs.Response{Status: rec.status, Header: header, Body: body})
+	if err == nil && memo != nil {
+		memo.add(key, route.Operation(), req.Method, rec.status, header, body)
+	}
+	return err
 }
 
 // sendHeld writes a held answer, drifted or truncated as its rule says.

@@ -29,6 +29,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("VENDORCTL_ADDR", "127.0.0.1:8080"), "listen address (env VENDORCTL_ADDR)")
 	logLevel := fs.String("log-level", envOr("VENDORCTL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VENDORCTL_LOG_LEVEL)")
 	noValidation := fs.Bool("no-validation", false, "turn off request validation and the response self-check")
+	noMemo := fs.Bool("no-response-memo", false, "check every answer against the spec afresh, even one identical to an answer that passed (for benchmarks)")
 	journalSize := fs.Int("journal-size", mockkit.DefaultJournalSize, "requests kept in the journal (GET /__admin/requests)")
 	faultsFile := fs.String("faults", "", "JSON file with an array of fault rules to start with")
 	seed := fs.Uint64("seed", 0, "seed for fault probabilities (0: random); the same seed repeats a run")
@@ -55,7 +56,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	journal := mockkit.NewJournal(*journalSize, 0)
 	faults := mockkit.NewFaults(*seed)
-	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation, Journal: journal, Faults: faults}
+	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation, NoResponseMemo: *noMemo, Journal: journal, Faults: faults}
 
 	vendors, err := all.New(cfg)
 	if err != nil {
