@@ -58,6 +58,32 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s); make test runs t
 		done; \
 	done
 
-.PHONY: bench
-bench: ## Go benchmarks of validation, mock handlers and client round trips
+.PHONY: bench-go
+bench-go: ## Go benchmarks: validation per vendor, mock handlers in-process, client round trips
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+PRISM_VERSION ?= 5.16.0
+PRISM_DIR ?= .bench/prism
+PRISM = $(PRISM_DIR)/node_modules/.bin/prism
+
+.PHONY: bench-prism
+bench-prism: ## install Prism's CLI into $(PRISM_DIR) with npm for the comparison (skipped without npm)
+	@if grep -qs '"version": "$(PRISM_VERSION)"' $(PRISM_DIR)/node_modules/@stoplight/prism-cli/package.json && [ -x $(PRISM) ]; then \
+		echo "Prism $(PRISM_VERSION) is installed in $(PRISM_DIR)"; \
+	elif command -v npm >/dev/null 2>&1; then \
+		echo "installing Prism $(PRISM_VERSION) into $(PRISM_DIR) with npm"; \
+		mkdir -p $(PRISM_DIR) && npm install --prefix $(PRISM_DIR) --no-audit --no-fund --loglevel=error @stoplight/prism-cli@$(PRISM_VERSION) \
+			|| echo "npm could not install Prism: the load test runs without the Prism rows"; \
+	else \
+		echo "npm not found: the load test runs without the Prism rows"; \
+	fi
+
+BENCH_ARGS ?=
+.PHONY: bench
+bench: build bench-prism ## load test over loopback: vendorctl serve with and without validation vs Prism, markdown report
+	$(GO) run ./tools/bench compare --vendorctl bin/vendorctl --prism $(PRISM) --out bin/bench-report.md --command 'make bench$(if $(BENCH_ARGS), BENCH_ARGS="$(BENCH_ARGS)")' $(BENCH_ARGS)
+
+SOAK_ARGS ?=
+.PHONY: soak
+soak: build ## 100 000 requests with faults across every vendor: RSS stays flat, no unexpected 5xx
+	$(GO) run ./tools/bench soak --vendorctl bin/vendorctl $(SOAK_ARGS)

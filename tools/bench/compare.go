@@ -1,0 +1,534 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The targets of issue #9, on a 2-core machine with the load generator on the same machine.
+const (
+	targetPrismRatio    = 15.0
+	targetValidationPct = 75.0
+	targetP99           = 5 * time.Millisecond
+	targetReady         = 150 * time.Millisecond
+	targetRSS           = 60 << 20
+)
+
+// Server kinds of the comparison, in report order.
+const (
+	kindValidated   = "vendorctl"
+	kindNoMemo      = "vendorctl --no-response-memo"
+	kindUnvalidated = "vendorctl --no-validation"
+	kindPrism       = "Prism"
+)
+
+// kinds are the server kinds in report order.
+var kinds = []string{kindValidated, kindNoMemo, kindUnvalidated, kindPrism}
+
+type compareConfig struct {
+	vendorctl   string
+	prism       string
+	loader      string
+	concurrency int
+	duration    time.Duration
+	warmup      time.Duration
+	rounds      int
+	starts      int
+	out         string
+	command     string
+}
+
+func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg compareConfig
+	fs.StringVar(&cfg.vendorctl, "vendorctl", "bin/vendorctl", "the vendorctl binary to measure")
+	fs.StringVar(&cfg.prism, "prism", ".bench/prism/node_modules/.bin/prism", "Prism's CLI (prism mock); empty or missing: no Prism column")
+	fs.StringVar(&cfg.loader, "loader", "auto", "load generator: go (built in), wrk, or auto (wrk when installed)")
+	fs.IntVar(&cfg.concurrency, "c", 32, "connections (requests in flight)")
+	fs.DurationVar(&cfg.duration, "d", 3*time.Second, "duration of one measurement")
+	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "load before the first measurement of each server and vendor, not counted")
+	fs.IntVar(&cfg.rounds, "rounds", 3, "measurements of each server and vendor, interleaved; the report gives medians")
+	fs.IntVar(&cfg.starts, "starts", 5, "vendorctl starts timed to the first healthy answer")
+	fs.StringVar(&cfg.out, "out", "", "also write the report to this file")
+	fs.StringVar(&cfg.command, "command", "", "the command to print in the report (default: this one)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{code: 2}
+	}
+	if cfg.concurrency <= 0 || cfg.duration <= 0 || cfg.rounds <= 0 || cfg.starts <= 0 {
+		return usageErrorf("-c, -d, --rounds and --starts must be positive")
+	}
+	if cfg.command == "" {
+		cfg.command = "go run ./tools/bench compare " + strings.Join(args, " ")
+	}
+	loader, err := chooseLoader(cfg.loader)
+	if err != nil {
+		return err
+	}
+	rep, err := compare(ctx, cfg, loader, stderr)
+	if err != nil {
+		return err
+	}
+	text := rep.markdown()
+	fmt.Fprint(stdout, text)
+	if cfg.out != "" {
+		if err := os.WriteFile(cfg.out, []byte(text), 0o644); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	if bad := rep.badAnswers(); bad != "" {
+		return &exitError{code: 1, msg: "the load got answers other than 2xx, the numbers measure the wrong thing: " + bad}
+	}
+	return nil
+}
+
+// row is one server and vendor, measured rounds times.
+type row struct {
+	api, kind string
+	runs      []*Result
+}
+
+func (r *row) median(f func(*Result) float64) float64 {
+	vals := make([]float64, 0, len(r.runs))
+	for _, x := range r.runs {
+		vals = append(vals, f(x))
+	}
+	return median(vals)
+}
+
+func (r *row) rps() float64 { return r.median(func(x *Result) float64 { return x.RPS() }) }
+func (r *row) p50() time.Duration {
+	return time.Duration(r.median(func(x *Result) float64 { return float64(x.P50) }))
+}
+func (r *row) p99() time.Duration {
+	return time.Duration(r.median(func(x *Result) float64 { return float64(x.P99) }))
+}
+
+// answers sums the status counts over the rounds.
+func (r *row) answers() *Result {
+	sum := &Result{Status: map[int]int{}}
+	for _, x := range r.runs {
+		for c, n := range x.Status {
+			sum.Status[c] += n
+		}
+		sum.Errors += x.Errors
+		sum.Loader = x.Loader
+	}
+	return sum
+}
+
+// serverInfo is one server process of the comparison.
+type serverInfo struct {
+	label   string
+	ready   []time.Duration
+	mem     memory
+	memErr  error
+	version string
+}
+
+type report struct {
+	cfg      compareConfig
+	loader   string
+	started  time.Time
+	elapsed  time.Duration
+	apis     []string
+	unknown  []string
+	rows     []*row
+	servers  []*serverInfo
+	prismMsg string
+}
+
+func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Writer) (*report, error) {
+	rep := &report{cfg: cfg, loader: loader.name, started: time.Now()}
+	if _, err := os.Stat(cfg.vendorctl); err != nil {
+		return nil, fmt.Errorf("vendorctl binary: %w (run make build)", err)
+	}
+	healthProbe := probe{Target: "/__admin/health"}
+	serveArgs := func(addr string, extra ...string) []string {
+		return append([]string{cfg.vendorctl, "serve", "--addr", addr, "--log-level", "error"}, extra...)
+	}
+
+	// Start-up: the time from starting the process to the first healthy answer (every vendor ready).
+	startup := &serverInfo{label: "vendorctl start-up (every vendor ready)"}
+	for i := 0; i < cfg.starts; i++ {
+		addr, err := freeAddr()
+		if err != nil {
+			return nil, err
+		}
+		s, err := startServer(ctx, "vendorctl", addr, serveArgs(addr), healthProbe, 10*time.Second)
+		if err != nil {
+			return nil, err
+		}
+		startup.ready = append(startup.ready, s.Ready)
+		s.stop()
+	}
+	fmt.Fprintf(log, "bench: vendorctl ready after %s (median of %d starts)\n", formatMS(medianDuration(startup.ready)), cfg.starts)
+
+	type target struct {
+		kind string
+		api  string
+		srv  *server
+		reqs []Request
+	}
+	var targets []target
+	var stops []*server
+	defer func() {
+		for _, s := range stops {
+			s.stop()
+		}
+	}()
+
+	infoOf := map[*server]*serverInfo{}
+	for _, kind := range []string{kindValidated, kindNoMemo, kindUnvalidated} {
+		addr, err := freeAddr()
+		if err != nil {
+			return nil, err
+		}
+		extra := strings.Fields(strings.TrimPrefix(kind, "vendorctl"))
+		s, err := startServer(ctx, kind, addr, serveArgs(addr, extra...), healthProbe, 10*time.Second)
+		if err != nil {
+			return nil, err
+		}
+		stops = append(stops, s)
+		info := &serverInfo{label: kind, ready: []time.Duration{s.Ready}}
+		rep.servers = append(rep.servers, info)
+		infoOf[s] = info
+		running, err := healthAPIs(ctx, addr)
+		if err != nil {
+			return nil, err
+		}
+		known, unknown := pick(running)
+		if kind == kindValidated {
+			rep.unknown = unknown
+			for _, sc := range known {
+				rep.apis = append(rep.apis, sc.API)
+			}
+		}
+		hc := &http.Client{Timeout: 10 * time.Second}
+		for _, sc := range known {
+			reqs, err := sc.vendorctlRequests(ctx, hc, "http://"+addr, false)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", kind, err)
+			}
+			targets = append(targets, target{kind: kind, api: sc.API, srv: s, reqs: reqs})
+		}
+	}
+	if len(rep.apis) == 0 {
+		return nil, fmt.Errorf("vendorctl serves no vendor the benchmark knows (it serves %v)", rep.unknown)
+	}
+
+	// Prism: one process per spec, the same request on the spec's own paths.
+	rep.prismMsg = prismAvailable(cfg.prism)
+	if rep.prismMsg == "" {
+		for _, sc := range scenarios() {
+			if !slices.Contains(rep.apis, sc.API) {
+				continue
+			}
+			addr, err := freeAddr()
+			if err != nil {
+				return nil, err
+			}
+			req := sc.prismRequest()
+			host, port := splitAddr(addr)
+			argv := []string{cfg.prism, "mock", "-h", host, "-p", port, sc.Spec}
+			fmt.Fprintf(log, "bench: starting Prism on %s\n", sc.Spec)
+			s, err := startServer(ctx, "prism "+sc.API, addr, argv, probe{Target: req.Target, Header: req.Header}, 90*time.Second)
+			if err != nil {
+				return nil, err
+			}
+			stops = append(stops, s)
+			info := &serverInfo{label: kindPrism + " " + sc.API, ready: []time.Duration{s.Ready}}
+			rep.servers = append(rep.servers, info)
+			infoOf[s] = info
+			targets = append(targets, target{kind: kindPrism, api: sc.API, srv: s, reqs: []Request{req}})
+		}
+	}
+	rep.servers = append([]*serverInfo{startup}, rep.servers...)
+
+	// Order: vendor by vendor, the servers back to back, so that a change in the machine's load
+	// touches them alike; rounds repeat the whole sequence.
+	slices.SortStableFunc(targets, func(a, b target) int {
+		return slices.Index(rep.apis, a.api) - slices.Index(rep.apis, b.api)
+	})
+	rows := map[string]*row{}
+	for _, t := range targets {
+		r := &row{api: t.api, kind: t.kind}
+		rows[t.kind+"/"+t.api] = r
+		rep.rows = append(rep.rows, r)
+	}
+	if cfg.warmup > 0 {
+		for _, t := range targets {
+			if _, err := loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, cfg.warmup); err != nil {
+				return nil, fmt.Errorf("warm-up of %s %s: %w", t.kind, t.api, err)
+			}
+		}
+	}
+	for round := 1; round <= cfg.rounds; round++ {
+		for _, t := range targets {
+			res, err := loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, cfg.duration)
+			if err != nil {
+				return nil, fmt.Errorf("load %s %s: %w", t.kind, t.api, err)
+			}
+			rows[t.kind+"/"+t.api].runs = append(rows[t.kind+"/"+t.api].runs, res)
+			fmt.Fprintf(log, "bench: round %d %-10s %-26s %8.0f req/s  p50 %s ms  p99 %s ms  %s\n",
+				round, t.api, t.kind, res.RPS(), formatMS(res.P50), formatMS(res.P99), res.StatusSummary())
+		}
+	}
+	for s, info := range infoOf {
+		info.mem, info.memErr = s.memory()
+	}
+	rep.elapsed = time.Since(rep.started)
+	return rep, nil
+}
+
+func healthAPIs(ctx context.Context, addr string) ([]string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/__admin/health", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var h struct {
+		APIs []struct {
+			Name string `json:"name"`
+		} `json:"apis"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil {
+		return nil, fmt.Errorf("decode /__admin/health: %w", err)
+	}
+	names := make([]string, 0, len(h.APIs))
+	for _, a := range h.APIs {
+		names = append(names, a.Name)
+	}
+	return names, nil
+}
+
+// prismAvailable returns why Prism is left out, or "" when it can run.
+func prismAvailable(path string) string {
+	if path == "" {
+		return "Prism left out (--prism is empty)."
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Sprintf("Prism left out: %s is not installed (make bench installs it with npm; npm was not found or the install failed).", path)
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		return "Prism left out: node is not installed."
+	}
+	return ""
+}
+
+func splitAddr(addr string) (string, string) {
+	i := strings.LastIndexByte(addr, ':')
+	return addr[:i], addr[i+1:]
+}
+
+func (rep *report) row(kind, api string) *row {
+	for _, r := range rep.rows {
+		if r.kind == kind && r.api == api {
+			return r
+		}
+	}
+	return nil
+}
+
+// badAnswers lists the vendorctl rows whose load got anything but 2xx answers.
+func (rep *report) badAnswers() string {
+	var bad []string
+	for _, r := range rep.rows {
+		if r.kind == kindPrism {
+			continue
+		}
+		a := r.answers()
+		for c, n := range a.Status {
+			if c/100 != 2 && n > 0 {
+				bad = append(bad, fmt.Sprintf("%s %s: %s", r.kind, r.api, a.StatusSummary()))
+				break
+			}
+		}
+		if a.Errors > 0 && !slices.Contains(bad, r.kind+" "+r.api) {
+			bad = append(bad, fmt.Sprintf("%s %s: %d transport errors", r.kind, r.api, a.Errors))
+		}
+	}
+	return strings.Join(bad, "; ")
+}
+
+func (rep *report) markdown() string {
+	var b strings.Builder
+	cfg := rep.cfg
+	fmt.Fprintf(&b, "### Load test, %s\n\n", rep.started.UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(&b, "Command: `%s`\n\n", cfg.command)
+	fmt.Fprintf(&b, "Machine: %d CPUs (%s), %s/%s, %s. Load generator: %s on the same machine, %d connections, "+
+		"%s per measurement after a %s warm-up; %d rounds with the servers interleaved, medians shown. "+
+		"One request per vendor, full request and response validation on unless marked. Run took %s.\n\n",
+		runtime.NumCPU(), cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), loaderLabel(rep.loader),
+		cfg.concurrency, cfg.duration, cfg.warmup, cfg.rounds, rep.elapsed.Round(time.Second))
+	if len(rep.unknown) > 0 {
+		fmt.Fprintf(&b, "Served but not in the benchmark (no scenario yet): %s.\n\n", strings.Join(rep.unknown, ", "))
+	}
+	if rep.prismMsg != "" {
+		fmt.Fprintf(&b, "%s\n\n", rep.prismMsg)
+	}
+	b.WriteString("| vendor | server | req/s | p50 ms | p99 ms | answers |\n|---|---|---:|---:|---:|---|\n")
+	for _, api := range rep.apis {
+		for _, kind := range kinds {
+			r := rep.row(kind, api)
+			if r == nil {
+				continue
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", api, kind, thousands(r.rps()),
+				formatMS(r.p50()), formatMS(r.p99()), r.answers().StatusSummary())
+		}
+	}
+	b.WriteString("\n| server | ready ms (process start to first healthy answer) | RSS after the load MB | peak RSS MB |\n|---|---:|---:|---:|\n")
+	for _, s := range rep.servers {
+		ready := formatMS(medianDuration(s.ready))
+		if len(s.ready) > 1 {
+			ready = fmt.Sprintf("%s (median of %d, max %s)", ready, len(s.ready), formatMS(slices.Max(s.ready)))
+		}
+		rss, peak := "", ""
+		if s.mem.RSS > 0 {
+			rss, peak = mb(s.mem.RSS), mb(s.mem.Peak)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", s.label, ready, rss, peak)
+	}
+	b.WriteString("\n" + rep.targets())
+	return b.String()
+}
+
+// targets checks the targets of issue #9 against this run.
+func (rep *report) targets() string {
+	var b strings.Builder
+	b.WriteString("| target | measured | |\n|---|---|---|\n")
+	verdict := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "**not met**"
+	}
+	// Validated vs Prism, and validated vs unvalidated, per vendor.
+	if rep.prismMsg == "" {
+		var parts []string
+		ok := true
+		for _, api := range rep.apis {
+			v, p := rep.row(kindValidated, api), rep.row(kindPrism, api)
+			if v == nil || p == nil || p.rps() == 0 {
+				continue
+			}
+			ratio := v.rps() / p.rps()
+			ok = ok && ratio >= targetPrismRatio
+			parts = append(parts, fmt.Sprintf("%s %.1f×", api, ratio))
+		}
+		fmt.Fprintf(&b, "| validated mock ≥ %.0f× Prism's req/s | %s | %s |\n", targetPrismRatio, strings.Join(parts, ", "), verdict(ok))
+	} else {
+		fmt.Fprintf(&b, "| validated mock ≥ %.0f× Prism's req/s | not measured: %s | |\n", targetPrismRatio, rep.prismMsg)
+	}
+	{
+		var parts []string
+		ok := true
+		for _, api := range rep.apis {
+			v, n := rep.row(kindValidated, api), rep.row(kindUnvalidated, api)
+			if v == nil || n == nil || n.rps() == 0 {
+				continue
+			}
+			pct := 100 * v.rps() / n.rps()
+			ok = ok && pct >= targetValidationPct
+			parts = append(parts, fmt.Sprintf("%s %.0f %%", api, pct))
+		}
+		fmt.Fprintf(&b, "| validation on ≥ %.0f %% of validation off (req/s) | %s | %s |\n", targetValidationPct, strings.Join(parts, ", "), verdict(ok))
+	}
+	{
+		var parts []string
+		ok := true
+		for _, api := range rep.apis {
+			v := rep.row(kindValidated, api)
+			if v == nil {
+				continue
+			}
+			ok = ok && v.p99() <= targetP99
+			parts = append(parts, fmt.Sprintf("%s %s ms", api, formatMS(v.p99())))
+		}
+		fmt.Fprintf(&b, "| p99 ≤ %s ms at %d connections (validated) | %s | %s |\n", formatMS(targetP99), rep.cfg.concurrency, strings.Join(parts, ", "), verdict(ok))
+	}
+	for _, s := range rep.servers {
+		if strings.HasPrefix(s.label, "vendorctl start-up") {
+			max := slices.Max(s.ready)
+			fmt.Fprintf(&b, "| every vendor ready ≤ %s ms after the process starts | median %s ms, max %s ms of %d starts | %s |\n",
+				formatMS(targetReady), formatMS(medianDuration(s.ready)), formatMS(max), len(s.ready), verdict(max <= targetReady))
+		}
+		if s.label == kindValidated {
+			fmt.Fprintf(&b, "| RSS ≤ %s MB after the load (validated server) | %s MB (peak %s MB) | %s |\n",
+				mb(targetRSS), mb(s.mem.RSS), mb(s.mem.Peak), verdict(s.memErr == nil && s.mem.RSS <= targetRSS))
+		}
+	}
+	return b.String()
+}
+
+func median(vals []float64) float64 {
+	if len(vals) == 0 {
+		return 0
+	}
+	s := slices.Clone(vals)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func medianDuration(ds []time.Duration) time.Duration {
+	vals := make([]float64, len(ds))
+	for i, d := range ds {
+		vals[i] = float64(d)
+	}
+	return time.Duration(median(vals))
+}
+
+// thousands formats a rate as a whole number with thin separators: 12 345.
+func thousands(v float64) string {
+	s := fmt.Sprintf("%.0f", v)
+	var out []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ' ')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+func cpuModel() string {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
+}
+
+func loaderLabel(name string) string {
+	if name == "wrk" {
+		return "wrk"
+	}
+	return "the Go load generator of tools/bench (one keep-alive connection per worker, closed loop)"
+}

@@ -1,0 +1,322 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Request is one request of a load scenario.
+type Request struct {
+	// Name labels the request in reports (usually the vendor).
+	Name   string
+	Method string
+	// Target is the request target: path and query, e.g. "/vitecauto/api/customer?companyId=998".
+	Target string
+	Header http.Header
+	Body   []byte
+}
+
+// wire is the request as bytes on the wire, built once so that the load generator spends its time
+// waiting for the server, not building requests.
+func (r Request) wire(host string) []byte {
+	var b bytes.Buffer
+	method := r.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", method, r.Target, host)
+	keys := make([]string, 0, len(r.Header))
+	for k := range r.Header {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range r.Header[k] {
+			fmt.Fprintf(&b, "%s: %s\r\n", k, v)
+		}
+	}
+	if len(r.Body) > 0 || method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(r.Body))
+	}
+	b.WriteString("\r\n")
+	b.Write(r.Body)
+	return b.Bytes()
+}
+
+// LoadConfig is one load run: a fixed number of connections, each sending its next request as soon as
+// the answer to the previous one has been read (closed loop), round-robin over Requests.
+type LoadConfig struct {
+	// Addr is the server's host:port.
+	Addr     string
+	Requests []Request
+	// Concurrency is the number of connections (and requests in flight).
+	Concurrency int
+	// Count stops the run after this many requests; when 0, Duration does.
+	Count    int
+	Duration time.Duration
+	// Timeout bounds one request (default 10s).
+	Timeout time.Duration
+	// Progress, when set, is called (from one goroutine at a time) each time another Every requests
+	// have been answered, with the number answered so far. The run holds its load meanwhile: the
+	// caller may read the server's memory at a quiet moment.
+	Progress func(done int)
+	Every    int
+}
+
+// Result is what a load run measured.
+type Result struct {
+	Requests int
+	Elapsed  time.Duration
+	// Status counts answers by status code; Errors counts requests without an answer (connection
+	// refused, reset, timeout).
+	Status map[int]int
+	Errors int
+	// FirstError is the first transport error, for the report.
+	FirstError string
+	// P50, P99 and Max are latency percentiles of the answered requests.
+	P50, P99, Max time.Duration
+	// Loader names what sent the load (the Go load generator, wrk).
+	Loader    string
+	latencies []time.Duration // sorted
+}
+
+// RPS is answered requests per second.
+func (r *Result) RPS() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Requests-r.Errors) / r.Elapsed.Seconds()
+}
+
+// Percentile returns the latency below which p (0..100) percent of the answered requests fell.
+func (r *Result) Percentile(p float64) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	i := int(p/100*float64(len(r.latencies))+0.5) - 1
+	i = min(max(i, 0), len(r.latencies)-1)
+	return r.latencies[i]
+}
+
+// Count5xx is the number of answers with a 5xx status.
+func (r *Result) Count5xx() int {
+	n := 0
+	for code, c := range r.Status {
+		if code >= 500 {
+			n += c
+		}
+	}
+	return n
+}
+
+// StatusSummary lists the status counts, "200×9000 429×12", errors last.
+func (r *Result) StatusSummary() string {
+	codes := make([]int, 0, len(r.Status))
+	for c := range r.Status {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	parts := make([]string, 0, len(codes)+1)
+	for _, c := range codes {
+		switch {
+		case r.Loader == "wrk" && c == 200:
+			parts = append(parts, fmt.Sprintf("2xx/3xx×%d", r.Status[c]))
+		case r.Loader == "wrk" && c == 0:
+			parts = append(parts, fmt.Sprintf("other×%d", r.Status[c]))
+		default:
+			parts = append(parts, fmt.Sprintf("%d×%d", c, r.Status[c]))
+		}
+	}
+	if r.Errors > 0 {
+		parts = append(parts, fmt.Sprintf("errors×%d", r.Errors))
+	}
+	return strings.Join(parts, " ")
+}
+
+// Load runs cfg and reports what it measured.
+func Load(ctx context.Context, cfg LoadConfig) (*Result, error) {
+	if len(cfg.Requests) == 0 {
+		return nil, errors.New("load: no requests")
+	}
+	if cfg.Concurrency <= 0 {
+		return nil, errors.New("load: concurrency must be positive")
+	}
+	if cfg.Count <= 0 && cfg.Duration <= 0 {
+		return nil, errors.New("load: set a request count or a duration")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	wires := make([][]byte, len(cfg.Requests))
+	for i, r := range cfg.Requests {
+		wires[i] = r.wire(cfg.Addr)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if cfg.Count <= 0 {
+		var stop context.CancelFunc
+		ctx, stop = context.WithTimeout(ctx, cfg.Duration)
+		defer stop()
+	}
+
+	var (
+		next     atomic.Int64 // requests handed out
+		answered atomic.Int64
+		pause    sync.RWMutex // held for writing while Progress runs
+		mu       sync.Mutex
+		res      = &Result{Status: map[int]int{}}
+	)
+	take := func() (int, bool) {
+		if ctx.Err() != nil {
+			return 0, false
+		}
+		n := int(next.Add(1)) - 1
+		if cfg.Count > 0 && n >= cfg.Count {
+			return 0, false
+		}
+		return n, true
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < cfg.Concurrency; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			wk := &worker{addr: cfg.Addr, timeout: cfg.Timeout}
+			defer wk.close()
+			lat := make([]time.Duration, 0, 1024)
+			status := map[int]int{}
+			errs, firstErr := 0, ""
+			for {
+				pause.RLock()
+				n, ok := take()
+				if !ok {
+					pause.RUnlock()
+					break
+				}
+				t0 := time.Now()
+				code, err := wk.do(ctx, wires[n%len(wires)])
+				d := time.Since(t0)
+				pause.RUnlock()
+				if err != nil {
+					if ctx.Err() != nil && cfg.Count <= 0 {
+						break // the duration ran out mid-request: not an error of the server
+					}
+					errs++
+					if firstErr == "" {
+						firstErr = err.Error()
+					}
+				} else {
+					status[code]++
+					lat = append(lat, d)
+				}
+				done := int(answered.Add(1))
+				if cfg.Progress != nil && cfg.Every > 0 && done%cfg.Every == 0 {
+					pause.Lock()
+					cfg.Progress(done)
+					pause.Unlock()
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for c, k := range status {
+				res.Status[c] += k
+			}
+			res.Errors += errs
+			if res.FirstError == "" {
+				res.FirstError = firstErr
+			}
+			res.latencies = append(res.latencies, lat...)
+		}()
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	res.Requests = len(res.latencies) + res.Errors
+	slices.Sort(res.latencies)
+	res.P50, res.P99, res.Max = res.Percentile(50), res.Percentile(99), res.Percentile(100)
+	res.Loader = "go"
+	return res, nil
+}
+
+// worker owns one keep-alive connection.
+type worker struct {
+	addr    string
+	timeout time.Duration
+	conn    net.Conn
+	br      *bufio.Reader
+}
+
+func (w *worker) close() {
+	if w.conn != nil {
+		_ = w.conn.Close()
+		w.conn = nil
+	}
+}
+
+// do sends one request and reads the whole answer; it returns the status code.
+func (w *worker) do(ctx context.Context, wire []byte) (int, error) {
+	for attempt := 0; ; attempt++ {
+		fresh := false
+		if w.conn == nil {
+			d := net.Dialer{Timeout: w.timeout}
+			conn, err := d.DialContext(ctx, "tcp", w.addr)
+			if err != nil {
+				return 0, err
+			}
+			w.conn, w.br, fresh = conn, bufio.NewReaderSize(conn, 32<<10), true
+		}
+		_ = w.conn.SetDeadline(time.Now().Add(w.timeout))
+		code, err := w.exchange(wire)
+		if err == nil {
+			return code, nil
+		}
+		w.close()
+		// A keep-alive connection the server closed while idle fails on first use: retry once on a
+		// fresh one, as HTTP clients do. An error on a fresh connection is the server's.
+		if fresh || attempt > 0 || !reusedConnError(err) {
+			return 0, err
+		}
+	}
+}
+
+func (w *worker) exchange(wire []byte) (int, error) {
+	if _, err := w.conn.Write(wire); err != nil {
+		return 0, err
+	}
+	resp, err := http.ReadResponse(w.br, nil)
+	if err != nil {
+		return 0, err
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return 0, fmt.Errorf("read body of a %d answer: %w", resp.StatusCode, err)
+	}
+	if resp.Close {
+		w.close()
+	}
+	return resp.StatusCode, nil
+}
+
+func reusedConnError(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "broken pipe")
+}
+
+// formatMS renders a duration in milliseconds with two decimals.
+func formatMS(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64)
+}

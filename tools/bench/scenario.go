@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Default credentials of `vendorctl serve` (docs: DESIGN.md).
+const (
+	defaultAPIKey       = "mock-api-key"
+	defaultUser         = "mock-user"
+	defaultPassword     = "mock-password"
+	defaultClientID     = "mock-client"
+	defaultClientSecret = "mock-secret"
+)
+
+// scenario is the request the benchmark sends to one vendor, and how it gets its credentials.
+type scenario struct {
+	API string
+	// Prefix is where vendorctl serves the vendor's production base URL.
+	Prefix string
+	// Method and Path are the request, relative to the vendor's base URL (as Prism serves the spec).
+	Method, Path string
+	// Header is sent as is (Accept, an API key, Basic credentials).
+	Header http.Header
+	// TokenPath, when set, is the vendorctl path of an OAuth 2.0 client-credentials token endpoint:
+	// the token it answers is sent as a Bearer token. Prism gets a placeholder token (it checks that a
+	// token is there, not what it is).
+	TokenPath string
+	// Soak lists more requests (relative paths, same method and credentials) that the soak sends:
+	// answers other than the main one (not found, bad input).
+	Soak []string
+	// Spec is the spec file Prism mocks.
+	Spec string
+}
+
+// scenarios are the vendors the benchmark knows, in the order of the report. A vendor that serve
+// does not run (not landed yet) is left out.
+func scenarios() []scenario {
+	return []scenario{
+		{
+			API: "vitecauto", Prefix: "/vitecauto", Spec: "specs/vitecauto/openapi.yaml",
+			Method: http.MethodGet, Path: "/api/customer?companyId=998&customerId=500190",
+			Header: http.Header{"X-Api-Key": {defaultAPIKey}},
+			Soak:   []string{"/api/customer?companyId=998&customerId=1", "/api/customer?companyId=x"},
+		},
+		{
+			API: "mediaconnect", Prefix: "/mediaconnect/capi", Spec: "specs/mediaconnect/openapi.yaml",
+			Method: http.MethodGet, Path: "/v1/client/customer/info/563457",
+			TokenPath: "/connectid/user/oauth/token",
+			Soak:      []string{"/v1/client/customer/info/1", "/v1/client/customer/info/abc"},
+		},
+		{
+			API: "timewave", Prefix: "/timewave/v3", Spec: "specs/timewave/openapi.yaml",
+			Method: http.MethodGet, Path: "/clients",
+			Header:    http.Header{"Accept": {"application/json"}},
+			TokenPath: "/timewave/v3/oauth/token",
+			Soak:      []string{"/clients/999999", "/clients?page[size]=0"},
+		},
+		{
+			API: "vitecmaklare", Prefix: "/vitecmaklare", Spec: "specs/vitecmaklare/openapi.yaml",
+			Method: http.MethodGet, Path: "/CRM/Contact/M30011/P1001",
+			Header: http.Header{
+				"Accept":        {"application/json"},
+				"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(defaultUser+":"+defaultPassword))},
+			},
+			Soak: []string{"/CRM/Contact/M30011/X404", "/CRM/Contact/M30011/P1001?x=%zz"},
+		},
+	}
+}
+
+// pick returns the scenarios of the vendors a server runs (names from its health answer), in report
+// order, and the names it runs that have no scenario.
+func pick(running []string) (known []scenario, unknown []string) {
+	on := map[string]bool{}
+	for _, n := range running {
+		on[n] = true
+	}
+	for _, s := range scenarios() {
+		if on[s.API] {
+			known = append(known, s)
+			delete(on, s.API)
+		}
+	}
+	for _, n := range running {
+		if on[n] {
+			unknown = append(unknown, n)
+		}
+	}
+	return known, unknown
+}
+
+// vendorctlRequests returns the scenario's main request (and with soak, its other requests) against
+// vendorctl at base, fetching a token first when the vendor needs one.
+func (s scenario) vendorctlRequests(ctx context.Context, hc *http.Client, base string, soak bool) ([]Request, error) {
+	header := s.Header.Clone()
+	if header == nil {
+		header = http.Header{}
+	}
+	if s.TokenPath != "" {
+		tok, err := clientCredentialsToken(ctx, hc, base+s.TokenPath)
+		if err != nil {
+			return nil, fmt.Errorf("%s token: %w", s.API, err)
+		}
+		header.Set("Authorization", "Bearer "+tok)
+	}
+	paths := []string{s.Path}
+	if soak {
+		paths = append(paths, s.Soak...)
+	}
+	out := make([]Request, 0, len(paths))
+	for _, p := range paths {
+		out = append(out, Request{Name: s.API, Method: s.Method, Target: s.Prefix + p, Header: header})
+	}
+	return out, nil
+}
+
+// prismRequest is the same request to Prism, which serves the spec's paths without a prefix.
+func (s scenario) prismRequest() Request {
+	header := s.Header.Clone()
+	if header == nil {
+		header = http.Header{}
+	}
+	if s.TokenPath != "" {
+		header.Set("Authorization", "Bearer placeholder-token")
+	}
+	return Request{Name: s.API, Method: s.Method, Target: s.Path, Header: header}
+}
+
+// clientCredentialsToken asks a token endpoint for a client-credentials token.
+func clientCredentialsToken(ctx context.Context, hc *http.Client, tokenURL string) (string, error) {
+	form := url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {defaultClientID},
+		"client_secret": {defaultClientSecret},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("POST %s: %d %s", tokenURL, resp.StatusCode, strings.TrimSpace(string(body)))
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(body, &tok); err != nil || tok.AccessToken == "" {
+		return "", fmt.Errorf("POST %s: no access_token in the answer", tokenURL)
+	}
+	return tok.AccessToken, nil
+}
