@@ -11,18 +11,56 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/all"
+	"github.com/vendorctl/vendorctl/specs"
 	"github.com/vendorctl/vendorctl/tools/internal/conform"
 	"github.com/vendorctl/vendorctl/tools/internal/upstreamtest"
 )
 
 // conformArgs are the flags that point conform at one vendor of `vendorctl serve` on base, with the
-// mock's default credentials. Every vendor in mocks/all must be here.
-func conformArgs(api, base string) []string {
-	switch api {
-	case "vitecauto":
-		return []string{"--base-url", base + "/vitecauto", "--api-key", "mock-api-key"}
+// mock's default credentials: the spec's production URLs (server, token, authorize) are mapped onto the
+// mock's mounts.
+func conformArgs(t *testing.T, api, base string) []string {
+	t.Helper()
+	vendors, err := all.New(all.Config{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return nil
+	mock := func(production string) string {
+		for _, v := range vendors {
+			for _, m := range v.Mounts() {
+				if production == m.Production || strings.HasPrefix(production, m.Production+"/") {
+					return base + m.Prefix + strings.TrimPrefix(production, m.Production)
+				}
+			}
+		}
+		t.Fatalf("no mock mount serves %s", production)
+		return ""
+	}
+	spec, err := specs.Load(api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--api", api, "--base-url", mock(spec.ServerURL()), "--allow-writes"}
+	c := all.Config{}.Credentials(api)
+	for _, f := range []struct{ flag, value string }{
+		{"--api-key", c.APIKey}, {"--user", c.User}, {"--password", c.Password},
+		{"--client-id", c.ClientID}, {"--client-secret", c.ClientSecret},
+	} {
+		if f.value != "" {
+			args = append(args, f.flag, f.value)
+		}
+	}
+	for _, ref := range spec.Doc().Components.SecuritySchemes {
+		if fl := ref.Value.Flows; fl != nil {
+			if fl.ClientCredentials != nil {
+				args = append(args, "--token-url", mock(fl.ClientCredentials.TokenURL))
+			}
+			if fl.AuthorizationCode != nil {
+				args = append(args, "--token-url", mock(fl.AuthorizationCode.TokenURL), "--authorize-url", mock(fl.AuthorizationCode.AuthorizationURL))
+			}
+		}
+	}
+	return args
 }
 
 type junitReport struct {
@@ -41,13 +79,10 @@ func TestConformAgainstServe(t *testing.T) {
 	base, _, _ := startServe(t)
 	for _, api := range all.Names() {
 		t.Run(api, func(t *testing.T) {
-			args := conformArgs(api, base)
-			if args == nil {
-				t.Fatalf("no conform flags for the %s mock: add them to conformArgs", api)
-			}
 			dir := t.TempDir()
 			junitPath, jsonPath := filepath.Join(dir, "report.xml"), filepath.Join(dir, "report.json")
-			stdout, stderr, code := runCmd(t, append([]string{"conform", "--api", api, "--junit", junitPath, "--json", jsonPath}, args...)...)
+			args := append([]string{"conform", "--junit", junitPath, "--json", jsonPath}, conformArgs(t, api, base)...)
+			stdout, stderr, code := runCmd(t, args...)
 			if code != 0 {
 				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 			}

@@ -71,13 +71,13 @@ func TestProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	want := "response: kredLim: value must be an integer; kundenummer: required property is missing"
+	want := "response: kredLim: value must be an integer; kundenummer: required property is missing; kundeType: property is not documented in the spec"
 	if got := resp.Header.Get(proxy.HeaderViolations); resp.StatusCode != 200 || got != want {
 		t.Errorf("%d %s: %q, want %q", resp.StatusCode, proxy.HeaderViolations, got, want)
 	}
 	status, body := get(t, base+"/__admin/violations", nil)
 	var sum proxy.Summary
-	if err := json.Unmarshal(body, &sum); status != 200 || err != nil || sum.Violations != 2 {
+	if err := json.Unmarshal(body, &sum); status != 200 || err != nil || sum.Violations != 3 {
 		t.Errorf("admin: %d %s", status, body)
 	}
 	if err := stop(); err != nil {

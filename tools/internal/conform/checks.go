@@ -1,12 +1,11 @@
 package conform
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/vendorctl/vendorctl/specs"
 )
 
 // Check is one named check. Run looks at every request sent for an operation (or flow) and its answer.
@@ -31,7 +30,7 @@ func Checks() []Check {
 			Description: "the headers the spec declares are present and valid"},
 		{Name: "response_schema_conformance", Flow: true, Run: specViolations("body"),
 			Description: "every body validates against the response schema"},
-		{Name: "undocumented_fields", Flow: true, Run: undocumentedFields,
+		{Name: "undocumented_fields", Flow: true, Run: specViolations("undocumented"),
 			Description: "no body holds a property its schema does not describe (unless the schema allows additional properties)"},
 		{Name: "positive_data_acceptance", Run: positiveAcceptance,
 			Description: "the requests built from the spec's examples are not refused as invalid, and one is answered 2xx"},
@@ -157,7 +156,7 @@ func specViolations(part string) func(run *opRun) CheckResult {
 		var vs []Violation
 		for _, x := range answered {
 			for _, v := range x.violations {
-				if violationPart(v.In) == part {
+				if violationPart(v) == part {
 					vs = append(vs, Violation{Request: x.label, Status: x.status, In: v.In, Field: v.Field, Message: v.Message})
 				}
 			}
@@ -166,54 +165,18 @@ func specViolations(part string) func(run *opRun) CheckResult {
 	}
 }
 
-func violationPart(in string) string {
-	switch in {
+// violationPart sorts a violation of the spec to the check that reports it. The specs package reports
+// a property the schema does not describe (specs.MsgUndocumented) with the body's violations; conform
+// gives it a check of its own, undocumented_fields.
+func violationPart(v specs.Violation) string {
+	switch v.In {
 	case "status", "content-type", "header":
-		return in
+		return v.In
+	}
+	if v.Message == specs.MsgUndocumented {
+		return "undocumented"
 	}
 	return "body"
-}
-
-// undocumentedFields reports properties of JSON bodies that their schema does not describe.
-func undocumentedFields(run *opRun) CheckResult {
-	answered := run.answered()
-	if len(answered) == 0 {
-		return skip(run.noAnswerReason())
-	}
-	var vs []Violation
-	for _, x := range answered {
-		schema := responseSchema(x)
-		if schema == nil {
-			continue
-		}
-		v := decodeAny(x.body, x.header.Get("Content-Type"))
-		if v == nil {
-			continue
-		}
-		for _, field := range extraFields(schema, v, "") {
-			vs = append(vs, Violation{Request: x.label, Status: x.status, In: "body", Field: field, Message: "property is not described by the spec"})
-		}
-	}
-	return result(vs)
-}
-
-// responseSchema is the schema of x's answer, when its status and content type are documented.
-func responseSchema(x *exchange) *openapi3.Schema {
-	if x.op == nil || x.op.op.Responses == nil {
-		return nil
-	}
-	ref := x.op.op.Responses.Status(x.status)
-	if ref == nil {
-		ref = x.op.op.Responses.Default()
-	}
-	if ref == nil || ref.Value == nil {
-		return nil
-	}
-	mt := ref.Value.Content.Get(x.header.Get("Content-Type"))
-	if mt == nil || mt.Schema == nil {
-		return nil
-	}
-	return mt.Schema.Value
 }
 
 // documented reports whether the operation documents a status.
@@ -306,120 +269,4 @@ func flowConsistency(run *opRun) CheckResult {
 		return result([]Violation{{Request: label, In: "flow", Message: run.flowErr.Error()}})
 	}
 	return pass()
-}
-
-// extraFields lists the properties of v that schema does not describe, as dotted paths. An object
-// schema that sets additionalProperties (true or a schema) allows any; one that leaves it unset is
-// taken to list every property.
-func extraFields(s *openapi3.Schema, v any, prefix string) []string {
-	if s == nil {
-		return nil
-	}
-	switch x := v.(type) {
-	case map[string]any:
-		props, open := objectProperties(s, x, 0)
-		var out []string
-		for _, k := range sortedKeys(x) {
-			field := join(prefix, k)
-			sub, ok := props[k]
-			if !ok {
-				if !open {
-					out = append(out, field)
-				}
-				continue
-			}
-			out = append(out, extraFields(sub, x[k], field)...)
-		}
-		return out
-	case []any:
-		items := arrayItems(s, 0)
-		if items == nil {
-			return nil
-		}
-		var out []string
-		for i, item := range x {
-			out = append(out, extraFields(items, item, join(prefix, fmt.Sprint(i)))...)
-		}
-		return out
-	}
-	return nil
-}
-
-func join(prefix, k string) string {
-	if prefix == "" {
-		return k
-	}
-	return prefix + "." + k
-}
-
-// objectProperties collects the properties an object schema describes, through allOf, oneOf and anyOf
-// (of the branches that are objects). open is true when additional properties are allowed explicitly.
-func objectProperties(s *openapi3.Schema, v map[string]any, depth int) (map[string]*openapi3.Schema, bool) {
-	props := map[string]*openapi3.Schema{}
-	open := false
-	if depth > 8 {
-		return props, true
-	}
-	for name, ref := range s.Properties {
-		if ref != nil && ref.Value != nil {
-			props[name] = ref.Value
-		}
-	}
-	ap := s.AdditionalProperties
-	if (ap.Has != nil && *ap.Has) || ap.Schema != nil {
-		open = true
-	}
-	for _, list := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
-		for _, ref := range list {
-			if ref == nil || ref.Value == nil {
-				continue
-			}
-			b := ref.Value
-			if b.Type != nil && !b.Type.Is("object") {
-				continue
-			}
-			sub, subOpen := objectProperties(b, v, depth+1)
-			for k, p := range sub {
-				if _, ok := props[k]; !ok {
-					props[k] = p
-				}
-			}
-			// A branch that only lists required properties says nothing about extra ones.
-			if subOpen && len(b.Properties) > 0 {
-				open = true
-			}
-		}
-	}
-	return props, open
-}
-
-func arrayItems(s *openapi3.Schema, depth int) *openapi3.Schema {
-	if s.Items != nil && s.Items.Value != nil {
-		return s.Items.Value
-	}
-	if depth > 8 {
-		return nil
-	}
-	for _, list := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
-		for _, ref := range list {
-			if ref != nil && ref.Value != nil {
-				if items := arrayItems(ref.Value, depth+1); items != nil {
-					return items
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// decodeAny decodes a JSON body; nil when the body is not JSON.
-func decodeAny(body []byte, contentType string) any {
-	if !isJSON(contentType) {
-		return nil
-	}
-	var v any
-	if json.Unmarshal(body, &v) != nil {
-		return nil
-	}
-	return v
 }

@@ -71,7 +71,7 @@ var key = map[string]string{"x-api-key": upstreamtest.APIKey}
 func TestDriftIsNamedInTheHeader(t *testing.T) {
 	base, _, logs := setup(t, upstreamtest.VitecAuto(true), false)
 	a := do(t, http.MethodGet, base+documentedPath, key)
-	want := "response: kredLim: value must be an integer; kundenummer: required property is missing"
+	want := "response: kredLim: value must be an integer; kundenummer: required property is missing; kundeType: property is not documented in the spec"
 	if got := a.header.Get(proxy.HeaderViolations); got != want {
 		t.Errorf("%s = %q, want %q", proxy.HeaderViolations, got, want)
 	}
@@ -93,8 +93,8 @@ func TestStrictTurnsViolationsInto502(t *testing.T) {
 		upstreamStatus int
 		fields         []string
 	}{
-		{"drifted record", documentedPath, 200, []string{"kredLim", "kundenummer"}},
-		{"error in the wrong shape", "/api/customer?companyId=abc&customerId=1", 400, []string{"error"}},
+		{"drifted record", documentedPath, 200, []string{"kredLim", "kundenummer", "kundeType"}},
+		{"error in the wrong shape", "/api/customer?companyId=abc&customerId=1", 400, []string{"error", "message"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := do(t, http.MethodGet, base+tc.path, key)
@@ -188,7 +188,7 @@ func TestAdminCountsViolationsPerOperation(t *testing.T) {
 	if err := json.Unmarshal(a.body, &sum); err != nil || a.status != 200 {
 		t.Fatalf("%d %s (%v)", a.status, a.body, err)
 	}
-	if sum.API != "vitecauto" || sum.Requests != 3 || sum.Violations != 4 || len(sum.Operations) != 1 {
+	if sum.API != "vitecauto" || sum.Requests != 3 || sum.Violations != 6 || len(sum.Operations) != 1 {
 		t.Fatalf("summary %+v", sum)
 	}
 	op := sum.Operations[0]
