@@ -544,6 +544,10 @@ func (r *Runner) plan(ctx context.Context, op *operation, run *opRun) {
 					continue
 				}
 			}
+			for name, value := range r.vendor.ExamplePaths[op.id+" "+v.name] {
+				c = c.clone()
+				c.path[name] = value
+			}
 			for _, accept := range accepts {
 				cc := c.clone()
 				cc.accept = accept

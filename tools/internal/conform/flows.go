@@ -13,6 +13,10 @@ type Vendor struct {
 	// Safe lists operations that use a write method but change nothing (a search sent as POST): they run
 	// without --allow-writes.
 	Safe []string
+	// ExamplePaths gives the path parameters that a request body example is written for, keyed by
+	// "operationId exampleName": an example that changes a record's own sub-resources (a reference of one
+	// client) is only valid against that record.
+	ExamplePaths map[string]map[string]string
 	// Flows are the vendor's stateful flows, run after the operations.
 	Flows []Flow
 }

@@ -2,15 +2,19 @@ package conform
 
 import "context"
 
-// timewaveVendor: the client register's life cycle, create → get → update → list (it writes).
+// timewaveVendor: the client register's life cycle, create → get → update → list (it writes). The
+// spec's renameReference example changes reference 501, which belongs to client 1002 of the examples.
 func timewaveVendor() Vendor {
-	return Vendor{Flows: []Flow{{
-		Name:        "create-get-update-list",
-		Description: "createClient, then getClient finds it, updateClient changes its status, and listClients filtered on its id shows the change",
-		Operations:  []string{"createClient", "getClient", "updateClient", "listClients"},
-		Writes:      true,
-		Run:         timewaveClientFlow,
-	}}}
+	return Vendor{
+		ExamplePaths: map[string]map[string]string{"updateClient renameReference": {"id": "1002"}},
+		Flows: []Flow{{
+			Name:        "create-get-update-list",
+			Description: "createClient, then getClient finds it, updateClient changes its status, and listClients filtered on its id shows the change",
+			Operations:  []string{"createClient", "getClient", "updateClient", "listClients"},
+			Writes:      true,
+			Run:         timewaveClientFlow,
+		}},
+	}
 }
 
 func timewaveClientFlow(ctx context.Context, s *Session) error {
