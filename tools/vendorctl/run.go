@@ -14,6 +14,7 @@ Commands:
   validate   validate a request or response body against a vendor's spec
   conform    check a live API (vendor or mock) against its spec: named checks, JUnit and JSON reports
   proxy      a reverse proxy that validates every request and response against the spec
+  diff       list the breaking changes between an older version of a spec and the current one
 
 Run 'vendorctl COMMAND -h' for the flags of a command.`
 
@@ -33,6 +34,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runConform(ctx, rest, stdout, stderr)
 	case "proxy":
 		return runProxy(ctx, rest, stdout, stderr)
+	case "diff":
+		return runDiff(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
