@@ -50,10 +50,10 @@ package mediaconnect
 
 import (
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"sync"
@@ -147,8 +147,8 @@ func New(cfg Config) (*Mock, error) {
 	if cfg.TokenTTL < 0 {
 		return nil, fmt.Errorf("mediaconnect: token TTL %s is negative", cfg.TokenTTL)
 	}
-	if cfg.RateLimit.Rate < 0 || cfg.RateLimit.Burst < 0 {
-		return nil, errors.New("mediaconnect: rate limit and burst must not be negative")
+	if r := cfg.RateLimit.Rate; r < 0 || math.IsNaN(r) || math.IsInf(r, 0) || cfg.RateLimit.Burst < 0 {
+		return nil, fmt.Errorf("mediaconnect: rate limit %g (burst %d): want 0 (off) or a positive finite rate", r, cfg.RateLimit.Burst)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -25,6 +25,13 @@ func TestValidate(t *testing.T) {
 		{"missing file", []string{"--api", "vitecauto", "--path", "/api/customer", "testdata/none.json"}, 2, "", "none.json"},
 		{"no file", []string{"--api", "vitecauto", "--path", "/api/customer"}, 2, "", "needs"},
 		{"bad flag", []string{"--bogus"}, 2, "", "bogus"},
+		{"mediaconnect documented customer is valid", []string{"--api", "mediaconnect", "--path", "/v1/client/customer/info/563457", "testdata/mediaconnect-documented.json"}, 0, "validate-mediaconnect-documented.txt", ""},
+		{"mediaconnect phoneNumberType not in the enum", []string{"--api", "mediaconnect", "--path", "/v1/client/customer/info/563457", "testdata/mediaconnect-phone-type.json"}, 1, "validate-mediaconnect-phone-type.txt", ""},
+		{"mediaconnect invoiceEmailAddress of 61 characters", []string{"--api", "mediaconnect", "--path", "/v1/client/customer/info/563457", "testdata/mediaconnect-invoice-61.json"}, 1, "validate-mediaconnect-invoice-61.txt", ""},
+		{"mediaconnect invoiceEmailAddress of 60 characters", []string{"--api", "mediaconnect", "--path", "/v1/client/customer/info/563457", "testdata/mediaconnect-invoice-60.json"}, 0, "", ""},
+		{"mediaconnect same customer in the user endpoint", []string{"--api", "mediaconnect", "--path", "/v1/customer/info", "testdata/mediaconnect-phone-type.json"}, 1, "", ""},
+		{"mediaconnect empty search request", []string{"--api", "mediaconnect", "--request", "--method", "POST", "--path", "/v1/client/customer/search", "testdata/mediaconnect-empty-search.json"}, 1, "validate-mediaconnect-empty-search.txt", ""},
+		{"mediaconnect search by phone", []string{"--api", "mediaconnect", "--request", "--method", "POST", "--path", "/v1/client/customer/search", "testdata/mediaconnect-search-phone.json"}, 0, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
