@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"reflect"
 	"slices"
@@ -489,5 +490,69 @@ func TestConfigErrors(t *testing.T) {
 	r := e.call(t, "POST", "/v1/client/customer/search", e.clientToken(t), `{"lastName":"berg","streetAddress":"storgata","postalCode":"0155"}`)
 	if got := customerNumbers(t, r); !slices.Equal(got, []int{1}) {
 		t.Fatalf("own fixtures: %v", got)
+	}
+}
+
+// Odd input gets a 4xx in the right shape, never a 500, with validation on and off.
+func TestNoServerErrors(t *testing.T) {
+	for _, noValidation := range []bool{false, true} {
+		t.Run(fmt.Sprintf("noValidation=%v", noValidation), func(t *testing.T) {
+			e := newEnv(t, mediaconnect.Config{})
+			if noValidation {
+				m, err := mediaconnect.New(mediaconnect.Config{Options: mockkit.Options{NoValidation: true}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				srv, _ := mockkit.NewServer(nil, m)
+				ts := httptest.NewServer(srv.Handler())
+				t.Cleanup(ts.Close)
+				e = &env{m: m, clock: e.clock, api: ts.URL + mediaconnect.Prefix, connectID: ts.URL + mediaconnect.ConnectIDPrefix}
+			}
+			client := e.clientToken(t)
+			user := e.userToken(t).AccessToken
+			cases := []struct{ method, path, token, contentType, body string }{
+				{"POST", "/v1/client/customer/search", client, "text/plain", `{"phoneNumber":"+4712345678"}`},
+				{"POST", "/v1/client/customer/search", client, "application/x-www-form-urlencoded", `phoneNumber=%2B4712345678`},
+				{"POST", "/v1/client/customer/search", client, "application/json", `[]`},
+				{"POST", "/v1/client/customer/search", client, "application/json", `"x"`},
+				{"POST", "/v1/client/customer/search", client, "application/json", `{"streetNumber":1e400,"phoneNumber":"+4712345678"}`},
+				{"POST", "/v1/client/customer/search", client, "application/json", `{"postalCode":179,"lastName":"a","streetAddress":"b"}`},
+				{"POST", "/v1/client/customer/search", client, "application/json", "{\"lastName\":\"\xff\xfe\",\"streetAddress\":\"b\",\"postalCode\":\"1\"}"},
+				{"POST", "/v1/client/credential/customers/check", client, "application/json", `{"credentials":null}`},
+				{"POST", "/v1/client/credential/customers/check", client, "application/json", `{"credentials":[null]}`},
+				{"POST", "/v1/customer/info", user, "application/json", `{"emails":["not an e-mail"],"name":{"lastName":"x"}}`},
+				{"POST", "/v1/customer/info", user, "application/json", `{"phoneNumbers":[{"phoneNumberType":"cell"}],"name":{"lastName":"x"}}`},
+				{"POST", "/v1/customer/info", user, "application/json", `{"name":"Ola"}`},
+				{"POST", "/v1/customer/info", user, "application/json", `[1,2]`},
+				{"POST", "/v1/customer/info", user, "application/xml", `<name/>`},
+				{"GET", "/v1/client/customer/info/1e3", client, "", ""},
+				{"GET", "/v1/client/customer/info/%2F..%2F", client, "", ""},
+				{"GET", "/v1/client/customer/info/", client, "", ""},
+				{"PUT", "/v1/client/customer/search", client, "application/json", `{}`},
+			}
+			for _, tc := range cases {
+				req, _ := http.NewRequest(tc.method, e.api+tc.path, strings.NewReader(tc.body))
+				if tc.contentType != "" {
+					req.Header.Set("Content-Type", tc.contentType)
+				}
+				req.Header.Set("Authorization", "Bearer "+tc.token)
+				r := do(t, req)
+				if r.status >= 500 {
+					t.Errorf("%s %s %s: %d %s", tc.method, tc.path, tc.body, r.status, r.body)
+					continue
+				}
+				if r.status >= 400 {
+					v := r.json(t)
+					if _, ok := v["exceptionType"].(string); !ok {
+						t.Errorf("%s %s %s: %d %s is not the vendor's error shape", tc.method, tc.path, tc.body, r.status, r.body)
+					}
+				}
+			}
+			// The store is unharmed (without validation, the mock stores what it can decode).
+			r := e.call(t, "GET", "/v1/customer/info", user, "")
+			if !noValidation && !strings.Contains(string(r.body), `"lastName":"Nordmann"`) {
+				t.Errorf("store changed by refused requests: %s", r.body)
+			}
+		})
 	}
 }

@@ -232,8 +232,8 @@ func (m *Mock) writeToken(w http.ResponseWriter, t mockkit.Token, refresh string
 // authorize is GET /user/oauth/authorize: the configured test user is logged in and approves at once.
 // The client and the redirect URI are checked before anything is redirected.
 func (m *Mock) authorize(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
 		writeOAuthError(w, http.StatusMethodNotAllowed, errInvalidRequest, "the authorize endpoint takes GET")
 		return
 	}
