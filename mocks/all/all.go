@@ -3,6 +3,9 @@ package all
 
 import (
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
@@ -22,27 +25,92 @@ type Config struct {
 	// (0: off).
 	MediaconnectRateLimit float64
 
+	// FixturesDir, when set, replaces the embedded fixtures of each vendor that has a sub-folder of
+	// that name in it (FixturesDir/vitecauto/customers.json, ...).
+	FixturesDir string
 	mockkit.Options
 }
 
 // Names are the vendors New builds, in order.
 func Names() []string { return []string{vitecauto.Name, mediaconnect.Name} }
 
+// fixtures returns the fixture folder of api under cfg.FixturesDir, or nil for the embedded fixtures.
+func (cfg Config) fixtures(api string) (fs.FS, error) {
+	if cfg.FixturesDir == "" {
+		return nil, nil
+	}
+	dir := filepath.Join(cfg.FixturesDir, api)
+	st, err := os.Stat(dir)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fixtures of %s: %w", api, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("fixtures of %s: %s is not a folder", api, dir)
+	}
+	return os.DirFS(dir), nil
+}
+
 // New builds every vendor mock.
 func New(cfg Config) ([]mockkit.Vendor, error) {
-	va, err := vitecauto.New(vitecauto.Config{APIKey: cfg.VitecAutoAPIKey, Options: cfg.Options})
+	var vendors []mockkit.Vendor
+	fx, err := cfg.fixtures(vitecauto.Name)
+	if err != nil {
+		return nil, err
+	}
+	va, err := vitecauto.New(vitecauto.Config{APIKey: cfg.VitecAutoAPIKey, Fixtures: fx, Options: cfg.Options})
 	if err != nil {
 		return nil, fmt.Errorf("build %s mock: %w", vitecauto.Name, err)
+	}
+	vendors = append(vendors, va)
+
+	fx, err = cfg.fixtures(mediaconnect.Name)
+	if err != nil {
+		return nil, err
 	}
 	mc, err := mediaconnect.New(mediaconnect.Config{
 		ClientID:     cfg.MediaconnectClientID,
 		ClientSecret: cfg.MediaconnectClientSecret,
 		TokenTTL:     cfg.MediaconnectTokenTTL,
 		RateLimit:    mockkit.RateLimit{Rate: cfg.MediaconnectRateLimit},
+		Fixtures:     fx,
 		Options:      cfg.Options,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("build %s mock: %w", mediaconnect.Name, err)
 	}
-	return []mockkit.Vendor{va, mc}, nil
+	vendors = append(vendors, mc)
+	return vendors, nil
+}
+
+// Credentials are what a client needs to call one vendor's mock.
+type Credentials struct {
+	APIKey       string `json:"apiKey,omitempty"`
+	User         string `json:"user,omitempty"`
+	Password     string `json:"password,omitempty"`
+	ClientID     string `json:"clientId,omitempty"`
+	ClientSecret string `json:"clientSecret,omitempty"`
+}
+
+// Credentials returns the credentials the mock of api accepts with this config.
+func (cfg Config) Credentials(api string) Credentials {
+	switch api {
+	case vitecauto.Name:
+		return Credentials{APIKey: orDefault(cfg.VitecAutoAPIKey, vitecauto.DefaultAPIKey)}
+	case mediaconnect.Name:
+		return Credentials{
+			ClientID:     orDefault(cfg.MediaconnectClientID, mediaconnect.DefaultClientID),
+			ClientSecret: orDefault(cfg.MediaconnectClientSecret, mediaconnect.DefaultClientSecret),
+		}
+	}
+	return Credentials{}
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
 }

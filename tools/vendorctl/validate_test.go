@@ -32,6 +32,11 @@ func TestValidate(t *testing.T) {
 		{"mediaconnect same customer in the user endpoint", []string{"--api", "mediaconnect", "--path", "/v1/customer/info", "testdata/mediaconnect-phone-type.json"}, 1, "", ""},
 		{"mediaconnect empty search request", []string{"--api", "mediaconnect", "--request", "--method", "POST", "--path", "/v1/client/customer/search", "testdata/mediaconnect-empty-search.json"}, 1, "validate-mediaconnect-empty-search.txt", ""},
 		{"mediaconnect search by phone", []string{"--api", "mediaconnect", "--request", "--method", "POST", "--path", "/v1/client/customer/search", "testdata/mediaconnect-search-phone.json"}, 0, "", ""},
+		{"DataContract XML is valid", []string{"--api", "vitecmaklare", "--path", "/CRM/Contact/M30011/P1001", "--content-type", "application/xml", "testdata/vitecmaklare-person.xml"}, 0, "validate-maklare-xml.txt", ""},
+		{"DataContract XML as text/xml", []string{"--api", "vitecmaklare", "--path", "/CRM/Contact/M30011/P1001", "--content-type", "text/xml; charset=utf-8", "testdata/vitecmaklare-person.xml"}, 0, "", ""},
+		{"malformed XML", []string{"--api", "vitecmaklare", "--path", "/CRM/Contact/M30011/P1001", "--content-type", "application/xml", "testdata/vitecmaklare-malformed.xml"}, 1, "validate-maklare-malformed.txt", ""},
+		{"XML Type outside the enum", []string{"--api", "vitecmaklare", "--path", "/CRM/Contact/M30011/P1001", "--content-type", "application/xml", "testdata/vitecmaklare-type-robot.xml"}, 1, "validate-maklare-type.txt", ""},
+		{"XML where JSON is declared", []string{"--api", "vitecmaklare", "--path", "/CRM/Contact/M30011/P1001", "testdata/vitecmaklare-person.xml"}, 1, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

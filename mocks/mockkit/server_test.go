@@ -1,0 +1,141 @@
+package mockkit_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
+)
+
+type fakeVendor struct {
+	name, prefix string
+	resets       int
+	h            http.Handler
+}
+
+func (f *fakeVendor) Name() string        { return f.name }
+func (f *fakeVendor) Title() string       { return "Fake " + f.name }
+func (f *fakeVendor) Credentials() string { return "none" }
+func (f *fakeVendor) Reset() error        { f.resets++; return nil }
+func (f *fakeVendor) Mounts() []mockkit.Mount {
+	return []mockkit.Mount{{Prefix: f.prefix, Production: "https://" + f.name + ".example", Handler: f.h}}
+}
+
+func echoPath() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, r.URL.Path) })
+}
+
+func TestServerMountsAndAdmin(t *testing.T) {
+	a := &fakeVendor{name: "a", prefix: "/a", h: echoPath()}
+	b := &fakeVendor{name: "b", prefix: "/b/api", h: echoPath()}
+	srv, err := mockkit.NewServer(nil, a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	for path, want := range map[string]string{"/a/x/y": "/x/y", "/b/api/v1/z": "/v1/z"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Body.String() != want {
+			t.Errorf("%s reached the vendor as %q, want %q (prefix stripped)", path, rec.Body, want)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/__admin/health", nil))
+	var health struct {
+		Status string
+		APIs   []struct{ Name string }
+	}
+	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &health) != nil || health.Status != "ok" || len(health.APIs) != 2 {
+		t.Fatalf("health: %d %s", rec.Code, rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("POST", "/__admin/reset?api=b", nil))
+	if rec.Code != 200 || a.resets != 0 || b.resets != 1 {
+		t.Fatalf("reset b: %d, resets a=%d b=%d", rec.Code, a.resets, b.resets)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("POST", "/__admin/reset", nil))
+	if rec.Code != 200 || a.resets != 1 || b.resets != 2 {
+		t.Fatalf("reset all: %d, resets a=%d b=%d", rec.Code, a.resets, b.resets)
+	}
+	for _, tc := range []struct {
+		method, path string
+		status       int
+	}{
+		{"POST", "/__admin/reset?api=nope", 404},
+		{"GET", "/__admin/nothing", 404},
+		{"GET", "/elsewhere", 404},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, nil))
+		if rec.Code != tc.status || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+			t.Errorf("%s %s: %d %s", tc.method, tc.path, rec.Code, rec.Body)
+		}
+	}
+}
+
+func TestNewServerRejectsClashes(t *testing.T) {
+	cases := map[string][]mockkit.Vendor{
+		"same prefix": {&fakeVendor{name: "a", prefix: "/x", h: echoPath()}, &fakeVendor{name: "b", prefix: "/x/", h: echoPath()}},
+		"same name":   {&fakeVendor{name: "a", prefix: "/x", h: echoPath()}, &fakeVendor{name: "a", prefix: "/y", h: echoPath()}},
+		"admin":       {&fakeVendor{name: "a", prefix: "/__admin", h: echoPath()}},
+		"relative":    {&fakeVendor{name: "a", prefix: "x", h: echoPath()}},
+	}
+	for name, vendors := range cases {
+		if _, err := mockkit.NewServer(nil, vendors...); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// Serve lets an in-flight request finish when its context is cancelled, then returns nil.
+func TestServeGracefulShutdown(t *testing.T) {
+	started := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(300 * time.Millisecond)
+		_, _ = io.WriteString(w, "finished")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- mockkit.Serve(ctx, ln, h, nil) }()
+	type result struct {
+		body string
+		err  error
+	}
+	res := make(chan result, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/")
+		if err != nil {
+			res <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		res <- result{string(b), err}
+	}()
+	<-started
+	cancel()
+	r := <-res
+	if r.err != nil || r.body != "finished" {
+		t.Fatalf("in-flight request: %q %v", r.body, r.err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Serve returned %v", err)
+	}
+	if _, err := http.Get("http://" + ln.Addr().String() + "/"); err == nil {
+		t.Fatal("server still accepts connections after shutdown")
+	}
+}

@@ -1,0 +1,114 @@
+package mockkit_test
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
+)
+
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
+
+func TestTokenStoreExpiry(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	s := mockkit.NewTokenStore(mockkit.TokenConfig{AccessTTL: time.Hour, Now: clk.Now})
+	tok := s.Issue(mockkit.KindClient, "c", "", "")
+	if got, err := s.Lookup(tok.Value); err != nil || got.ClientID != "c" || got.Kind != mockkit.KindClient {
+		t.Fatalf("lookup: %+v %v", got, err)
+	}
+	clk.Advance(time.Hour)
+	if _, err := s.Lookup(tok.Value); !errors.Is(err, mockkit.ErrTokenExpired) {
+		t.Fatalf("after TTL: %v, want expired", err)
+	}
+	if _, err := s.Lookup("nope"); !errors.Is(err, mockkit.ErrTokenUnknown) {
+		t.Fatalf("unknown: %v", err)
+	}
+}
+
+func TestTokenStoreOnePerClient(t *testing.T) {
+	s := mockkit.NewTokenStore(mockkit.TokenConfig{OnePerClient: true})
+	first := s.Issue(mockkit.KindClient, "c", "", "")
+	other := s.Issue(mockkit.KindClient, "d", "", "")
+	second := s.Issue(mockkit.KindClient, "c", "", "")
+	if _, err := s.Lookup(first.Value); !errors.Is(err, mockkit.ErrTokenUnknown) {
+		t.Errorf("first token of c still valid: %v", err)
+	}
+	for _, tok := range []mockkit.Token{second, other} {
+		if _, err := s.Lookup(tok.Value); err != nil {
+			t.Errorf("token of %s: %v", tok.ClientID, err)
+		}
+	}
+}
+
+func TestTokenStoreConsumeOnce(t *testing.T) {
+	s := mockkit.NewTokenStore(mockkit.TokenConfig{})
+	code := s.Issue(mockkit.KindCode, "c", "563457", "https://app.example/cb")
+	got, err := s.Consume(code.Value)
+	if err != nil || got.Subject != "563457" || got.RedirectURI != "https://app.example/cb" {
+		t.Fatalf("consume: %+v %v", got, err)
+	}
+	if _, err := s.Consume(code.Value); !errors.Is(err, mockkit.ErrTokenUnknown) {
+		t.Fatalf("second consume: %v", err)
+	}
+}
+
+func TestTokenStoreConcurrentIssue(t *testing.T) {
+	s := mockkit.NewTokenStore(mockkit.TokenConfig{})
+	const n = 200
+	var wg sync.WaitGroup
+	tokens := make([]string, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tokens[i] = s.Issue(mockkit.KindClient, "c", "", "").Value
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for _, v := range tokens {
+		if seen[v] {
+			t.Fatal("duplicate token")
+		}
+		seen[v] = true
+		if _, err := s.Lookup(v); err != nil {
+			t.Fatalf("token issued concurrently is not valid: %v", err)
+		}
+	}
+}
+
+func TestLimiter(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	l := mockkit.NewLimiter(mockkit.RateLimit{Rate: 2, Burst: 2, Now: clk.Now})
+	for i := range 2 {
+		if ok, _ := l.Allow("a"); !ok {
+			t.Fatalf("request %d refused within the burst", i)
+		}
+	}
+	ok, wait := l.Allow("a")
+	if ok || wait <= 0 || mockkit.RetryAfterSeconds(wait) != 1 {
+		t.Fatalf("third request: ok=%v wait=%v", ok, wait)
+	}
+	if ok, _ := l.Allow("b"); !ok {
+		t.Fatal("another client was limited by a's bucket")
+	}
+	clk.Advance(500 * time.Millisecond)
+	if ok, _ := l.Allow("a"); !ok {
+		t.Fatal("refill did not happen")
+	}
+	var off *mockkit.Limiter
+	if ok, _ := off.Allow("a"); !ok || off.Enabled() {
+		t.Fatal("a nil limiter must let everything through")
+	}
+	if ok, _ := mockkit.NewLimiter(mockkit.RateLimit{}).Allow("a"); !ok {
+		t.Fatal("rate 0 must be off")
+	}
+}
