@@ -98,6 +98,25 @@ func invalidToken(desc string) *mockkit.Error {
 	}
 }
 
+// lowerMediaType lower-cases the media type of the request's Content-Type (RFC 9110: it is
+// case-insensitive), so that the generated handlers' binder takes "Application/JSON" as JSON, as
+// request validation already did.
+func lowerMediaType(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header
+		if ct := h.Get(echo.HeaderContentType); ct != "" {
+			mt, params, _ := strings.Cut(ct, ";")
+			if lower := strings.ToLower(strings.TrimSpace(mt)); lower != mt {
+				if params != "" {
+					lower += ";" + params
+				}
+				h.Set(echo.HeaderContentType, lower)
+			}
+		}
+		return next(c)
+	}
+}
+
 // render writes 401 as an OAuth 2.0 bearer-token error and every other error in the vendor's
 // {"exceptionType", "errorMessage"} shape.
 func render(c echo.Context, e *mockkit.Error) error {
@@ -113,7 +132,12 @@ func render(c echo.Context, e *mockkit.Error) error {
 	if len(e.Violations) > 0 {
 		msg = violationsMessage(mockkit.RouteOf(c), e.Violations)
 	}
-	return c.JSON(e.Status, mediaconnectapi.ApiError{ExceptionType: exceptionType(e), ErrorMessage: msg})
+	status := e.Status
+	if status == http.StatusUnsupportedMediaType { // only 400 is documented for a body the API cannot read
+		status, msg = http.StatusBadRequest, "Content-Type must be application/json"
+		e = &mockkit.Error{Status: status, Message: msg}
+	}
+	return c.JSON(status, mediaconnectapi.ApiError{ExceptionType: exceptionType(e), ErrorMessage: msg})
 }
 
 // violationsMessage joins the violations of a refused request, replacing kin-openapi's text for the
@@ -146,6 +170,8 @@ func exceptionType(e *mockkit.Error) string {
 		return "MethodNotAllowedException"
 	case e.Status == http.StatusRequestEntityTooLarge:
 		return "PayloadTooLargeException"
+	case e.Status == http.StatusRequestURITooLong:
+		return "UriTooLongException"
 	case e.Status == http.StatusTooManyRequests:
 		return "TooManyRequestsException"
 	case e.Status >= 500:

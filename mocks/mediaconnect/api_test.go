@@ -207,6 +207,17 @@ func TestSearch(t *testing.T) {
 		})
 	}
 
+	// Media types are case-insensitive.
+	t.Run("Content-Type in mixed case", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodPost, e.api+"/v1/client/customer/search", strings.NewReader(`{"phoneNumber":"+4712345678"}`))
+		req.Header.Set("Content-Type", "Application/JSON; charset=UTF-8")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		r := do(t, req)
+		if got := customerNumbers(t, r); r.status != 200 || !slices.Equal(got, []int{563457}) {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+	})
+
 	tooMany := []string{
 		`{"lastName":"Hansen","streetAddress":"Storgata","postalCode":"0155"}`,
 		`{"lastName":"hansen","streetAddress":"STORGATA","postalCode":"0155","countryCode":"no"}`,
