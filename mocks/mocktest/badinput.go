@@ -136,6 +136,11 @@ func (s *Server) RunBadInputs(t *testing.T, api string, cases []BadInput, author
 			if len(respBody) == 0 || resp.Header.Get("Content-Type") == "" {
 				t.Errorf("error answer without a typed body")
 			}
+			for _, name := range []string{"Authorization", "X-Api-Key"} {
+				if secret := req.Header.Get(name); len(secret) >= 4 && bytes.Contains(respBody, []byte(secret)) {
+					t.Errorf("the answer repeats the %s the client sent", name)
+				}
+			}
 		})
 	}
 	if after := snapshot(); after != before {
