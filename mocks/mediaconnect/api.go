@@ -25,8 +25,8 @@ const (
 	MaxSearchResults = 5
 
 	msgNoToken        = "Missing access token"
-	msgBadAuthHeader  = "Malformed Authorization header: want Bearer <token>"
-	msgWrongScheme    = "The Authorization header must use the Bearer scheme"
+	msgBadAuthHeader  = "Malformed Authorization header: a token must follow the scheme Bearer"
+	msgWrongScheme    = "The Authorization header must use the scheme Bearer"
 	msgInvalidToken   = "Invalid access token"
 	msgExpiredToken   = "Access token expired"
 	msgClientToken    = "This operation needs a user token (authorization code grant); a client token was sent"

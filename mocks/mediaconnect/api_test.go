@@ -75,7 +75,7 @@ func TestAuthErrors(t *testing.T) {
 	}{
 		{"no token", "GET", "/v1/client/customer/info/563457", "", "", "Missing"},
 		{"unknown token", "GET", "/v1/client/customer/info/563457", "Bearer nope", "", "Invalid access token"},
-		{"basic instead of bearer", "GET", "/v1/client/customer/info/563457", "Basic bW9jay1jbGllbnQ6bW9jay1zZWNyZXQ=", "", "Bearer scheme"},
+		{"basic instead of bearer", "GET", "/v1/client/customer/info/563457", "Basic bW9jay1jbGllbnQ6bW9jay1zZWNyZXQ=", "", "scheme Bearer"},
 		{"malformed header", "GET", "/v1/client/customer/info/563457", "Bearer", "", "Malformed"},
 		{"refresh token as access token", "GET", "/v1/client/customer/info/563457", "Bearer " + user.RefreshToken, "", "Invalid access token"},
 		{"no token on search", "POST", "/v1/client/customer/search", "", `{"phoneNumber":"+4712345678"}`, "Missing"},
