@@ -31,6 +31,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noValidation := fs.Bool("no-validation", false, "turn off request validation and the response self-check")
 	var cfg all.Config
 	fs.StringVar(&cfg.VitecAutoAPIKey, "vitecauto-api-key", envOr("VENDORCTL_VITECAUTO_API_KEY", "mock-api-key"), "Vitec Autodata x-api-key (env VENDORCTL_VITECAUTO_API_KEY)")
+	fs.StringVar(&cfg.VitecMaklareUser, "vitecmaklare-user", envOr("VENDORCTL_VITECMAKLARE_USER", "mock-user"), "Vitec Mäklare Basic user name, reading customer M30011 (env VENDORCTL_VITECMAKLARE_USER)")
+	fs.StringVar(&cfg.VitecMaklarePassword, "vitecmaklare-password", envOr("VENDORCTL_VITECMAKLARE_PASSWORD", "mock-password"), "Vitec Mäklare Basic password (env VENDORCTL_VITECMAKLARE_PASSWORD)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
