@@ -583,13 +583,6 @@ func refName(ref string) string {
 	return ref
 }
 
-func join(path, part string) string {
-	if path == "" {
-		return part
-	}
-	return path + "." + part
-}
-
 func upperFirst(s string) string {
 	for i, r := range s {
 		return string(unicode.ToUpper(r)) + s[i+len(string(r)):]

@@ -3,6 +3,9 @@ package all
 
 import (
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/vitecauto"
@@ -16,35 +19,94 @@ type Config struct {
 	// credentials; they read the default customer (vitecmaklare.DefaultCustomer).
 	VitecMaklareUser     string
 	VitecMaklarePassword string
+	// FixturesDir, when set, replaces the embedded fixtures of each vendor that has a sub-folder of
+	// that name in it (FixturesDir/vitecauto/customers.json, ...).
+	FixturesDir string
 	mockkit.Options
 }
 
 // Names are the vendors New builds, in order.
 func Names() []string { return []string{vitecauto.Name, vitecmaklare.Name} }
 
+// fixtures returns the fixture folder of api under cfg.FixturesDir, or nil for the embedded fixtures.
+func (cfg Config) fixtures(api string) (fs.FS, error) {
+	if cfg.FixturesDir == "" {
+		return nil, nil
+	}
+	dir := filepath.Join(cfg.FixturesDir, api)
+	st, err := os.Stat(dir)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fixtures of %s: %w", api, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("fixtures of %s: %s is not a folder", api, dir)
+	}
+	return os.DirFS(dir), nil
+}
+
 // New builds every vendor mock.
 func New(cfg Config) ([]mockkit.Vendor, error) {
-	va, err := vitecauto.New(vitecauto.Config{APIKey: cfg.VitecAutoAPIKey, Options: cfg.Options})
+	var vendors []mockkit.Vendor
+	fx, err := cfg.fixtures(vitecauto.Name)
+	if err != nil {
+		return nil, err
+	}
+	va, err := vitecauto.New(vitecauto.Config{APIKey: cfg.VitecAutoAPIKey, Fixtures: fx, Options: cfg.Options})
 	if err != nil {
 		return nil, fmt.Errorf("build %s mock: %w", vitecauto.Name, err)
 	}
-	vm, err := vitecmaklare.New(vitecmaklare.Config{Users: maklareUsers(cfg), Options: cfg.Options})
+	vendors = append(vendors, va)
+
+	if fx, err = cfg.fixtures(vitecmaklare.Name); err != nil {
+		return nil, err
+	}
+	vm, err := vitecmaklare.New(vitecmaklare.Config{Users: cfg.maklareUsers(), Fixtures: fx, Options: cfg.Options})
 	if err != nil {
 		return nil, fmt.Errorf("build %s mock: %w", vitecmaklare.Name, err)
 	}
-	return []mockkit.Vendor{va, vm}, nil
+	vendors = append(vendors, vm)
+	return vendors, nil
 }
 
-func maklareUsers(cfg Config) map[string]vitecmaklare.User {
+// maklareUsers is the one Vitec Mäklare user the config names (nil: the mock's default).
+func (cfg Config) maklareUsers() map[string]vitecmaklare.User {
 	if cfg.VitecMaklareUser == "" && cfg.VitecMaklarePassword == "" {
 		return nil
 	}
-	user, password := cfg.VitecMaklareUser, cfg.VitecMaklarePassword
-	if user == "" {
-		user = vitecmaklare.DefaultUser
-	}
-	if password == "" {
-		password = vitecmaklare.DefaultPassword
-	}
+	user := orDefault(cfg.VitecMaklareUser, vitecmaklare.DefaultUser)
+	password := orDefault(cfg.VitecMaklarePassword, vitecmaklare.DefaultPassword)
 	return map[string]vitecmaklare.User{user: {Password: password, Customers: []string{vitecmaklare.DefaultCustomer}}}
+}
+
+// Credentials are what a client needs to call one vendor's mock.
+type Credentials struct {
+	APIKey       string `json:"apiKey,omitempty"`
+	User         string `json:"user,omitempty"`
+	Password     string `json:"password,omitempty"`
+	ClientID     string `json:"clientId,omitempty"`
+	ClientSecret string `json:"clientSecret,omitempty"`
+}
+
+// Credentials returns the credentials the mock of api accepts with this config.
+func (cfg Config) Credentials(api string) Credentials {
+	switch api {
+	case vitecauto.Name:
+		return Credentials{APIKey: orDefault(cfg.VitecAutoAPIKey, vitecauto.DefaultAPIKey)}
+	case vitecmaklare.Name:
+		return Credentials{
+			User:     orDefault(cfg.VitecMaklareUser, vitecmaklare.DefaultUser),
+			Password: orDefault(cfg.VitecMaklarePassword, vitecmaklare.DefaultPassword),
+		}
+	}
+	return Credentials{}
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
 }
