@@ -6,14 +6,30 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
+	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/vitecauto"
+	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
 )
 
 // Config holds the credentials of every mock (empty: the vendor mock's default) and the shared options.
 type Config struct {
 	VitecAutoAPIKey string
+	// VitecMaklareUser and VitecMaklarePassword replace the Vitec Mäklare mock's default Basic
+	// credentials; they read the default customer (vitecmaklare.DefaultCustomer).
+	VitecMaklareUser     string
+	VitecMaklarePassword string
+
+	MediaconnectClientID     string
+	MediaconnectClientSecret string
+	// MediaconnectTokenTTL is the lifetime of Mediaconnect access tokens (0: 12 hours).
+	MediaconnectTokenTTL time.Duration
+	// MediaconnectRateLimit is the Mediaconnect API's rate limit in requests per second per client
+	// (0: off).
+	MediaconnectRateLimit float64
+
 	// FixturesDir, when set, replaces the embedded fixtures of each vendor that has a sub-folder of
 	// that name in it (FixturesDir/vitecauto/customers.json, ...).
 	FixturesDir string
@@ -21,7 +37,7 @@ type Config struct {
 }
 
 // Names are the vendors New builds, in order.
-func Names() []string { return []string{vitecauto.Name} }
+func Names() []string { return []string{vitecauto.Name, mediaconnect.Name, vitecmaklare.Name} }
 
 // fixtures returns the fixture folder of api under cfg.FixturesDir, or nil for the embedded fixtures.
 func (cfg Config) fixtures(api string) (fs.FS, error) {
@@ -54,7 +70,43 @@ func New(cfg Config) ([]mockkit.Vendor, error) {
 		return nil, fmt.Errorf("build %s mock: %w", vitecauto.Name, err)
 	}
 	vendors = append(vendors, va)
+
+	fx, err = cfg.fixtures(mediaconnect.Name)
+	if err != nil {
+		return nil, err
+	}
+	mc, err := mediaconnect.New(mediaconnect.Config{
+		ClientID:     cfg.MediaconnectClientID,
+		ClientSecret: cfg.MediaconnectClientSecret,
+		TokenTTL:     cfg.MediaconnectTokenTTL,
+		RateLimit:    mockkit.RateLimit{Rate: cfg.MediaconnectRateLimit},
+		Fixtures:     fx,
+		Options:      cfg.Options,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build %s mock: %w", mediaconnect.Name, err)
+	}
+	vendors = append(vendors, mc)
+
+	if fx, err = cfg.fixtures(vitecmaklare.Name); err != nil {
+		return nil, err
+	}
+	vm, err := vitecmaklare.New(vitecmaklare.Config{Users: cfg.maklareUsers(), Fixtures: fx, Options: cfg.Options})
+	if err != nil {
+		return nil, fmt.Errorf("build %s mock: %w", vitecmaklare.Name, err)
+	}
+	vendors = append(vendors, vm)
 	return vendors, nil
+}
+
+// maklareUsers is the one Vitec Mäklare user the config names (nil: the mock's default).
+func (cfg Config) maklareUsers() map[string]vitecmaklare.User {
+	if cfg.VitecMaklareUser == "" && cfg.VitecMaklarePassword == "" {
+		return nil
+	}
+	user := orDefault(cfg.VitecMaklareUser, vitecmaklare.DefaultUser)
+	password := orDefault(cfg.VitecMaklarePassword, vitecmaklare.DefaultPassword)
+	return map[string]vitecmaklare.User{user: {Password: password, Customers: []string{vitecmaklare.DefaultCustomer}}}
 }
 
 // Credentials are what a client needs to call one vendor's mock.
@@ -71,6 +123,16 @@ func (cfg Config) Credentials(api string) Credentials {
 	switch api {
 	case vitecauto.Name:
 		return Credentials{APIKey: orDefault(cfg.VitecAutoAPIKey, vitecauto.DefaultAPIKey)}
+	case mediaconnect.Name:
+		return Credentials{
+			ClientID:     orDefault(cfg.MediaconnectClientID, mediaconnect.DefaultClientID),
+			ClientSecret: orDefault(cfg.MediaconnectClientSecret, mediaconnect.DefaultClientSecret),
+		}
+	case vitecmaklare.Name:
+		return Credentials{
+			User:     orDefault(cfg.VitecMaklareUser, vitecmaklare.DefaultUser),
+			Password: orDefault(cfg.VitecMaklarePassword, vitecmaklare.DefaultPassword),
+		}
 	}
 	return Credentials{}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -119,6 +120,23 @@ func TestServe(t *testing.T) {
 	if status, body := get(t, base+"/nowhere", nil); status != 404 || !strings.Contains(string(body), "no vendor") {
 		t.Errorf("unmounted path: %d %s", status, body)
 	}
+	// Vitec Mäklare: the default Basic credentials read M30011, in JSON and in XML, but not M40022.
+	basicAuth := map[string]string{"Authorization": "Basic bW9jay11c2VyOm1vY2stcGFzc3dvcmQ="} // mock-user:mock-password
+	if !strings.Contains(table, "basic mock-user / mock-password") {
+		t.Errorf("start-up table lacks the Vitec Mäklare credentials:\n%s", table)
+	}
+	status, body = get(t, base+"/vitecmaklare/CRM/Contact/M30011/P1001", basicAuth)
+	if status != 200 || !strings.Contains(string(body), `"firstName":"Åsa"`) {
+		t.Errorf("vitecmaklare person: %d %s", status, body)
+	}
+	basicAuth["Accept"] = "application/xml"
+	status, body = get(t, base+"/vitecmaklare/CRM/Contact/M30011/P1001", basicAuth)
+	if status != 200 || !strings.HasPrefix(string(body), "<CrmContact ") {
+		t.Errorf("vitecmaklare person as XML: %d %s", status, body)
+	}
+	if status, body := get(t, base+"/vitecmaklare/CRM/Contact/M40022/P2001", basicAuth); status != 403 {
+		t.Errorf("vitecmaklare M40022: %d %s, want 403", status, body)
+	}
 	if err := stop(); err != nil {
 		t.Fatalf("serve returned %v after a clean stop", err)
 	}
@@ -132,10 +150,93 @@ func TestServeFlags(t *testing.T) {
 	if status, _ := get(t, base+"/vitecauto/api/customer?companyId=998&customerId=500190", map[string]string{"x-api-key": "k2"}); status != 200 {
 		t.Errorf("configured key: %d", status)
 	}
+	t.Setenv("VENDORCTL_VITECMAKLARE_PASSWORD", "from-env")
+	base, stdout, _ = startServe(t, "--vitecmaklare-user", "maklare")
+	if !strings.Contains(stdout.String(), "basic maklare / from-env (customers M30011)") {
+		t.Errorf("table does not show the configured Vitec Mäklare credentials:\n%s", stdout.String())
+	}
+	maklare := map[string]string{"Authorization": "Basic bWFrbGFyZTpmcm9tLWVudg=="} // maklare:from-env
+	if status, body := get(t, base+"/vitecmaklare/CRM/Contact/M30011/P1001", maklare); status != 200 {
+		t.Errorf("configured Vitec Mäklare credentials: %d %s", status, body)
+	}
 	if _, _, code := runCmd(t, "serve", "--log-level", "loud"); code != 2 {
 		t.Errorf("bad --log-level: exit %d, want 2", code)
 	}
 	if _, _, code := runCmd(t, "serve", "extra"); code != 2 {
 		t.Errorf("extra argument: exit %d, want 2", code)
+	}
+}
+
+// postForm posts form values and returns the status and body.
+func postForm(t *testing.T, url string, form url.Values) (int, []byte) {
+	t.Helper()
+	resp, err := http.PostForm(url, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, body
+}
+
+func TestServeMediaconnect(t *testing.T) {
+	t.Setenv("VENDORCTL_MEDIACONNECT_CLIENT_SECRET", "env-secret")
+	base, stdout, _ := startServe(t, "--mediaconnect-client-id", "flag-client")
+	table := stdout.String()
+	for _, want := range []string{"https://api.mediaconnect.no/capi", base + "/mediaconnect/capi", "https://connectid.no", base + "/connectid", "flag-client / env-secret"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("start-up table lacks %q:\n%s", want, table)
+		}
+	}
+	tokenURL := base + "/connectid/user/oauth/token"
+	if status, body := postForm(t, tokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {"mock-client"}, "client_secret": {"mock-secret"}}); status != 401 {
+		t.Errorf("default credentials after configuring others: %d %s", status, body)
+	}
+	status, body := postForm(t, tokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {"flag-client"}, "client_secret": {"env-secret"}})
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(body, &tok); status != 200 || err != nil || tok.AccessToken == "" {
+		t.Fatalf("token: %d %s", status, body)
+	}
+	status, body = get(t, base+"/mediaconnect/capi/v1/client/customer/info/563457", map[string]string{"Authorization": "Bearer " + tok.AccessToken})
+	if status != 200 || !strings.Contains(string(body), `"customerNumber":563457`) {
+		t.Fatalf("client-mode customer info: %d %s", status, body)
+	}
+	if status, _ := get(t, base+"/mediaconnect/capi/v1/client/customer/info/563457", nil); status != 401 {
+		t.Errorf("without token: %d, want 401", status)
+	}
+}
+
+func TestServeMediaconnectRateLimit(t *testing.T) {
+	base, _, _ := startServe(t, "--mediaconnect-rate-limit", "0.001", "--mediaconnect-token-ttl", "1h")
+	status, body := postForm(t, base+"/connectid/user/oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {"mock-client"}, "client_secret": {"mock-secret"}})
+	if status != 200 || !strings.Contains(string(body), `"expires_in":3600`) {
+		t.Fatalf("token: %d %s", status, body)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.Unmarshal(body, &tok)
+	h := map[string]string{"Authorization": "Bearer " + tok.AccessToken}
+	if status, _ := get(t, base+"/mediaconnect/capi/v1/client/customer/info/563457", h); status != 200 {
+		t.Fatalf("first request: %d", status)
+	}
+	if status, body := get(t, base+"/mediaconnect/capi/v1/client/customer/info/563457", h); status != 429 {
+		t.Fatalf("second request: %d %s, want 429", status, body)
+	}
+	for _, args := range [][]string{
+		{"serve", "--mediaconnect-rate-limit", "-1"},
+		{"serve", "--mediaconnect-rate-limit", "lots"},
+		{"serve", "--mediaconnect-token-ttl", "0s"},
+		{"serve", "--mediaconnect-token-ttl", "soon"},
+	} {
+		if _, _, code := runCmd(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	t.Setenv("VENDORCTL_MEDIACONNECT_RATE_LIMIT", "fast")
+	if _, stderr, code := runCmd(t, "serve"); code != 2 || !strings.Contains(stderr, "VENDORCTL_MEDIACONNECT_RATE_LIMIT") {
+		t.Errorf("bad env rate: exit %d, stderr %q", code, stderr)
 	}
 }
