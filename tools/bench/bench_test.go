@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -310,6 +312,38 @@ func TestCompareAndSoakEndToEnd(t *testing.T) {
 	for _, want := range []string{"soak: PASS", "3000 requests", "unexpected 5xx: 0"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("soak summary lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestReadResponse(t *testing.T) {
+	for name, tc := range map[string]struct {
+		raw     string
+		code    int
+		closing bool
+	}{
+		"length":     {"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", 200, false},
+		"chunked":    {"HTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\nA;x=1\r\n0123456789\r\n0\r\nTrailer: t\r\n\r\n", 201, false},
+		"close":      {"HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 404, true},
+		"http10":     {"HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx", 200, true},
+		"keep-alive": {"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\nx", 200, false},
+		"no length":  {"HTTP/1.1 200 OK\r\n\r\nto the end", 200, true},
+		"no content": {"HTTP/1.1 204 No Content\r\n\r\n", 204, false},
+	} {
+		br := bufio.NewReader(strings.NewReader(tc.raw + "NEXT"))
+		code, closing, err := readResponse(br)
+		if err != nil || code != tc.code || closing != tc.closing {
+			t.Errorf("%s: %d %v %v", name, code, closing, err)
+			continue
+		}
+		if rest, _ := io.ReadAll(br); !tc.closing && string(rest) != "NEXT" {
+			t.Errorf("%s: left %q unread", name, rest)
+		}
+	}
+	for _, bad := range []string{"HTTP/1.1 2x0 OK\r\n\r\n", "SSH-2.0\r\n", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nab"} {
+		if _, _, err := readResponse(bufio.NewReader(strings.NewReader(bad))); err == nil {
+			t.Errorf("%q: no error", bad)
 		}
 	}
 }

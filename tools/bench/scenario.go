@@ -33,11 +33,17 @@ type scenario struct {
 	// the token it answers is sent as a Bearer token. Prism gets a placeholder token (it checks that a
 	// token is there, not what it is).
 	TokenPath string
-	// Soak lists more requests (relative paths, same method and credentials) that the soak sends:
-	// answers other than the main one (not found, bad input).
-	Soak []string
+	// Soak lists more requests (same method and credentials) that the soak sends: answers other than
+	// the main one (not found, bad input, another media type).
+	Soak []extra
 	// Spec is the spec file Prism mocks.
 	Spec string
+}
+
+// extra is a soak request: a relative path, and headers set over the scenario's.
+type extra struct {
+	Path   string
+	Header http.Header
 }
 
 // scenarios are the vendors the benchmark knows, in the order of the report. A vendor that serve
@@ -48,20 +54,20 @@ func scenarios() []scenario {
 			API: "vitecauto", Prefix: "/vitecauto", Spec: "specs/vitecauto/openapi.yaml",
 			Method: http.MethodGet, Path: "/api/customer?companyId=998&customerId=500190",
 			Header: http.Header{"X-Api-Key": {defaultAPIKey}},
-			Soak:   []string{"/api/customer?companyId=998&customerId=1", "/api/customer?companyId=x"},
+			Soak:   []extra{{Path: "/api/customer?companyId=998&customerId=1"}, {Path: "/api/customer?companyId=x"}},
 		},
 		{
 			API: "mediaconnect", Prefix: "/mediaconnect/capi", Spec: "specs/mediaconnect/openapi.yaml",
 			Method: http.MethodGet, Path: "/v1/client/customer/info/563457",
 			TokenPath: "/connectid/user/oauth/token",
-			Soak:      []string{"/v1/client/customer/info/1", "/v1/client/customer/info/abc"},
+			Soak:      []extra{{Path: "/v1/client/customer/info/1"}, {Path: "/v1/client/customer/info/abc"}},
 		},
 		{
 			API: "timewave", Prefix: "/timewave/v3", Spec: "specs/timewave/openapi.yaml",
 			Method: http.MethodGet, Path: "/clients",
 			Header:    http.Header{"Accept": {"application/json"}},
 			TokenPath: "/timewave/v3/oauth/token",
-			Soak:      []string{"/clients/999999", "/clients?page[size]=0"},
+			Soak:      []extra{{Path: "/clients/999999"}, {Path: "/clients?page[size]=0"}},
 		},
 		{
 			API: "vitecmaklare", Prefix: "/vitecmaklare", Spec: "specs/vitecmaklare/openapi.yaml",
@@ -70,7 +76,11 @@ func scenarios() []scenario {
 				"Accept":        {"application/json"},
 				"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(defaultUser+":"+defaultPassword))},
 			},
-			Soak: []string{"/CRM/Contact/M30011/X404", "/CRM/Contact/M30011/P1001?x=%zz"},
+			Soak: []extra{
+				{Path: "/CRM/Contact/M30011/C1001", Header: http.Header{"Accept": {"application/xml"}}},
+				{Path: "/CRM/Contact/M30011/X404"},
+				{Path: "/CRM/Contact/M40022/P2001"},
+			},
 		},
 	}
 }
@@ -110,13 +120,16 @@ func (s scenario) vendorctlRequests(ctx context.Context, hc *http.Client, base s
 		}
 		header.Set("Authorization", "Bearer "+tok)
 	}
-	paths := []string{s.Path}
-	if soak {
-		paths = append(paths, s.Soak...)
+	out := []Request{{Name: s.API, Method: s.Method, Target: s.Prefix + s.Path, Header: header}}
+	if !soak {
+		return out, nil
 	}
-	out := make([]Request, 0, len(paths))
-	for _, p := range paths {
-		out = append(out, Request{Name: s.API, Method: s.Method, Target: s.Prefix + p, Header: header})
+	for _, x := range s.Soak {
+		h := header.Clone()
+		for k, v := range x.Header {
+			h[k] = v
+		}
+		out = append(out, Request{Name: s.API, Method: s.Method, Target: s.Prefix + x.Path, Header: h})
 	}
 	return out, nil
 }

@@ -240,3 +240,11 @@ func TestServeMediaconnectRateLimit(t *testing.T) {
 		t.Errorf("bad env rate: exit %d, stderr %q", code, stderr)
 	}
 }
+
+func TestGCPercentReadsGOGC(t *testing.T) {
+	for gogc, want := range map[string]int{"": 100, "off": -1, "200": 200, "bad": 100} {
+		if got := gcPercent(gogc); got != want {
+			t.Errorf("gcPercent(%q) = %d, want %d", gogc, got, want)
+		}
+	}
+}
