@@ -1,6 +1,7 @@
 package timewave
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -195,6 +196,16 @@ func fieldLevel(vs []specs.Violation) bool {
 }
 
 func (m *Mock) renderBody(c echo.Context, route *specs.Route, op string, vs []specs.Violation) error {
+	var raw map[string]any
+	if c.Request().GetBody != nil {
+		if rc, err := c.Request().GetBody(); err == nil {
+			data, _ := io.ReadAll(rc)
+			_ = json.Unmarshal(data, &raw)
+		}
+	}
+	if raw != nil {
+		vs = m.revalidate(c, route, op, raw)
+	}
 	fe := fieldErrors{}
 	for _, v := range vs {
 		switch {
@@ -207,13 +218,6 @@ func (m *Mock) renderBody(c echo.Context, route *specs.Route, op string, vs []sp
 			fe.add(v.Field+".id", msgProhibited(v.Field+".id"))
 		default:
 			fe.add(v.Field, laravelText(v.Field, v.Message, bodyType(route, v.Field)))
-		}
-	}
-	var raw map[string]any
-	if c.Request().GetBody != nil {
-		if rc, err := c.Request().GetBody(); err == nil {
-			data, _ := io.ReadAll(rc)
-			_ = json.Unmarshal(data, &raw)
 		}
 	}
 	if raw != nil {
@@ -233,6 +237,46 @@ func (m *Mock) renderBody(c echo.Context, route *specs.Route, op string, vs []sp
 		m.mu.RUnlock()
 	}
 	return c.JSON(http.StatusUnprocessableEntity, fe.body())
+}
+
+// revalidate validates the body again without the parts that break a `not` rule: kin-openapi checks
+// `not` before the properties and stops there, so a body breaking it would hide every other error,
+// where Laravel reports all of them. The `not` rules themselves are reported by ruleErrors.
+func (m *Mock) revalidate(c echo.Context, route *specs.Route, op string, raw map[string]any) []specs.Violation {
+	body := make(map[string]any, len(raw)+1)
+	for k, v := range raw {
+		body[k] = v
+	}
+	if pt, ok := asInt(body["payment_type"]); ok && pt == int(timewaveapi.PaymentTypeEmail) {
+		if _, present := body["secondary_email"]; !present {
+			body["secondary_email"] = "placeholder"
+		}
+	}
+	if refs, ok := body["references"].([]any); ok && op == opCreateClient {
+		clean := make([]any, len(refs))
+		for i, item := range refs {
+			clean[i] = item
+			if ref, ok := item.(map[string]any); ok {
+				without := make(map[string]any, len(ref))
+				for k, v := range ref {
+					if k != "id" {
+						without[k] = v
+					}
+				}
+				clean[i] = without
+			}
+		}
+		body["references"] = clean
+	}
+	data, err := json.Marshal(body)
+	if err != nil {
+		return nil
+	}
+	req := c.Request().Clone(c.Request().Context())
+	req.Body = io.NopCloser(bytes.NewReader(data))
+	req.ContentLength = int64(len(data))
+	req.GetBody = nil
+	return specs.Violations(m.spec.ValidateRequest(req.Context(), req, route))
 }
 
 // bodyType is the JSON type the request body schema gives a dotted field, or "".
