@@ -31,6 +31,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noValidation := fs.Bool("no-validation", false, "turn off request validation and the response self-check")
 	var cfg all.Config
 	fs.StringVar(&cfg.VitecAutoAPIKey, "vitecauto-api-key", envOr("VENDORCTL_VITECAUTO_API_KEY", "mock-api-key"), "Vitec Autodata x-api-key (env VENDORCTL_VITECAUTO_API_KEY)")
+	fs.StringVar(&cfg.TimeWaveClientID, "timewave-client-id", envOr("VENDORCTL_TIMEWAVE_CLIENT_ID", "mock-client"), "TimeWave OAuth client_id (env VENDORCTL_TIMEWAVE_CLIENT_ID)")
+	fs.StringVar(&cfg.TimeWaveClientSecret, "timewave-client-secret", envOr("VENDORCTL_TIMEWAVE_CLIENT_SECRET", "mock-secret"), "TimeWave OAuth client_secret (env VENDORCTL_TIMEWAVE_CLIENT_SECRET)")
+	fs.Float64Var(&cfg.TimeWaveRateLimit, "timewave-rate-limit", 0, "TimeWave rate limit emulation: requests per second per OAuth client, 429 with Retry-After beyond it (0: off)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -39,6 +42,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if fs.NArg() > 0 {
 		return usageErrorf("serve takes no arguments, got %q", fs.Args())
+	}
+	if cfg.TimeWaveRateLimit < 0 {
+		return usageErrorf("--timewave-rate-limit %v: must not be negative", cfg.TimeWaveRateLimit)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
