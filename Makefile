@@ -48,6 +48,16 @@ build: ## build bin/vendorctl
 serve: build ## start every mock vendor on $(ADDR) (Ctrl-C stops)
 	./bin/vendorctl serve --addr $(ADDR) $(ARGS)
 
+FUZZTIME ?= 30s
+.PHONY: fuzz
+fuzz: ## run every fuzz target for FUZZTIME each (default 30s); make test runs their seed corpora
+	@for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$target"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
 .PHONY: bench
 bench: ## Go benchmarks of validation, mock handlers and client round trips
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -118,8 +118,22 @@ func collect(err error, in, prefix string, out *[]Violation) {
 			*out = append(*out, Violation{In: in, Message: e.Reason})
 		}
 	case *openapi3.SchemaError:
+		if inner := combinatorDetails(e); inner != nil {
+			before := len(*out)
+			collect(inner, in, prefix, out)
+			if len(*out) > before {
+				return
+			}
+		}
 		*out = append(*out, schemaViolation(e, in, prefix))
 	case *openapi3filter.ParseError:
+		var xe *XMLError
+		if errors.As(e.Cause, &xe) {
+			for _, p := range xe.Problems {
+				*out = append(*out, Violation{In: in, Field: join(prefix, p.Field), Message: "xml: " + p.Message})
+			}
+			return
+		}
 		*out = append(*out, Violation{In: in, Field: prefix, Message: e.Error()})
 	default:
 		if inner := errors.Unwrap(err); inner != nil && inner != err {
@@ -164,9 +178,36 @@ func collectLeaf(err error, in, name, reason string, out *[]Violation) {
 	*out = append(*out, Violation{In: in, Field: name, Message: err.Error()})
 }
 
+// combinatorDetails returns the errors behind an allOf mismatch, or behind a oneOf/anyOf mismatch
+// when the discriminator chose the one variant that was tried, so that violations name the fields
+// instead of saying only that no variant matched. It returns nil otherwise.
+func combinatorDetails(e *openapi3.SchemaError) error {
+	switch e.SchemaField {
+	case "allOf":
+	case "oneOf", "anyOf":
+		if e.Schema == nil || e.Schema.Discriminator == nil {
+			return nil
+		}
+	default:
+		return nil
+	}
+	for err := e.Origin; err != nil; err = errors.Unwrap(err) {
+		if me, ok := err.(openapi3.MultiError); ok {
+			if e.SchemaField != "allOf" && len(me) != 1 {
+				return nil
+			}
+			return me
+		}
+	}
+	return nil
+}
+
 func schemaViolation(e *openapi3.SchemaError, in, prefix string) Violation {
 	parts := e.JSONPointer()
 	reason := e.Reason
+	if e.SchemaField == "discriminator" && e.Schema != nil && e.Schema.Discriminator != nil {
+		parts = append(parts, e.Schema.Discriminator.PropertyName)
+	}
 	if m := missingProperty.FindStringSubmatch(reason); m != nil {
 		parts = withLast(parts, m[1])
 		reason = "required property is missing"

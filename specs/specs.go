@@ -96,6 +96,8 @@ func LoadData(name string, data []byte) (*Spec, error) {
 		IncludeResponseStatus: true,
 		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
 		SkipSettingDefaults:   true,
+		// A body sent to an operation that documents none is a client error worth reporting.
+		RejectWhenRequestBodyNotSpecified: true,
 		SchemaValidationOptions: []openapi3.SchemaValidationOption{
 			openapi3.WithStringFormatValidators(formatValidators()),
 			openapi3.EnableFormatValidation(),
@@ -183,7 +185,9 @@ type Response struct {
 }
 
 // ValidateResponse checks a response to req (routed by route): its status must be documented, its
-// content type declared, its headers and body valid. A failed validation returns a *ValidationError.
+// content type declared, its headers and body valid, and its objects may carry only the properties the
+// spec documents (unless a schema says additionalProperties). A failed validation returns a
+// *ValidationError.
 func (s *Spec) ValidateResponse(ctx context.Context, req *http.Request, route *Route, resp Response) error {
 	header := resp.Header
 	if header == nil {
@@ -201,8 +205,18 @@ func (s *Spec) ValidateResponse(ctx context.Context, req *http.Request, route *R
 		Options: s.opts,
 	}
 	input.SetBodyBytes(resp.Body)
+	var ve *ValidationError
 	if err := openapi3filter.ValidateResponse(ctx, input); err != nil {
-		return newValidationError(KindResponse, err)
+		ve = newValidationError(KindResponse, err)
+	}
+	if extra := undeclared(route, Response{Status: resp.Status, Header: header, Body: resp.Body}); len(extra) > 0 {
+		if ve == nil {
+			ve = &ValidationError{Kind: KindResponse}
+		}
+		ve.Violations = append(ve.Violations, extra...)
+	}
+	if ve != nil {
+		return ve
 	}
 	return nil
 }

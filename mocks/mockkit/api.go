@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,6 +17,10 @@ import (
 
 // DefaultMaxBodyBytes is the largest request body a mock reads; a larger one is answered 413.
 const DefaultMaxBodyBytes = 1 << 20
+
+// MaxURIBytes is the longest request target (path and query) a mock takes; a longer one is answered 414,
+// as Kestrel does past its 8 KiB request line.
+const MaxURIBytes = 8 << 10
 
 // Options are what every vendor mock takes from whoever assembles it (serve, tests).
 type Options struct {
@@ -27,6 +33,10 @@ type Options struct {
 	OnResponseViolation func(api, operationID string, err error)
 	// MaxBodyBytes caps request bodies (default DefaultMaxBodyBytes).
 	MaxBodyBytes int64
+	// Journal records every request (nil: none). Shared by every vendor of a server.
+	Journal *Journal
+	// Faults are the fault injection rules (nil: none). Shared by every vendor of a server.
+	Faults *Faults
 }
 
 func (o Options) logger() *slog.Logger {
@@ -56,7 +66,14 @@ type APIConfig struct {
 	Options
 }
 
-const routeKey = "mockkit.route"
+// Keys of the values the middleware keeps in the Echo context.
+const (
+	routeKey             = "mockkit.route"
+	bodyKey              = "mockkit.body"
+	requestViolationsKey = "mockkit.requestViolations"
+	faultKey             = "mockkit.fault"
+	recorderKey          = "mockkit.recorder"
+)
 
 // RouteOf returns the spec route matched for the request, or nil.
 func RouteOf(c echo.Context) *specs.Route {
@@ -64,9 +81,10 @@ func RouteOf(c echo.Context) *specs.Route {
 	return r
 }
 
-// NewAPI builds the Echo server of one vendor API. Middleware, outermost first: panic recovery, body
-// limit, routing against the spec (unknown paths get the vendor's 404/405), the response self-check,
-// authentication, request validation; then the generated handlers.
+// NewAPI builds the Echo server of one vendor API. Middleware, outermost first: observation (the
+// response self-check against the spec, the journal, drifted and truncated answers), panic recovery,
+// body limit, routing against the spec (unknown paths get the vendor's 404/405), fault injection,
+// authentication, request validation, forced responses (Prefer); then the generated handlers.
 func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 	if cfg.Name == "" || cfg.Spec == nil || cfg.Render == nil || cfg.Register == nil {
 		return nil, errors.New("mockkit: APIConfig needs Name, Spec, Render and Register")
@@ -80,14 +98,11 @@ func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 	e.HidePort = true
 	e.Logger.SetOutput(io.Discard)
 	e.HTTPErrorHandler = a.handleError
-	e.Use(a.recover, a.limitBody, a.route)
-	if !cfg.NoValidation {
-		e.Use(a.checkResponse)
-	}
-	e.Use(a.authenticate)
+	e.Use(a.observe, a.recover, a.limitBody, a.route, a.injectFaults, a.authenticate)
 	if !cfg.NoValidation {
 		e.Use(a.validateRequest)
 	}
+	e.Use(a.prefer)
 	cfg.Register(e)
 	return e, nil
 }
@@ -130,12 +145,15 @@ func (a *api) recover(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// limitBody reads the request body once, refusing one over the limit with 413, and replaces it with an
+// limitBody refuses an overlong request target with 414, reads the request body once, refusing one over the limit with 413, and replaces it with an
 // in-memory reader that validation and the handler can both read.
 func (a *api) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	limit := a.cfg.MaxBodyBytes
 	return func(c echo.Context) error {
 		req := c.Request()
+		if len(req.RequestURI) > MaxURIBytes {
+			return Errorf(http.StatusRequestURITooLong, "the request target is longer than %d bytes", MaxURIBytes)
+		}
 		if req.ContentLength > limit {
 			return Errorf(http.StatusRequestEntityTooLarge, "request body is larger than %d bytes", limit)
 		}
@@ -150,8 +168,12 @@ func (a *api) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 		if int64(len(body)) > limit {
 			return Errorf(http.StatusRequestEntityTooLarge, "request body is larger than %d bytes", limit)
 		}
+		if !utf8.Valid(body) && isTextual(req.Header.Get("Content-Type")) {
+			return Errorf(http.StatusBadRequest, "request body is not valid UTF-8")
+		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		c.Set(bodyKey, body)
 		return next(c)
 	}
 }
@@ -212,58 +234,12 @@ func (a *api) validateRequest(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if err := a.cfg.Spec.ValidateRequest(c.Request().Context(), c.Request(), route); err != nil {
 			vs := specs.Violations(err)
+			c.Set(requestViolationsKey, vs)
 			return &Error{Status: http.StatusBadRequest, Message: ViolationsMessage(vs), Violations: vs}
 		}
 		return next(c)
 	}
 }
-
-// checkResponse validates every response the mock writes against the spec. A violation is logged and
-// reported to OnResponseViolation; the response itself goes out unchanged.
-func (a *api) checkResponse(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		res := c.Response()
-		rec := &recorder{ResponseWriter: res.Writer}
-		res.Writer = rec
-		if err := next(c); err != nil {
-			c.Error(err)
-		}
-		res.Writer = rec.ResponseWriter
-		route := RouteOf(c)
-		if route == nil || !res.Committed {
-			return nil
-		}
-		err := a.cfg.Spec.ValidateResponse(c.Request().Context(), c.Request(), route, specs.Response{
-			Status: res.Status, Header: res.Header(), Body: rec.body.Bytes(),
-		})
-		if err != nil {
-			a.log.Warn("response violates the spec", "operation", route.OperationID(), "status", res.Status, "violations", err.Error())
-			if a.cfg.OnResponseViolation != nil {
-				a.cfg.OnResponseViolation(a.cfg.Name, route.OperationID(), err)
-			}
-		}
-		return nil
-	}
-}
-
-// recorder copies what is written through it.
-type recorder struct {
-	http.ResponseWriter
-	body bytes.Buffer
-}
-
-func (r *recorder) Write(p []byte) (int, error) {
-	r.body.Write(p)
-	return r.ResponseWriter.Write(p)
-}
-
-func (r *recorder) Flush() {
-	if f, ok := r.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // TB is the part of testing.TB that TestOptions needs.
 type TB interface {
@@ -277,4 +253,12 @@ func TestOptions(t TB) Options {
 		t.Helper()
 		t.Errorf("%s %s: mock response violates the spec: %v", api, op, err)
 	}}
+}
+
+// isTextual reports whether a content type carries text that must be valid UTF-8 (JSON, XML, forms,
+// text/*); an absent type counts as text, since the mocks only take textual bodies.
+func isTextual(contentType string) bool {
+	ct := strings.ToLower(contentType)
+	return ct == "" || strings.Contains(ct, "json") || strings.Contains(ct, "xml") ||
+		strings.HasPrefix(ct, "text/") || strings.HasPrefix(ct, "application/x-www-form-urlencoded")
 }

@@ -2,7 +2,6 @@ package mockkit
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -38,18 +37,41 @@ type Vendor interface {
 
 // Server serves every vendor on one listener, each under its prefix, and the admin API under /__admin/.
 type Server struct {
+	cfg     ServerConfig
 	vendors []Vendor
 	byName  map[string]Vendor
+	mounts  []mounted // longest prefix first
 	mux     *http.ServeMux
 	log     *slog.Logger
 }
 
-// NewServer assembles the vendors. Prefixes must be distinct.
+type mounted struct {
+	prefix  string
+	handler http.Handler
+}
+
+// ServerConfig configures NewServerWith.
+type ServerConfig struct {
+	Logger *slog.Logger
+	// Journal and Faults are the ones the vendors were built with (Options); the admin API exposes them.
+	Journal *Journal
+	Faults  *Faults
+	// AdminToken, when set, is required on every admin endpoint but health, as
+	// "Authorization: Bearer TOKEN" or "X-Admin-Token: TOKEN".
+	AdminToken string
+}
+
+// NewServer assembles the vendors with no journal, faults or admin token.
 func NewServer(logger *slog.Logger, vendors ...Vendor) (*Server, error) {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+	return NewServerWith(ServerConfig{Logger: logger}, vendors...)
+}
+
+// NewServerWith assembles the vendors. Prefixes must be distinct.
+func NewServerWith(cfg ServerConfig, vendors ...Vendor) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{vendors: vendors, byName: map[string]Vendor{}, mux: http.NewServeMux(), log: logger}
+	s := &Server{cfg: cfg, vendors: vendors, byName: map[string]Vendor{}, mux: http.NewServeMux(), log: cfg.Logger}
 	seen := map[string]string{}
 	for _, v := range vendors {
 		if _, dup := s.byName[v.Name()]; dup {
@@ -65,89 +87,34 @@ func NewServer(logger *slog.Logger, vendors ...Vendor) (*Server, error) {
 				return nil, fmt.Errorf("mockkit: prefix %q used by %q and %q", p, other, v.Name())
 			}
 			seen[p] = v.Name()
-			s.mux.Handle(p+"/", http.StripPrefix(p, m.Handler))
+			s.mounts = append(s.mounts, mounted{prefix: p, handler: http.StripPrefix(p, m.Handler)})
 		}
 	}
-	s.mux.HandleFunc("GET /__admin/health", s.health)
-	s.mux.HandleFunc("POST /__admin/reset", s.reset)
-	s.mux.HandleFunc("/__admin/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, adminError{Error: "no such admin endpoint: " + r.Method + " " + r.URL.Path})
-	})
+	sort.Slice(s.mounts, func(i, j int) bool { return len(s.mounts[i].prefix) > len(s.mounts[j].prefix) })
+	s.routeAdmin()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, adminError{Error: "no vendor is mounted at " + r.URL.Path + "; see GET /__admin/health for the prefixes"})
 	})
 	return s, nil
 }
 
-// Handler is the server's HTTP handler.
-func (s *Server) Handler() http.Handler { return s.mux }
+// Handler is the server's HTTP handler. Requests under a vendor prefix go to that vendor as they are:
+// unlike http.ServeMux, the server does not clean or redirect paths with "..", "." or "//", so hostile
+// paths get the vendor's own 4xx instead of a redirect.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, m := range s.mounts {
+			if strings.HasPrefix(r.URL.Path, m.prefix+"/") || r.URL.Path == m.prefix {
+				m.handler.ServeHTTP(w, r)
+				return
+			}
+		}
+		s.mux.ServeHTTP(w, r)
+	})
+}
 
 // Vendors returns the vendors in the order they were added.
 func (s *Server) Vendors() []Vendor { return s.vendors }
-
-type adminError struct {
-	Error string `json:"error"`
-}
-
-type healthAPI struct {
-	Name     string   `json:"name"`
-	Title    string   `json:"title"`
-	Prefixes []string `json:"prefixes"`
-}
-
-type healthBody struct {
-	Status string      `json:"status"`
-	APIs   []healthAPI `json:"apis"`
-}
-
-func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
-	body := healthBody{Status: "ok", APIs: []healthAPI{}}
-	for _, v := range s.vendors {
-		h := healthAPI{Name: v.Name(), Title: v.Title()}
-		for _, m := range v.Mounts() {
-			h.Prefixes = append(h.Prefixes, m.Prefix)
-		}
-		body.APIs = append(body.APIs, h)
-	}
-	writeJSON(w, http.StatusOK, body)
-}
-
-func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
-	targets := s.vendors
-	if name := r.URL.Query().Get("api"); name != "" {
-		v, ok := s.byName[name]
-		if !ok {
-			writeJSON(w, http.StatusNotFound, adminError{Error: "unknown api " + name + "; known: " + strings.Join(s.names(), ", ")})
-			return
-		}
-		targets = []Vendor{v}
-	}
-	reset := []string{}
-	for _, v := range targets {
-		if err := v.Reset(); err != nil {
-			s.log.Error("reset failed", "api", v.Name(), "err", err)
-			writeJSON(w, http.StatusInternalServerError, adminError{Error: "reset " + v.Name() + ": " + err.Error()})
-			return
-		}
-		reset = append(reset, v.Name())
-	}
-	writeJSON(w, http.StatusOK, map[string][]string{"reset": reset})
-}
-
-func (s *Server) names() []string {
-	names := make([]string, 0, len(s.byName))
-	for n := range s.byName {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
 
 // Timeouts and limits of every server the mocks run.
 const (

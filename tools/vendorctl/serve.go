@@ -29,7 +29,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("VENDORCTL_ADDR", "127.0.0.1:8080"), "listen address (env VENDORCTL_ADDR)")
 	logLevel := fs.String("log-level", envOr("VENDORCTL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VENDORCTL_LOG_LEVEL)")
 	noValidation := fs.Bool("no-validation", false, "turn off request validation and the response self-check")
+	journalSize := fs.Int("journal-size", mockkit.DefaultJournalSize, "requests kept in the journal (GET /__admin/requests)")
+	faultsFile := fs.String("faults", "", "JSON file with an array of fault rules to start with")
+	seed := fs.Uint64("seed", 0, "seed for fault probabilities (0: random); the same seed repeats a run")
+	adminToken := fs.String("admin-token", os.Getenv("VENDORCTL_ADMIN_TOKEN"), "token required by the admin API, except health (env VENDORCTL_ADMIN_TOKEN); required when --addr is not a loopback address")
 	var cfg all.Config
+	fs.StringVar(&cfg.FixturesDir, "fixtures", "", "folder with a sub-folder of fixture files per vendor, replacing the embedded fixtures")
 	fs.StringVar(&cfg.VitecAutoAPIKey, "vitecauto-api-key", envOr("VENDORCTL_VITECAUTO_API_KEY", "mock-api-key"), "Vitec Autodata x-api-key (env VENDORCTL_VITECAUTO_API_KEY)")
 	fs.StringVar(&cfg.TimeWaveClientID, "timewave-client-id", envOr("VENDORCTL_TIMEWAVE_CLIENT_ID", "mock-client"), "TimeWave OAuth client_id (env VENDORCTL_TIMEWAVE_CLIENT_ID)")
 	fs.StringVar(&cfg.TimeWaveClientSecret, "timewave-client-secret", envOr("VENDORCTL_TIMEWAVE_CLIENT_SECRET", "mock-secret"), "TimeWave OAuth client_secret (env VENDORCTL_TIMEWAVE_CLIENT_SECRET)")
@@ -50,14 +55,30 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return usageErrorf("--log-level %q: %v", *logLevel, err)
 	}
+	if err := checkAdminExposure(*addr, *adminToken); err != nil {
+		return err
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation}
+	journal := mockkit.NewJournal(*journalSize, 0)
+	faults := mockkit.NewFaults(*seed)
+	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation, Journal: journal, Faults: faults}
 
 	vendors, err := all.New(cfg)
 	if err != nil {
 		return err
 	}
-	srv, err := mockkit.NewServer(logger, vendors...)
+	if *faultsFile != "" {
+		rules, err := mockkit.LoadRules(*faultsFile)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		for i, r := range rules {
+			if _, err := faults.Add(r, all.Names()); err != nil {
+				return usageErrorf("%s rule %d: %v", *faultsFile, i, err)
+			}
+		}
+	}
+	srv, err := mockkit.NewServerWith(mockkit.ServerConfig{Logger: logger, Journal: journal, Faults: faults, AdminToken: *adminToken}, vendors...)
 	if err != nil {
 		return err
 	}
@@ -90,4 +111,19 @@ func printTable(w io.Writer, base string, vendors []mockkit.Vendor) {
 	}
 	_ = tw.Flush()
 	fmt.Fprintln(w)
+}
+
+// checkAdminExposure refuses to serve the admin API beyond loopback without a token.
+func checkAdminExposure(addr, token string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usageErrorf("--addr %q: %v", addr, err)
+	}
+	if token != "" || host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return usageErrorf("--addr %s is not a loopback address: set --admin-token (or VENDORCTL_ADMIN_TOKEN) to protect the admin API", addr)
 }

@@ -25,6 +25,11 @@ func TestValidate(t *testing.T) {
 		{"missing file", []string{"--api", "vitecauto", "--path", "/api/customer", "testdata/none.json"}, 2, "", "none.json"},
 		{"no file", []string{"--api", "vitecauto", "--path", "/api/customer"}, 2, "", "needs"},
 		{"bad flag", []string{"--bogus"}, 2, "", "bogus"},
+		{"DataContract XML is valid", []string{"--api", "vitecmaklare", "--path", "/CRM/Contact/M30011/P1001", "--content-type", "application/xml", "testdata/vitecmaklare-person.xml"}, 0, "validate-maklare-xml.txt", ""},
+		{"DataContract XML as text/xml", []string{"--api", "vitecmaklare", "--path", "/CRM/Contact/M30011/P1001", "--content-type", "text/xml; charset=utf-8", "testdata/vitecmaklare-person.xml"}, 0, "", ""},
+		{"malformed XML", []string{"--api", "vitecmaklare", "--path", "/CRM/Contact/M30011/P1001", "--content-type", "application/xml", "testdata/vitecmaklare-malformed.xml"}, 1, "validate-maklare-malformed.txt", ""},
+		{"XML Type outside the enum", []string{"--api", "vitecmaklare", "--path", "/CRM/Contact/M30011/P1001", "--content-type", "application/xml", "testdata/vitecmaklare-type-robot.xml"}, 1, "validate-maklare-type.txt", ""},
+		{"XML where JSON is declared", []string{"--api", "vitecmaklare", "--path", "/CRM/Contact/M30011/P1001", "testdata/vitecmaklare-person.xml"}, 1, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

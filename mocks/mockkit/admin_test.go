@@ -1,0 +1,158 @@
+package mockkit_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/specs"
+)
+
+// kitVendor is a vendor on the test spec, answering item 7 on GET /items/7.
+type kitVendor struct {
+	name string
+	h    http.Handler
+}
+
+func (k *kitVendor) Name() string        { return k.name }
+func (k *kitVendor) Title() string       { return k.name }
+func (k *kitVendor) Credentials() string { return "x-key: k" }
+func (k *kitVendor) Reset() error        { return nil }
+func (k *kitVendor) State() any          { return map[string]int{"items": 1} }
+func (k *kitVendor) Mounts() []mockkit.Mount {
+	return []mockkit.Mount{{Prefix: "/" + k.name, Production: "https://example.invalid", Handler: k.h}}
+}
+
+func newKitVendor(t *testing.T, name string, opts mockkit.Options) *kitVendor {
+	t.Helper()
+	spec, err := specs.LoadData("kit", []byte(testSpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := mockkit.NewAPI(mockkit.APIConfig{
+		Name: name, Spec: spec,
+		Render: func(c echo.Context, e *mockkit.Error) error {
+			return c.JSON(e.Status, map[string]string{"problem": e.Message})
+		},
+		Register: func(e *echo.Echo) {
+			e.GET("/items/:id", func(c echo.Context) error { return c.JSON(200, map[string]any{"id": 7, "name": "seven"}) })
+		},
+		Options: opts,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &kitVendor{name: name, h: h}
+}
+
+func adminServer(t *testing.T, token string) (*httptest.Server, *mockkit.Journal) {
+	t.Helper()
+	journal, faults := mockkit.NewJournal(100, 0), mockkit.NewFaults(1)
+	opts := mockkit.TestOptions(t)
+	opts.Journal, opts.Faults = journal, faults
+	a, b := newKitVendor(t, "a", opts), newKitVendor(t, "b", opts)
+	srv, err := mockkit.NewServerWith(mockkit.ServerConfig{Journal: journal, Faults: faults, AdminToken: token}, a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return ts, journal
+}
+
+func call(t *testing.T, method, url, body string, header map[string]string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestAdminFaultsOverHTTP(t *testing.T) {
+	ts, _ := adminServer(t, "")
+	item := func(api string) int {
+		st, _ := call(t, "GET", ts.URL+"/"+api+"/items/7", "", nil)
+		return st
+	}
+	if st, body := call(t, "POST", ts.URL+"/__admin/faults", `{"api":"a","status":503}`, nil); st != 201 || !strings.Contains(body, `"id":1`) {
+		t.Fatalf("add rule: %d %s", st, body)
+	}
+	if item("a") != 503 || item("b") != 200 {
+		t.Fatalf("a 503 rule on a: a=%d b=%d", item("a"), item("b"))
+	}
+	if st, body := call(t, "GET", ts.URL+"/__admin/faults", "", nil); st != 200 || !strings.Contains(body, `"status":503`) {
+		t.Fatalf("list rules: %d %s", st, body)
+	}
+	for _, bad := range []string{`{"api":"zzz","status":500}`, `{"status":500}`, `not json`, `{"api":"a","status":500,"bogus":1}`, `[{"api":"a","status":500},{"api":"a"}]`} {
+		if st, body := call(t, "POST", ts.URL+"/__admin/faults", bad, nil); st != 400 || !strings.Contains(body, `"error"`) {
+			t.Errorf("bad rule %s: %d %s", bad, st, body)
+		}
+	}
+	if st, _ := call(t, "DELETE", ts.URL+"/__admin/faults", "", nil); st != 204 {
+		t.Fatalf("clear: %d", st)
+	}
+	if item("a") != 200 {
+		t.Fatal("a still faulted after DELETE /__admin/faults")
+	}
+}
+
+func TestAdminJournalAndState(t *testing.T) {
+	ts, _ := adminServer(t, "")
+	call(t, "GET", ts.URL+"/a/items/7", "", map[string]string{"x-key": "k"})
+	call(t, "GET", ts.URL+"/b/items/7", "", nil)
+	st, body := call(t, "GET", ts.URL+"/__admin/requests?api=b", "", nil)
+	var got struct{ Requests []mockkit.Entry }
+	if st != 200 || json.Unmarshal([]byte(body), &got) != nil || len(got.Requests) != 1 || got.Requests[0].Path != "/b/items/7" {
+		t.Fatalf("journal: %d %s", st, body)
+	}
+	if strings.Contains(body, `"k"`) {
+		t.Fatalf("journal shows the key: %s", body)
+	}
+	for _, q := range []string{"status=x", "limit=-1", "since=yesterday"} {
+		if st, _ := call(t, "GET", ts.URL+"/__admin/requests?"+q, "", nil); st != 400 {
+			t.Errorf("%s: %d", q, st)
+		}
+	}
+	if st, _ := call(t, "DELETE", ts.URL+"/__admin/requests", "", nil); st != 204 {
+		t.Fatal("clear journal")
+	}
+	if _, body := call(t, "GET", ts.URL+"/__admin/requests", "", nil); !strings.Contains(body, `"requests":[]`) {
+		t.Fatalf("journal not cleared: %s", body)
+	}
+	if st, body := call(t, "GET", ts.URL+"/__admin/state?api=a", "", nil); st != 200 || !strings.Contains(body, `"items":1`) {
+		t.Fatalf("state: %d %s", st, body)
+	}
+	if st, _ := call(t, "GET", ts.URL+"/__admin/state", "", nil); st != 400 {
+		t.Fatalf("state without api: %d", st)
+	}
+}
+
+func TestAdminToken(t *testing.T) {
+	ts, _ := adminServer(t, "adm1n")
+	if st, _ := call(t, "GET", ts.URL+"/__admin/health", "", nil); st != 200 {
+		t.Fatalf("health needs no token: %d", st)
+	}
+	for _, h := range []map[string]string{nil, {"X-Admin-Token": "wrong"}, {"Authorization": "Bearer wrong"}} {
+		if st, body := call(t, "GET", ts.URL+"/__admin/requests", "", h); st != 401 || strings.Contains(body, "adm1n") {
+			t.Errorf("%v: %d %s", h, st, body)
+		}
+	}
+	for _, h := range []map[string]string{{"X-Admin-Token": "adm1n"}, {"Authorization": "Bearer adm1n"}} {
+		if st, _ := call(t, "GET", ts.URL+"/__admin/requests", "", h); st != 200 {
+			t.Errorf("%v: %d", h, st)
+		}
+	}
+}

@@ -1,0 +1,248 @@
+package mockkit
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vendorctl/vendorctl/specs"
+)
+
+// Journal defaults.
+const (
+	DefaultJournalSize = 1000
+	DefaultBodyCap     = 16 << 10
+	redacted           = "[REDACTED]"
+)
+
+// Entry is one request the mocks answered, as the journal keeps it: secrets redacted, bodies capped.
+type Entry struct {
+	ID          uint64              `json:"id"`
+	Time        time.Time           `json:"time"`
+	API         string              `json:"api"`
+	OperationID string              `json:"operationId,omitempty"`
+	Method      string              `json:"method"`
+	Path        string              `json:"path"`
+	Query       map[string][]string `json:"query,omitempty"`
+	Status      int                 `json:"status"`
+	DurationMS  float64             `json:"durationMs"`
+	// RequestHeaders are the request's headers, credentials redacted.
+	RequestHeaders map[string][]string `json:"requestHeaders,omitempty"`
+	RequestBody    string              `json:"requestBody,omitempty"`
+	ResponseBody   string              `json:"responseBody,omitempty"`
+	// Truncated says a body was longer than the cap.
+	Truncated bool `json:"truncated,omitempty"`
+	// Fault names the fault rule that shaped the answer, if any.
+	Fault string `json:"fault,omitempty"`
+	// Violations are the contract violations found in the request and the response.
+	Violations []JournalViolation `json:"violations,omitempty"`
+}
+
+// JournalViolation is a violation with the side it was found on.
+type JournalViolation struct {
+	Kind specs.Kind `json:"kind"`
+	specs.Violation
+}
+
+// Journal is a bounded ring buffer of entries, safe for concurrent use. Recording copies at most the
+// body cap of each body and redacts secrets before anything is stored.
+type Journal struct {
+	mu      sync.Mutex
+	entries []Entry
+	next    int // where the next entry goes
+	full    bool
+	lastID  uint64
+	bodyCap int
+}
+
+// NewJournal keeps the last size entries (default DefaultJournalSize), bodies capped at bodyCap bytes
+// (default DefaultBodyCap).
+func NewJournal(size, bodyCap int) *Journal {
+	if size <= 0 {
+		size = DefaultJournalSize
+	}
+	if bodyCap <= 0 {
+		bodyCap = DefaultBodyCap
+	}
+	return &Journal{entries: make([]Entry, size), bodyCap: bodyCap}
+}
+
+// record stores an entry built from a finished exchange.
+func (j *Journal) record(e Entry, reqHeader http.Header, reqBody, respBody []byte, reqCT, respCT string) {
+	if j == nil {
+		return
+	}
+	e.Query = redactValues(e.Query)
+	e.RequestHeaders = redactHeader(reqHeader)
+	var cut1, cut2 bool
+	e.RequestBody, cut1 = redactBody(reqBody, reqCT, j.bodyCap)
+	e.ResponseBody, cut2 = redactBody(respBody, respCT, j.bodyCap)
+	e.Truncated = cut1 || cut2
+	j.mu.Lock()
+	j.lastID++
+	e.ID = j.lastID
+	j.entries[j.next] = e
+	j.next = (j.next + 1) % len(j.entries)
+	if j.next == 0 {
+		j.full = true
+	}
+	j.mu.Unlock()
+}
+
+// Filter selects journal entries; zero fields match everything.
+type Filter struct {
+	API    string
+	Method string
+	// Path matches entries whose path starts with it.
+	Path   string
+	Status int
+	Since  time.Time
+	// Limit keeps the newest Limit entries.
+	Limit int
+}
+
+// Entries returns the entries that match f, oldest first.
+func (j *Journal) Entries(f Filter) []Entry {
+	j.mu.Lock()
+	var all []Entry
+	if j.full {
+		all = append(all, j.entries[j.next:]...)
+	}
+	all = append(all, j.entries[:j.next]...)
+	j.mu.Unlock()
+	out := make([]Entry, 0, len(all))
+	for _, e := range all {
+		if (f.API != "" && e.API != f.API) || (f.Method != "" && !strings.EqualFold(e.Method, f.Method)) ||
+			(f.Path != "" && !strings.HasPrefix(e.Path, f.Path)) || (f.Status != 0 && e.Status != f.Status) ||
+			(!f.Since.IsZero() && e.Time.Before(f.Since)) {
+			continue
+		}
+		out = append(out, e)
+	}
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[len(out)-f.Limit:]
+	}
+	return out
+}
+
+// Clear empties the journal.
+func (j *Journal) Clear() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	clear(j.entries)
+	j.next, j.full = 0, false
+}
+
+// Sensitive reports whether a header, query parameter, form field or JSON key names a secret.
+func Sensitive(name string) bool {
+	n := strings.ToLower(name)
+	switch n {
+	case "authorization", "proxy-authorization", "cookie", "set-cookie", "code":
+		return true
+	}
+	for _, s := range []string{"secret", "password", "passwd", "token", "api-key", "api_key", "apikey", "x-api-key"} {
+		if strings.Contains(n, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func redactHeader(h http.Header) map[string][]string {
+	if len(h) == 0 {
+		return nil
+	}
+	out := make(map[string][]string, len(h))
+	for k, vs := range h {
+		if Sensitive(k) {
+			out[k] = []string{redacted}
+			continue
+		}
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+func redactValues(v map[string][]string) map[string][]string {
+	if len(v) == 0 {
+		return nil
+	}
+	out := make(map[string][]string, len(v))
+	for k, vs := range v {
+		if Sensitive(k) {
+			out[k] = []string{redacted}
+			continue
+		}
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// redactBody returns the body as text with secrets replaced, capped at limit bytes.
+func redactBody(body []byte, contentType string, limit int) (string, bool) {
+	if len(body) == 0 {
+		return "", false
+	}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	switch {
+	case strings.HasPrefix(mt, "multipart/"):
+		return "[multipart body not recorded]", false
+	case mt == "application/x-www-form-urlencoded":
+		if vals, err := url.ParseQuery(string(body)); err == nil {
+			body = []byte(url.Values(redactValues(vals)).Encode())
+		} else {
+			return "[unparsable form body not recorded]", false
+		}
+	case strings.HasSuffix(mt, "json") && mightHoldSecret(body):
+		var v any
+		if err := json.Unmarshal(body, &v); err != nil {
+			return "[unparsable JSON body not recorded]", false
+		}
+		if out, err := json.Marshal(redactJSON(v)); err == nil {
+			body = out
+		}
+	case mightHoldSecret(body) && !strings.HasSuffix(mt, "json"):
+		// Text and XML bodies are kept unless they look like they carry credentials.
+		return "[body not recorded: it may hold credentials]", false
+	}
+	if len(body) > limit {
+		return string(body[:limit]), true
+	}
+	return string(body), false
+}
+
+var secretMarkers = [][]byte{[]byte("secret"), []byte("password"), []byte("token"), []byte("api_key"), []byte("apiKey")}
+
+// mightHoldSecret is a cheap test that keeps the JSON walk off bodies without a sensitive key.
+func mightHoldSecret(body []byte) bool {
+	lower := bytes.ToLower(body)
+	for _, m := range secretMarkers {
+		if bytes.Contains(lower, bytes.ToLower(m)) {
+			return true
+		}
+	}
+	return false
+}
+
+func redactJSON(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, val := range t {
+			if Sensitive(k) {
+				t[k] = redacted
+				continue
+			}
+			t[k] = redactJSON(val)
+		}
+	case []any:
+		for i, val := range t {
+			t[i] = redactJSON(val)
+		}
+	}
+	return v
+}

@@ -1,0 +1,137 @@
+package mockkit
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestJournalIsBounded(t *testing.T) {
+	j := NewJournal(3, 8)
+	for i := range 5 {
+		j.record(Entry{API: "a", Method: "GET", Path: fmt.Sprintf("/p%d", i), Status: 200}, nil, nil, []byte("0123456789"), "", "text/plain")
+	}
+	got := j.Entries(Filter{})
+	if len(got) != 3 || got[0].Path != "/p2" || got[2].Path != "/p4" || got[2].ID != 5 {
+		t.Fatalf("ring holds %+v", got)
+	}
+	if got[0].ResponseBody != "01234567" || !got[0].Truncated {
+		t.Fatalf("body not capped: %q", got[0].ResponseBody)
+	}
+	if l := j.Entries(Filter{Limit: 1}); len(l) != 1 || l[0].Path != "/p4" {
+		t.Fatalf("limit keeps the newest: %+v", l)
+	}
+	j.Clear()
+	if len(j.Entries(Filter{})) != 0 {
+		t.Fatal("Clear left entries")
+	}
+}
+
+func TestJournalFilters(t *testing.T) {
+	j := NewJournal(10, 0)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	j.record(Entry{Time: t0, API: "a", Method: "GET", Path: "/a/x", Status: 200}, nil, nil, nil, "", "")
+	j.record(Entry{Time: t0.Add(time.Minute), API: "b", Method: "POST", Path: "/b/y", Status: 422}, nil, nil, nil, "", "")
+	for name, tc := range map[string]struct {
+		f    Filter
+		want int
+	}{
+		"api":    {Filter{API: "b"}, 1},
+		"method": {Filter{Method: "get"}, 1},
+		"path":   {Filter{Path: "/a/"}, 1},
+		"status": {Filter{Status: 422}, 1},
+		"since":  {Filter{Since: t0.Add(30 * time.Second)}, 1},
+		"all":    {Filter{}, 2},
+	} {
+		if got := j.Entries(tc.f); len(got) != tc.want {
+			t.Errorf("%s: %d entries, want %d", name, len(got), tc.want)
+		}
+	}
+}
+
+func TestJournalRedactsSecrets(t *testing.T) {
+	j := NewJournal(10, 0)
+	h := http.Header{}
+	h.Set("Authorization", "Basic bW9jay11c2VyOm1vY2stcGFzc3dvcmQ=")
+	h.Set("X-Api-Key", "key-123")
+	h.Set("Accept", "application/json")
+	j.record(Entry{API: "a", Query: map[string][]string{"client_secret": {"qs-secret"}, "companyId": {"998"}}}, h,
+		[]byte("grant_type=client_credentials&client_id=c&client_secret=form-secret"),
+		[]byte(`{"access_token":"tok-abc","refresh_token":"ref-def","token_type":"Bearer","expires_in":3600}`),
+		"application/x-www-form-urlencoded", "application/json")
+	j.record(Entry{API: "a"}, nil, []byte(`{"password":"pw-1","nested":[{"apiKey":"k-2"}],"name":"Kari"}`), []byte("<x><token>xml-tok</token></x>"), "application/json", "application/xml")
+	j.record(Entry{API: "a"}, nil, []byte("--b\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\nmp-secret\r\n--b--"), nil, "multipart/form-data; boundary=b", "")
+	var all strings.Builder
+	for _, e := range j.Entries(Filter{}) {
+		fmt.Fprintf(&all, "%v %v %s %s\n", e.Query, e.RequestHeaders, e.RequestBody, e.ResponseBody)
+	}
+	text := all.String()
+	for _, secret := range []string{"bW9jay11c2Vy", "key-123", "qs-secret", "form-secret", "tok-abc", "ref-def", "pw-1", "k-2", "xml-tok", "mp-secret"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("journal holds %q:\n%s", secret, text)
+		}
+	}
+	for _, kept := range []string{"998", "application/json", "client_credentials", "Kari", "expires_in"} {
+		if !strings.Contains(text, kept) {
+			t.Errorf("journal lost the harmless %q:\n%s", kept, text)
+		}
+	}
+}
+
+func TestRuleValidate(t *testing.T) {
+	known := []string{"a", "b"}
+	for name, r := range map[string]Rule{
+		"no api":              {Status: 500},
+		"unknown api":         {API: "z", Status: 500},
+		"probability":         {API: "a", Status: 500, Probability: 1.5},
+		"two actions":         {API: "a", Status: 500, Reset: true},
+		"does nothing":        {API: "a"},
+		"bad drift":           {API: "a", Drift: "sideways"},
+		"bad status":          {API: "a", Status: 42},
+		"latency too long":    {API: "a", LatencyMS: 120_000},
+		"negative retryAfter": {API: "a", Status: 429, RetryAfter: -1},
+	} {
+		if err := r.Validate(known); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	for name, r := range map[string]Rule{
+		"status":  {API: "a", Status: 503},
+		"latency": {API: "b", OperationID: "getX", LatencyMS: 10, Probability: 0.5},
+		"drift":   {API: "a", Drift: DriftExtraField},
+	} {
+		if err := r.Validate(known); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestFaultsSeedRepeats(t *testing.T) {
+	draw := func(seed uint64) string {
+		f := NewFaults(seed)
+		if _, err := f.Add(Rule{API: "a", Status: 500, Probability: 0.5}, nil); err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for range 64 {
+			if r, _ := f.match("a", "op"); r != nil {
+				b.WriteByte('x')
+			} else {
+				b.WriteByte('.')
+			}
+		}
+		return b.String()
+	}
+	a, b := draw(42), draw(42)
+	if a != b {
+		t.Fatalf("same seed, different runs:\n%s\n%s", a, b)
+	}
+	if !strings.Contains(a, "x") || !strings.Contains(a, ".") {
+		t.Fatalf("probability 0.5 drew %s", a)
+	}
+	if r, _ := NewFaults(1).match("a", "op"); r != nil {
+		t.Fatal("an empty rule set matched")
+	}
+}

@@ -1,0 +1,40 @@
+package mocktest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/vendorctl/vendorctl/clients/vitecauto"
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mocktest"
+)
+
+// In a test, call mocktest.Start(t); outside one (as here), New and Close.
+func Example() {
+	mocks, err := mocktest.New(mocktest.Only("vitecauto"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer mocks.Close()
+
+	client, _ := vitecauto.New(mocks.BaseURL("vitecauto"), mocks.Credentials("vitecauto").APIKey)
+	customer, err := client.GetCustomer(context.Background(), 998, 500190)
+	fmt.Println(customer.Navn1, err)
+
+	// Make the vendor fail, and see what your code does.
+	_, _ = mocks.AddFault(mockkit.Rule{API: "vitecauto", Status: 500})
+	_, err = client.GetCustomer(context.Background(), 998, 500190)
+	fmt.Println(errors.Is(err, vitecauto.ErrServer))
+
+	// Every request is in the journal, credentials redacted.
+	for _, e := range mocks.Requests(mockkit.Filter{API: "vitecauto"}) {
+		fmt.Println(e.Method, e.Path, e.Status, e.RequestHeaders["X-Api-Key"])
+	}
+	// Output:
+	// KONTANT-SALG <nil>
+	// true
+	// GET /vitecauto/api/customer 200 [[REDACTED]]
+	// GET /vitecauto/api/customer 500 [[REDACTED]]
+}

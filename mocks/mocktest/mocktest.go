@@ -1,0 +1,146 @@
+// Package mocktest runs the mock vendors in-process for a Go test: fresh state on 127.0.0.1:0, base URLs
+// and credentials, reset between subtests, the request journal and fault injection.
+//
+//	func TestMyIntegration(t *testing.T) {
+//		mocks := mocktest.Start(t)
+//		client, _ := vitecauto.New(mocks.BaseURL("vitecauto"), mocks.Credentials("vitecauto").APIKey)
+//		...
+//	}
+//
+// Start fails the test when a mock answers off its spec, so a test never relies on a broken mock.
+package mocktest
+
+import (
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"slices"
+
+	"github.com/vendorctl/vendorctl/mocks/all"
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
+)
+
+// Server is the running mock vendors.
+type Server struct {
+	// URL is the root of the server, e.g. http://127.0.0.1:41234.
+	URL     string
+	ts      *httptest.Server
+	cfg     all.Config
+	vendors map[string]mockkit.Vendor
+	journal *mockkit.Journal
+	faults  *mockkit.Faults
+}
+
+type config struct {
+	only []string
+	cfg  all.Config
+	seed uint64
+}
+
+// Option configures New and Start.
+type Option func(*config)
+
+// Only starts just the named vendors.
+func Only(apis ...string) Option { return func(c *config) { c.only = apis } }
+
+// WithConfig sets credentials and fixtures (its Options are replaced by mocktest's own).
+func WithConfig(cfg all.Config) Option { return func(c *config) { c.cfg = cfg } }
+
+// WithSeed makes fault probabilities repeatable.
+func WithSeed(seed uint64) Option { return func(c *config) { c.seed = seed } }
+
+// TB is the part of testing.TB that Start needs.
+type TB interface {
+	mockkit.TB
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
+// Start runs the mocks for the length of the test; a mock response that violates its spec fails t.
+func Start(t TB, opts ...Option) *Server {
+	t.Helper()
+	opts = append(opts, func(c *config) { c.cfg.Options.OnResponseViolation = mockkit.TestOptions(t).OnResponseViolation })
+	s, err := New(opts...)
+	if err != nil {
+		t.Fatalf("mocktest: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// New runs the mocks until Close.
+func New(opts ...Option) (*Server, error) {
+	var c config
+	for _, o := range opts {
+		o(&c)
+	}
+	journal := mockkit.NewJournal(0, 0)
+	faults := mockkit.NewFaults(c.seed)
+	c.cfg.Options.Journal, c.cfg.Options.Faults = journal, faults
+	vendors, err := all.New(c.cfg)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.only) > 0 {
+		for _, name := range c.only {
+			if !slices.Contains(all.Names(), name) {
+				return nil, fmt.Errorf("unknown api %q (known: %v)", name, all.Names())
+			}
+		}
+		vendors = slices.DeleteFunc(vendors, func(v mockkit.Vendor) bool { return !slices.Contains(c.only, v.Name()) })
+	}
+	srv, err := mockkit.NewServerWith(mockkit.ServerConfig{Journal: journal, Faults: faults}, vendors...)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{ts: httptest.NewServer(srv.Handler()), cfg: c.cfg, vendors: map[string]mockkit.Vendor{}, journal: journal, faults: faults}
+	s.URL = s.ts.URL
+	for _, v := range vendors {
+		s.vendors[v.Name()] = v
+	}
+	return s, nil
+}
+
+// Close stops the server.
+func (s *Server) Close() { s.ts.Close() }
+
+// BaseURL is the mock's stand-in for the vendor's production base URL (its first mount), e.g.
+// http://127.0.0.1:41234/vitecauto. It is "" for a vendor that is not running.
+func (s *Server) BaseURL(api string) string {
+	v, ok := s.vendors[api]
+	if !ok {
+		return ""
+	}
+	return s.URL + v.Mounts()[0].Prefix
+}
+
+// Credentials returns the credentials the vendor's mock accepts.
+func (s *Server) Credentials(api string) all.Credentials { return s.cfg.Credentials(api) }
+
+// Reset brings every vendor back to its fixtures and clears the journal and the fault rules.
+func (s *Server) Reset() error {
+	var errs []error
+	for _, v := range s.vendors {
+		if err := v.Reset(); err != nil {
+			errs = append(errs, fmt.Errorf("reset %s: %w", v.Name(), err))
+		}
+	}
+	s.journal.Clear()
+	s.faults.Clear()
+	return errors.Join(errs...)
+}
+
+// Requests returns the journal entries that match f, oldest first.
+func (s *Server) Requests(f mockkit.Filter) []mockkit.Entry { return s.journal.Entries(f) }
+
+// AddFault adds a fault rule and returns it with its ID.
+func (s *Server) AddFault(r mockkit.Rule) (mockkit.Rule, error) {
+	names := make([]string, 0, len(s.vendors))
+	for n := range s.vendors {
+		names = append(names, n)
+	}
+	return s.faults.Add(r, names)
+}
+
+// ClearFaults removes every fault rule.
+func (s *Server) ClearFaults() { s.faults.Clear() }

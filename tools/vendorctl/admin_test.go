@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func post(t *testing.T, url, body string) (int, []byte) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	_, _ = b.ReadFrom(resp.Body)
+	return resp.StatusCode, b.Bytes()
+}
+
+func del(t *testing.T, url string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodDelete, url, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// The admin API over real HTTP, as the README documents it.
+func TestServeAdminAPI(t *testing.T) {
+	base, _, _ := startServe(t)
+	customer := base + "/vitecauto/api/customer?companyId=998&customerId=500190"
+	key := map[string]string{"x-api-key": "mock-api-key"}
+
+	get(t, customer, key)
+	status, body := get(t, base+"/__admin/requests?api=vitecauto", nil)
+	if status != 200 || !strings.Contains(string(body), `"operationId":"getCustomer"`) || strings.Contains(string(body), "mock-api-key") {
+		t.Fatalf("journal: %d %s", status, body)
+	}
+
+	if st, b := post(t, base+"/__admin/faults", `{"api":"vitecauto","latencyMs":400}`); st != 201 {
+		t.Fatalf("add latency rule: %d %s", st, b)
+	}
+	start := time.Now()
+	if st, _ := get(t, customer, key); st != 200 || time.Since(start) < 400*time.Millisecond {
+		t.Fatalf("latency rule: %d after %v", st, time.Since(start))
+	}
+	if del(t, base+"/__admin/faults") != 204 {
+		t.Fatal("clear faults")
+	}
+
+	// A wrong-type drift answer is rejected by vendorctl validate.
+	if st, b := post(t, base+"/__admin/faults", `{"api":"vitecauto","drift":"wrong-type"}`); st != 201 {
+		t.Fatalf("add drift rule: %d %s", st, b)
+	}
+	st, drifted := get(t, customer, key)
+	if st != 200 {
+		t.Fatalf("drift answer status %d", st)
+	}
+	file := filepath.Join(t.TempDir(), "drifted.json")
+	if err := os.WriteFile(file, drifted, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := runCmd(t, "validate", "--api", "vitecauto", "--path", "/api/customer?companyId=998&customerId=500190", file)
+	if code != 1 || !strings.Contains(out, "invalid") {
+		t.Fatalf("validate accepted the drifted body (exit %d): %s", code, out)
+	}
+	del(t, base+"/__admin/faults")
+	if st, _ := post(t, base+"/__admin/reset", ""); st != 200 {
+		t.Fatalf("reset: %d", st)
+	}
+}
+
+func TestServeFaultsFileAndSeed(t *testing.T) {
+	dir := t.TempDir()
+	rules := filepath.Join(dir, "faults.json")
+	if err := os.WriteFile(rules, []byte(`[{"api":"vitecauto","status":503,"retryAfter":3}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, _, _ := startServe(t, "--faults", rules, "--seed", "7")
+	if st, _ := get(t, base+"/vitecauto/api/customer?companyId=998&customerId=500190", map[string]string{"x-api-key": "mock-api-key"}); st != 503 {
+		t.Fatalf("rule from --faults: %d", st)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	_ = os.WriteFile(bad, []byte(`[{"api":"nope","status":500}]`), 0o600)
+	if _, stderr, code := runCmd(t, "serve", "--addr", "127.0.0.1:0", "--faults", bad); code != 2 || !strings.Contains(stderr, "nope") {
+		t.Fatalf("bad faults file: exit %d %s", code, stderr)
+	}
+}
+
+func TestServeRefusesOpenAdminWithoutToken(t *testing.T) {
+	_, stderr, code := runCmd(t, "serve", "--addr", "0.0.0.0:0")
+	if code != 2 || !strings.Contains(stderr, "--admin-token") {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	for _, addr := range []string{"127.0.0.1:8080", "localhost:1", "[::1]:80"} {
+		if err := checkAdminExposure(addr, ""); err != nil {
+			t.Errorf("%s: %v", addr, err)
+		}
+	}
+	if err := checkAdminExposure("0.0.0.0:80", "tok"); err != nil {
+		t.Errorf("with a token: %v", err)
+	}
+}
+
+func TestServeFixturesDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "vitecauto"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("../../mocks/vitecauto/fixtures/customers.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Keep only the documented record: the other fixture customers disappear.
+	end := bytes.Index(src, []byte("\n  },"))
+	one := append(append([]byte{}, src[:end]...), []byte("\n  }\n]\n")...)
+	if err := os.WriteFile(filepath.Join(dir, "vitecauto", "customers.json"), one, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, _, _ := startServe(t, "--fixtures", dir)
+	key := map[string]string{"x-api-key": "mock-api-key"}
+	if st, _ := get(t, base+"/vitecauto/api/customer?companyId=998&customerId=500190", key); st != 200 {
+		t.Fatalf("fixture from the folder: %d", st)
+	}
+	if st, _ := get(t, base+"/vitecauto/api/customer?companyId=998&customerId=500191", key); st != 404 {
+		t.Fatalf("embedded fixture still served: %d", st)
+	}
+}
