@@ -83,6 +83,13 @@ func TestTokenEndpoint(t *testing.T) {
 			}
 		})
 	}
+	t.Run("media type in upper case", func(t *testing.T) {
+		form := creds("mock-client", "mock-secret", "client_credentials").Encode()
+		status, _, body := e.raw(http.MethodPost, "/oauth/token", "Application/X-WWW-Form-Urlencoded; charset=UTF-8", strings.NewReader(form), "")
+		if status != 200 {
+			t.Fatalf("%d %s", status, body)
+		}
+	})
 	t.Run("json body", func(t *testing.T) {
 		status, _, body := e.raw(http.MethodPost, "/oauth/token", "application/json", strings.NewReader(`{"client_id":"mock-client"}`), "")
 		if status != 400 || !strings.Contains(string(body), `"invalid_request"`) {

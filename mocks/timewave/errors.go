@@ -155,6 +155,9 @@ func (m *Mock) render(c echo.Context, e *mockkit.Error) error {
 		op = route.OperationID()
 	}
 	switch {
+	case e.Status == http.StatusUnsupportedMediaType && route != nil:
+		// Not a status of the spec: a body the binder cannot read is a malformed request.
+		return c.JSON(http.StatusBadRequest, timewaveapi.ValidationError{Message: "The request body must be JSON.", Errors: map[string][]string{}})
 	case op == opRequestToken && (e.Status == http.StatusBadRequest || e.Status == http.StatusUnauthorized):
 		return c.JSON(e.Status, oauthError(e))
 	case e.Status == http.StatusBadRequest && (op == opCreateClient || op == opUpdateClient) && fieldLevel(e.Violations):

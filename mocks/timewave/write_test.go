@@ -338,6 +338,10 @@ func TestCreateValidation(t *testing.T) {
 		if status != 400 {
 			t.Errorf("text/plain: %d %s", status, data)
 		}
+		status, _, data = e.raw(http.MethodPost, "/clients", "APPLICATION/JSON", strings.NewReader(`{"first_name":"Versal"}`), e.token)
+		if status != 201 {
+			t.Errorf("JSON in upper case: %d %s", status, data)
+		}
 	})
 	t.Run("body over 1 MiB", func(t *testing.T) {
 		status, data := e.call(http.MethodPost, "/clients", map[string]any{"comment": strings.Repeat("x", 1<<20)})
