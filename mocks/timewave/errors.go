@@ -75,10 +75,11 @@ func attr(field string) string { return strings.ReplaceAll(field, "_", " ") }
 func msgExists(field string) string     { return "The selected " + attr(field) + " is invalid." }
 func msgProhibited(field string) string { return "The " + attr(field) + " field is prohibited." }
 
-// asInt reads a JSON number that is an integer.
+// asInt reads a JSON number that is an integer (beyond 2^53 it is approximate, which is enough to know
+// that it is no id of a reference table).
 func asInt(v any) (int, bool) {
 	f, ok := v.(float64)
-	if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+	if !ok || f != math.Trunc(f) || math.Abs(f) >= 1<<63 {
 		return 0, false
 	}
 	return int(f), true
