@@ -3,6 +3,11 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 GO ?= go
 ADDR ?= 127.0.0.1:8080
+# Spectral (the OpenAPI linter of lint-specs), pinned, installed with npm into a git-ignored folder on
+# first use. SPECTRAL_DIR may point at a folder shared by several checkouts.
+SPECTRAL_VERSION ?= 6.16.3
+SPECTRAL_DIR ?= .tools/spectral
+SPECTRAL = $(SPECTRAL_DIR)/node_modules/.bin/spectral
 GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*')
 
 .DEFAULT_GOAL := help
@@ -33,11 +38,23 @@ lint: ## gofmt check and go vet
 	$(GO) vet ./...
 
 .PHONY: spec-check
-spec-check: ## load and validate every spec, and check every example against its schema
+spec-check: ## load, validate and lint every spec (examples against schemas, authoring rules, CHANGELOG)
 	$(GO) test -count=1 -run 'TestSpecs' ./specs/
 
+.PHONY: lint-specs
+lint-specs: ## Spectral's recommended OpenAPI rules (spectral:oas) on every spec; fails on errors; skipped without npm
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "lint-specs: SKIPPED: npm is not installed, so Spectral cannot run (the Go spec checks still do)"; exit 0; \
+	fi; \
+	if [ ! -f "$(SPECTRAL_DIR)/.installed-$(SPECTRAL_VERSION)" ]; then \
+		echo "lint-specs: installing @stoplight/spectral-cli@$(SPECTRAL_VERSION) into $(SPECTRAL_DIR) (first run only)"; \
+		npm install --prefix "$(SPECTRAL_DIR)" --save-exact --no-audit --no-fund --loglevel=error "@stoplight/spectral-cli@$(SPECTRAL_VERSION)"; \
+		touch "$(SPECTRAL_DIR)/.installed-$(SPECTRAL_VERSION)"; \
+	fi; \
+	"$(SPECTRAL)" lint --ruleset .spectral.yaml --fail-severity error specs/*/openapi.yaml
+
 .PHONY: test
-test: check-generated lint spec-check ## everything CI runs: generated code, lint, specs, go test -race
+test: check-generated lint spec-check lint-specs ## everything CI runs: generated code, lint, specs (Go checks and Spectral), go test -race
 	$(GO) test -race -count=1 ./...
 
 .PHONY: build

@@ -153,6 +153,8 @@ type InternalServerErrorJSONResponse ApiError
 
 type NotFoundJSONResponse ApiError
 
+type PayloadTooLargeJSONResponse ApiError
+
 type TooManyRequestsResponseHeaders struct {
 	RetryAfter int
 }
@@ -210,6 +212,20 @@ func (response CheckCustomerNumber401JSONResponse) VisitCheckCustomerNumberRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckCustomerNumber413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CheckCustomerNumber413JSONResponse) VisitCheckCustomerNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -404,6 +420,20 @@ func (response SearchCustomer403JSONResponse) VisitSearchCustomerResponse(w http
 	return err
 }
 
+type SearchCustomer413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SearchCustomer413JSONResponse) VisitSearchCustomerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SearchCustomer429JSONResponse struct{ TooManyRequestsJSONResponse }
 
 func (response SearchCustomer429JSONResponse) VisitSearchCustomerResponse(w http.ResponseWriter) error {
@@ -561,6 +591,20 @@ func (response ChangeCustomerInfo401JSONResponse) VisitChangeCustomerInfoRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeCustomerInfo413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response ChangeCustomerInfo413JSONResponse) VisitChangeCustomerInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }

@@ -136,10 +136,15 @@ type ClientInterface interface {
 
 	// FindClientByNumber Get one client by client number
 	//
+	// The client whose `number` (the client number set by the user) is the given one, as
+	// `{"data": Client}`; 404 when no client has it.
+	//
 	// Corresponds with GET /clients/findByNumber/{number} (the `FindClientByNumber` operationId).
 	FindClientByNumber(ctx context.Context, number string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetClient Get one client by id
+	//
+	// One client by its id, as `{"data": Client}`; 404 when no client has the id.
 	//
 	// Corresponds with GET /clients/{id} (the `GetClient` operationId).
 	GetClient(ctx context.Context, id ClientId, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -263,6 +268,9 @@ func (c *APIClient) CreateClient(ctx context.Context, body CreateClientJSONReque
 
 // FindClientByNumber Get one client by client number
 //
+// The client whose `number` (the client number set by the user) is the given one, as
+// `{"data": Client}`; 404 when no client has it.
+//
 // Corresponds with GET /clients/findByNumber/{number} (the `FindClientByNumber` operationId).
 func (c *APIClient) FindClientByNumber(ctx context.Context, number string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewFindClientByNumberRequest(c.Server, number)
@@ -277,6 +285,8 @@ func (c *APIClient) FindClientByNumber(ctx context.Context, number string, reqEd
 }
 
 // GetClient Get one client by id
+//
+// One client by its id, as `{"data": Client}`; 404 when no client has the id.
 //
 // Corresponds with GET /clients/{id} (the `GetClient` operationId).
 func (c *APIClient) GetClient(ctx context.Context, id ClientId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -858,12 +868,17 @@ type ClientWithResponsesInterface interface {
 
 	// FindClientByNumberWithResponse Get one client by client number
 	//
+	// The client whose `number` (the client number set by the user) is the given one, as
+	// `{"data": Client}`; 404 when no client has it.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /clients/findByNumber/{number} (the `FindClientByNumber` operationId).
 	FindClientByNumberWithResponse(ctx context.Context, number string, reqEditors ...RequestEditorFn) (*FindClientByNumberResponse, error)
 
 	// GetClientWithResponse Get one client by id
+	//
+	// One client by its id, as `{"data": Client}`; 404 when no client has the id.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1449,6 +1464,9 @@ func (c *ClientWithResponses) CreateClientWithResponse(ctx context.Context, body
 
 // FindClientByNumberWithResponse Get one client by client number
 //
+// The client whose `number` (the client number set by the user) is the given one, as
+// `{"data": Client}`; 404 when no client has it.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /clients/findByNumber/{number} (the `FindClientByNumber` operationId).
@@ -1461,6 +1479,8 @@ func (c *ClientWithResponses) FindClientByNumberWithResponse(ctx context.Context
 }
 
 // GetClientWithResponse Get one client by id
+//
+// One client by its id, as `{"data": Client}`; 404 when no client has the id.
 //
 // Returns a wrapper object for the known response body format(s).
 //

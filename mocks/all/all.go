@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
+	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 	"github.com/vendorctl/vendorctl/mocks/vitecauto"
@@ -15,11 +17,21 @@ import (
 // Config holds the credentials of every mock (empty: the vendor mock's default) and the shared options.
 type Config struct {
 	VitecAutoAPIKey string
+
+	MediaconnectClientID     string
+	MediaconnectClientSecret string
+	// MediaconnectTokenTTL is the lifetime of Mediaconnect access tokens (0: 12 hours).
+	MediaconnectTokenTTL time.Duration
+	// MediaconnectRateLimit is the Mediaconnect API's rate limit in requests per second per client
+	// (0: off).
+	MediaconnectRateLimit float64
+
 	// TimeWaveClientID and TimeWaveClientSecret are TimeWave's OAuth client credentials.
 	TimeWaveClientID     string
 	TimeWaveClientSecret string
 	// TimeWaveRateLimit is TimeWave's emulated rate limit in requests per second per client (0: off).
 	TimeWaveRateLimit float64
+
 	// FixturesDir, when set, replaces the embedded fixtures of each vendor that has a sub-folder of
 	// that name in it (FixturesDir/vitecauto/customers.json, ...).
 	FixturesDir string
@@ -27,7 +39,7 @@ type Config struct {
 }
 
 // Names are the vendors New builds, in order.
-func Names() []string { return []string{vitecauto.Name, timewave.Name} }
+func Names() []string { return []string{vitecauto.Name, mediaconnect.Name, timewave.Name} }
 
 // fixtures returns the fixture folder of api under cfg.FixturesDir, or nil for the embedded fixtures.
 func (cfg Config) fixtures(api string) (fs.FS, error) {
@@ -60,6 +72,24 @@ func New(cfg Config) ([]mockkit.Vendor, error) {
 		return nil, fmt.Errorf("build %s mock: %w", vitecauto.Name, err)
 	}
 	vendors = append(vendors, va)
+
+	fx, err = cfg.fixtures(mediaconnect.Name)
+	if err != nil {
+		return nil, err
+	}
+	mc, err := mediaconnect.New(mediaconnect.Config{
+		ClientID:     cfg.MediaconnectClientID,
+		ClientSecret: cfg.MediaconnectClientSecret,
+		TokenTTL:     cfg.MediaconnectTokenTTL,
+		RateLimit:    mockkit.RateLimit{Rate: cfg.MediaconnectRateLimit},
+		Fixtures:     fx,
+		Options:      cfg.Options,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build %s mock: %w", mediaconnect.Name, err)
+	}
+	vendors = append(vendors, mc)
+
 	if fx, err = cfg.fixtures(timewave.Name); err != nil {
 		return nil, err
 	}
@@ -91,6 +121,11 @@ func (cfg Config) Credentials(api string) Credentials {
 	switch api {
 	case vitecauto.Name:
 		return Credentials{APIKey: orDefault(cfg.VitecAutoAPIKey, vitecauto.DefaultAPIKey)}
+	case mediaconnect.Name:
+		return Credentials{
+			ClientID:     orDefault(cfg.MediaconnectClientID, mediaconnect.DefaultClientID),
+			ClientSecret: orDefault(cfg.MediaconnectClientSecret, mediaconnect.DefaultClientSecret),
+		}
 	case timewave.Name:
 		return Credentials{
 			ClientID:     orDefault(cfg.TimeWaveClientID, timewave.DefaultClientID),

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -137,5 +138,79 @@ func TestServeFlags(t *testing.T) {
 	}
 	if _, _, code := runCmd(t, "serve", "extra"); code != 2 {
 		t.Errorf("extra argument: exit %d, want 2", code)
+	}
+}
+
+// postForm posts form values and returns the status and body.
+func postForm(t *testing.T, url string, form url.Values) (int, []byte) {
+	t.Helper()
+	resp, err := http.PostForm(url, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, body
+}
+
+func TestServeMediaconnect(t *testing.T) {
+	t.Setenv("VENDORCTL_MEDIACONNECT_CLIENT_SECRET", "env-secret")
+	base, stdout, _ := startServe(t, "--mediaconnect-client-id", "flag-client")
+	table := stdout.String()
+	for _, want := range []string{"https://api.mediaconnect.no/capi", base + "/mediaconnect/capi", "https://connectid.no", base + "/connectid", "flag-client / env-secret"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("start-up table lacks %q:\n%s", want, table)
+		}
+	}
+	tokenURL := base + "/connectid/user/oauth/token"
+	if status, body := postForm(t, tokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {"mock-client"}, "client_secret": {"mock-secret"}}); status != 401 {
+		t.Errorf("default credentials after configuring others: %d %s", status, body)
+	}
+	status, body := postForm(t, tokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {"flag-client"}, "client_secret": {"env-secret"}})
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(body, &tok); status != 200 || err != nil || tok.AccessToken == "" {
+		t.Fatalf("token: %d %s", status, body)
+	}
+	status, body = get(t, base+"/mediaconnect/capi/v1/client/customer/info/563457", map[string]string{"Authorization": "Bearer " + tok.AccessToken})
+	if status != 200 || !strings.Contains(string(body), `"customerNumber":563457`) {
+		t.Fatalf("client-mode customer info: %d %s", status, body)
+	}
+	if status, _ := get(t, base+"/mediaconnect/capi/v1/client/customer/info/563457", nil); status != 401 {
+		t.Errorf("without token: %d, want 401", status)
+	}
+}
+
+func TestServeMediaconnectRateLimit(t *testing.T) {
+	base, _, _ := startServe(t, "--mediaconnect-rate-limit", "0.001", "--mediaconnect-token-ttl", "1h")
+	status, body := postForm(t, base+"/connectid/user/oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {"mock-client"}, "client_secret": {"mock-secret"}})
+	if status != 200 || !strings.Contains(string(body), `"expires_in":3600`) {
+		t.Fatalf("token: %d %s", status, body)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.Unmarshal(body, &tok)
+	h := map[string]string{"Authorization": "Bearer " + tok.AccessToken}
+	if status, _ := get(t, base+"/mediaconnect/capi/v1/client/customer/info/563457", h); status != 200 {
+		t.Fatalf("first request: %d", status)
+	}
+	if status, body := get(t, base+"/mediaconnect/capi/v1/client/customer/info/563457", h); status != 429 {
+		t.Fatalf("second request: %d %s, want 429", status, body)
+	}
+	for _, args := range [][]string{
+		{"serve", "--mediaconnect-rate-limit", "-1"},
+		{"serve", "--mediaconnect-rate-limit", "lots"},
+		{"serve", "--mediaconnect-token-ttl", "0s"},
+		{"serve", "--mediaconnect-token-ttl", "soon"},
+	} {
+		if _, _, code := runCmd(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	t.Setenv("VENDORCTL_MEDIACONNECT_RATE_LIMIT", "fast")
+	if _, stderr, code := runCmd(t, "serve"); code != 2 || !strings.Contains(stderr, "VENDORCTL_MEDIACONNECT_RATE_LIMIT") {
+		t.Errorf("bad env rate: exit %d, stderr %q", code, stderr)
 	}
 }
