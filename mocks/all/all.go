@@ -12,11 +12,16 @@ import (
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 	"github.com/vendorctl/vendorctl/mocks/vitecauto"
+	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
 )
 
 // Config holds the credentials of every mock (empty: the vendor mock's default) and the shared options.
 type Config struct {
 	VitecAutoAPIKey string
+	// VitecMaklareUser and VitecMaklarePassword replace the Vitec Mäklare mock's default Basic
+	// credentials; they read the default customer (vitecmaklare.DefaultCustomer).
+	VitecMaklareUser     string
+	VitecMaklarePassword string
 
 	MediaconnectClientID     string
 	MediaconnectClientSecret string
@@ -39,7 +44,7 @@ type Config struct {
 }
 
 // Names are the vendors New builds, in order.
-func Names() []string { return []string{vitecauto.Name, mediaconnect.Name, timewave.Name} }
+func Names() []string { return []string{vitecauto.Name, mediaconnect.Name, vitecmaklare.Name, timewave.Name} }
 
 // fixtures returns the fixture folder of api under cfg.FixturesDir, or nil for the embedded fixtures.
 func (cfg Config) fixtures(api string) (fs.FS, error) {
@@ -90,6 +95,15 @@ func New(cfg Config) ([]mockkit.Vendor, error) {
 	}
 	vendors = append(vendors, mc)
 
+	if fx, err = cfg.fixtures(vitecmaklare.Name); err != nil {
+		return nil, err
+	}
+	vm, err := vitecmaklare.New(vitecmaklare.Config{Users: cfg.maklareUsers(), Fixtures: fx, Options: cfg.Options})
+	if err != nil {
+		return nil, fmt.Errorf("build %s mock: %w", vitecmaklare.Name, err)
+	}
+	vendors = append(vendors, vm)
+
 	if fx, err = cfg.fixtures(timewave.Name); err != nil {
 		return nil, err
 	}
@@ -105,6 +119,16 @@ func New(cfg Config) ([]mockkit.Vendor, error) {
 	}
 	vendors = append(vendors, tw)
 	return vendors, nil
+}
+
+// maklareUsers is the one Vitec Mäklare user the config names (nil: the mock's default).
+func (cfg Config) maklareUsers() map[string]vitecmaklare.User {
+	if cfg.VitecMaklareUser == "" && cfg.VitecMaklarePassword == "" {
+		return nil
+	}
+	user := orDefault(cfg.VitecMaklareUser, vitecmaklare.DefaultUser)
+	password := orDefault(cfg.VitecMaklarePassword, vitecmaklare.DefaultPassword)
+	return map[string]vitecmaklare.User{user: {Password: password, Customers: []string{vitecmaklare.DefaultCustomer}}}
 }
 
 // Credentials are what a client needs to call one vendor's mock.
@@ -125,6 +149,11 @@ func (cfg Config) Credentials(api string) Credentials {
 		return Credentials{
 			ClientID:     orDefault(cfg.MediaconnectClientID, mediaconnect.DefaultClientID),
 			ClientSecret: orDefault(cfg.MediaconnectClientSecret, mediaconnect.DefaultClientSecret),
+		}
+	case vitecmaklare.Name:
+		return Credentials{
+			User:     orDefault(cfg.VitecMaklareUser, vitecmaklare.DefaultUser),
+			Password: orDefault(cfg.VitecMaklarePassword, vitecmaklare.DefaultPassword),
 		}
 	case timewave.Name:
 		return Credentials{

@@ -98,25 +98,6 @@ func invalidToken(desc string) *mockkit.Error {
 	}
 }
 
-// lowerMediaType lower-cases the media type of the request's Content-Type (RFC 9110: it is
-// case-insensitive), so that the generated handlers' binder takes "Application/JSON" as JSON, as
-// request validation already did.
-func lowerMediaType(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Request().Header
-		if ct := h.Get(echo.HeaderContentType); ct != "" {
-			mt, params, _ := strings.Cut(ct, ";")
-			if lower := strings.ToLower(strings.TrimSpace(mt)); lower != mt {
-				if params != "" {
-					lower += ";" + params
-				}
-				h.Set(echo.HeaderContentType, lower)
-			}
-		}
-		return next(c)
-	}
-}
-
 // render writes 401 as an OAuth 2.0 bearer-token error and every other error in the vendor's
 // {"exceptionType", "errorMessage"} shape.
 func render(c echo.Context, e *mockkit.Error) error {

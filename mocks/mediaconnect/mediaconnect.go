@@ -191,7 +191,6 @@ func New(cfg Config) (*Mock, error) {
 		Render:       render,
 		Authenticate: m.authenticate,
 		Register: func(e *echo.Echo) {
-			e.Use(lowerMediaType)
 			mediaconnectapi.RegisterHandlers(e, mediaconnectapi.NewStrictHandler(m, nil))
 		},
 		Options: cfg.Options,

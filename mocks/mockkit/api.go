@@ -151,6 +151,7 @@ func (a *api) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	limit := a.cfg.MaxBodyBytes
 	return func(c echo.Context) error {
 		req := c.Request()
+		lowerMediaType(req.Header)
 		if len(req.RequestURI) > MaxURIBytes {
 			return Errorf(http.StatusRequestURITooLong, "the request target is longer than %d bytes", MaxURIBytes)
 		}
@@ -261,4 +262,23 @@ func isTextual(contentType string) bool {
 	ct := strings.ToLower(contentType)
 	return ct == "" || strings.Contains(ct, "json") || strings.Contains(ct, "xml") ||
 		strings.HasPrefix(ct, "text/") || strings.HasPrefix(ct, "application/x-www-form-urlencoded")
+}
+
+// lowerMediaType lower-cases the media type of the request's Content-Type (RFC 9110: it is
+// case-insensitive), so that the generated handlers' binder takes "Application/JSON" as JSON, as
+// request validation already does.
+func lowerMediaType(h http.Header) {
+	ct := h.Get(echo.HeaderContentType)
+	if ct == "" {
+		return
+	}
+	mt, params, hasParams := strings.Cut(ct, ";")
+	lower := strings.ToLower(strings.TrimSpace(mt))
+	if lower == mt {
+		return
+	}
+	if hasParams {
+		lower += ";" + params
+	}
+	h.Set(echo.HeaderContentType, lower)
 }

@@ -56,7 +56,12 @@ type TokenStore struct {
 	mu       sync.Mutex
 	tokens   map[string]Token
 	byClient map[string]string // client id → its current client token (OnePerClient)
+	issued   int               // since the last sweep of expired tokens
 }
+
+// sweepEvery is how many tokens are issued between two sweeps of the expired ones, so that a
+// long-running mock does not keep every token it ever issued.
+const sweepEvery = 256
 
 // NewTokenStore returns an empty store.
 func NewTokenStore(cfg TokenConfig) *TokenStore {
@@ -98,6 +103,18 @@ func (s *TokenStore) Issue(kind TokenKind, clientID, subject, redirectURI string
 		s.byClient[clientID] = t.Value
 	}
 	s.tokens[t.Value] = t
+	if s.issued++; s.issued >= sweepEvery {
+		s.issued = 0
+		now := s.cfg.Now()
+		for v, tok := range s.tokens {
+			if !now.Before(tok.Expires) {
+				delete(s.tokens, v)
+				if s.byClient[tok.ClientID] == v {
+					delete(s.byClient, tok.ClientID)
+				}
+			}
+		}
+	}
 	return t
 }
 

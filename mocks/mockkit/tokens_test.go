@@ -112,3 +112,22 @@ func TestLimiter(t *testing.T) {
 		t.Fatal("rate 0 must be off")
 	}
 }
+
+func TestTokenStoreSweepsExpiredTokens(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	s := mockkit.NewTokenStore(mockkit.TokenConfig{AccessTTL: time.Minute, Now: clk.Now})
+	for range 300 {
+		s.Issue(mockkit.KindClient, "c", "", "")
+	}
+	clk.Advance(2 * time.Minute)
+	live := s.Issue(mockkit.KindClient, "c", "", "")
+	for range 300 {
+		s.Issue(mockkit.KindUser, "c", "u", "")
+	}
+	if n := s.Len(); n > 301 {
+		t.Fatalf("%d tokens held after a sweep; the 300 expired ones were kept", n)
+	}
+	if _, err := s.Lookup(live.Value); err != nil {
+		t.Fatalf("a live token was swept: %v", err)
+	}
+}

@@ -149,7 +149,6 @@ func New(cfg Config) (*Mock, error) {
 		Render:       m.render,
 		Authenticate: m.authenticate,
 		Register: func(e *echo.Echo) {
-			e.Pre(lowerMediaType)
 			timewaveapi.RegisterHandlers(e, timewaveapi.NewStrictHandler(m, []timewaveapi.StrictMiddlewareFunc{withQuery}))
 		},
 		Options: cfg.Options,
@@ -174,25 +173,6 @@ func listFilters(spec *specs.Spec) map[string]bool {
 		}
 	}
 	return out
-}
-
-// lowerMediaType writes the media type of Content-Type in lower case ("Application/JSON" is JSON, as
-// media types are case-insensitive and Laravel reads such a body as JSON); the generated binders compare
-// it case-sensitively.
-func lowerMediaType(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Request().Header
-		if ct := h.Get("Content-Type"); ct != "" {
-			mt, rest, _ := strings.Cut(ct, ";")
-			if lower := strings.ToLower(strings.TrimSpace(mt)); lower != mt {
-				if rest != "" {
-					lower += ";" + rest
-				}
-				h.Set("Content-Type", lower)
-			}
-		}
-		return next(c)
-	}
 }
 
 type queryKey struct{}

@@ -2,6 +2,8 @@
 //
 //	vendorctl serve [--addr 127.0.0.1:8080]      every vendor mock on one listener
 //	vendorctl validate --api NAME ... FILE        validate a request or response body against a spec
+//	vendorctl conform --api NAME --base-url URL   check a live API against its spec
+//	vendorctl proxy --api NAME --upstream URL     validate live traffic through a reverse proxy
 //	vendorctl diff --api NAME (--old FILE | --base GITREF) [--new FILE] [--all]
 //	                                              breaking changes between two versions of a spec
 package main

@@ -12,6 +12,8 @@ const usage = `usage: vendorctl COMMAND [flags]
 Commands:
   serve      start every vendor mock on one listener (default 127.0.0.1:8080)
   validate   validate a request or response body against a vendor's spec
+  conform    check a live API (vendor or mock) against its spec: named checks, JUnit and JSON reports
+  proxy      a reverse proxy that validates every request and response against the spec
   diff       list the breaking changes between an older version of a spec and the current one
 
 Run 'vendorctl COMMAND -h' for the flags of a command.`
@@ -28,6 +30,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, rest, stdout, stderr)
 	case "validate":
 		return runValidate(ctx, rest, stdout, stderr)
+	case "conform":
+		return runConform(ctx, rest, stdout, stderr)
+	case "proxy":
+		return runProxy(ctx, rest, stdout, stderr)
 	case "diff":
 		return runDiff(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":

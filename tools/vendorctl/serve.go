@@ -38,6 +38,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var cfg all.Config
 	fs.StringVar(&cfg.FixturesDir, "fixtures", "", "folder with a sub-folder of fixture files per vendor, replacing the embedded fixtures")
 	fs.StringVar(&cfg.VitecAutoAPIKey, "vitecauto-api-key", envOr("VENDORCTL_VITECAUTO_API_KEY", "mock-api-key"), "Vitec Autodata x-api-key (env VENDORCTL_VITECAUTO_API_KEY)")
+	fs.StringVar(&cfg.VitecMaklareUser, "vitecmaklare-user", envOr("VENDORCTL_VITECMAKLARE_USER", "mock-user"), "Vitec Mäklare Basic user name, reading customer M30011 (env VENDORCTL_VITECMAKLARE_USER)")
+	fs.StringVar(&cfg.VitecMaklarePassword, "vitecmaklare-password", envOr("VENDORCTL_VITECMAKLARE_PASSWORD", "mock-password"), "Vitec Mäklare Basic password (env VENDORCTL_VITECMAKLARE_PASSWORD)")
 	fs.StringVar(&cfg.MediaconnectClientID, "mediaconnect-client-id", envOr("VENDORCTL_MEDIACONNECT_CLIENT_ID", "mock-client"), "Mediaconnect (ConnectID) OAuth client_id (env VENDORCTL_MEDIACONNECT_CLIENT_ID)")
 	fs.StringVar(&cfg.MediaconnectClientSecret, "mediaconnect-client-secret", envOr("VENDORCTL_MEDIACONNECT_CLIENT_SECRET", "mock-secret"), "Mediaconnect (ConnectID) OAuth client_secret (env VENDORCTL_MEDIACONNECT_CLIENT_SECRET)")
 	fs.DurationVar(&cfg.MediaconnectTokenTTL, "mediaconnect-token-ttl", 12*time.Hour, "lifetime of Mediaconnect access tokens (env VENDORCTL_MEDIACONNECT_TOKEN_TTL)")

@@ -120,6 +120,23 @@ func TestServe(t *testing.T) {
 	if status, body := get(t, base+"/nowhere", nil); status != 404 || !strings.Contains(string(body), "no vendor") {
 		t.Errorf("unmounted path: %d %s", status, body)
 	}
+	// Vitec Mäklare: the default Basic credentials read M30011, in JSON and in XML, but not M40022.
+	basicAuth := map[string]string{"Authorization": "Basic bW9jay11c2VyOm1vY2stcGFzc3dvcmQ="} // mock-user:mock-password
+	if !strings.Contains(table, "basic mock-user / mock-password") {
+		t.Errorf("start-up table lacks the Vitec Mäklare credentials:\n%s", table)
+	}
+	status, body = get(t, base+"/vitecmaklare/CRM/Contact/M30011/P1001", basicAuth)
+	if status != 200 || !strings.Contains(string(body), `"firstName":"Åsa"`) {
+		t.Errorf("vitecmaklare person: %d %s", status, body)
+	}
+	basicAuth["Accept"] = "application/xml"
+	status, body = get(t, base+"/vitecmaklare/CRM/Contact/M30011/P1001", basicAuth)
+	if status != 200 || !strings.HasPrefix(string(body), "<CrmContact ") {
+		t.Errorf("vitecmaklare person as XML: %d %s", status, body)
+	}
+	if status, body := get(t, base+"/vitecmaklare/CRM/Contact/M40022/P2001", basicAuth); status != 403 {
+		t.Errorf("vitecmaklare M40022: %d %s, want 403", status, body)
+	}
 	if err := stop(); err != nil {
 		t.Fatalf("serve returned %v after a clean stop", err)
 	}
@@ -132,6 +149,15 @@ func TestServeFlags(t *testing.T) {
 	}
 	if status, _ := get(t, base+"/vitecauto/api/customer?companyId=998&customerId=500190", map[string]string{"x-api-key": "k2"}); status != 200 {
 		t.Errorf("configured key: %d", status)
+	}
+	t.Setenv("VENDORCTL_VITECMAKLARE_PASSWORD", "from-env")
+	base, stdout, _ = startServe(t, "--vitecmaklare-user", "maklare")
+	if !strings.Contains(stdout.String(), "basic maklare / from-env (customers M30011)") {
+		t.Errorf("table does not show the configured Vitec Mäklare credentials:\n%s", stdout.String())
+	}
+	maklare := map[string]string{"Authorization": "Basic bWFrbGFyZTpmcm9tLWVudg=="} // maklare:from-env
+	if status, body := get(t, base+"/vitecmaklare/CRM/Contact/M30011/P1001", maklare); status != 200 {
+		t.Errorf("configured Vitec Mäklare credentials: %d %s", status, body)
 	}
 	if _, _, code := runCmd(t, "serve", "--log-level", "loud"); code != 2 {
 		t.Errorf("bad --log-level: exit %d, want 2", code)

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/vendorctl/vendorctl/specs"
+	"github.com/vendorctl/vendorctl/tools/internal/conform"
+)
+
+func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("conform", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: vendorctl conform --api NAME --base-url URL [credentials] [--allow-writes] [--junit FILE] [--json FILE]")
+		fmt.Fprintln(stderr, "Checks every operation of the API's spec against the server at URL (the vendor, or a mock such as")
+		fmt.Fprintln(stderr, "http://127.0.0.1:8080/vitecauto), then the vendor's stateful flows. Read-only unless --allow-writes.")
+		fmt.Fprintln(stderr, "Checks: "+strings.Join(conform.CheckNames(), ", "))
+		fmt.Fprintln(stderr, "Exit 0: every check passed (skips allowed); 1: a check failed; 2: usage error or base URL unreachable.")
+		fs.PrintDefaults()
+	}
+	api := fs.String("api", "", "API name: "+strings.Join(specs.Names(), ", "))
+	baseURL := fs.String("base-url", envOr("VENDORCTL_BASE_URL", ""), "base URL standing for the spec's server URL (env VENDORCTL_BASE_URL)")
+	var creds conform.Credentials
+	fs.StringVar(&creds.APIKey, "api-key", envOr("VENDORCTL_API_KEY", ""), "API key for apiKey schemes (env VENDORCTL_API_KEY)")
+	fs.StringVar(&creds.User, "user", envOr("VENDORCTL_USER", ""), "user for http basic (env VENDORCTL_USER)")
+	fs.StringVar(&creds.Password, "password", envOr("VENDORCTL_PASSWORD", ""), "password for http basic (env VENDORCTL_PASSWORD)")
+	fs.StringVar(&creds.ClientID, "client-id", envOr("VENDORCTL_CLIENT_ID", ""), "OAuth 2.0 client id (env VENDORCTL_CLIENT_ID)")
+	fs.StringVar(&creds.ClientSecret, "client-secret", envOr("VENDORCTL_CLIENT_SECRET", ""), "OAuth 2.0 client secret (env VENDORCTL_CLIENT_SECRET)")
+	fs.StringVar(&creds.TokenURL, "token-url", envOr("VENDORCTL_TOKEN_URL", ""), "OAuth 2.0 token URL (env VENDORCTL_TOKEN_URL; default: the spec's, rebased onto --base-url when it lies under the spec's server URL)")
+	fs.StringVar(&creds.AuthorizeURL, "authorize-url", envOr("VENDORCTL_AUTHORIZE_URL", ""), "OAuth 2.0 authorize URL for user-token operations; it must redirect with a code at once, as the mock's does (env VENDORCTL_AUTHORIZE_URL; default: those checks are skipped)")
+	fs.StringVar(&creds.RedirectURL, "redirect-url", envOr("VENDORCTL_REDIRECT_URL", conform.DefaultRedirectURL), "redirect_uri of the authorization code flow; never requested (env VENDORCTL_REDIRECT_URL)")
+	allowWrites := fs.Bool("allow-writes", false, "also check operations and flows that write (POST, PUT, PATCH, DELETE)")
+	exclude := fs.String("exclude-checks", "", "comma-separated checks not to run")
+	junitFile := fs.String("junit", "", "write a JUnit XML report to FILE (a testcase per check per operation)")
+	jsonFile := fs.String("json", "", "write a JSON report to FILE")
+	timeout := fs.Duration("timeout", conform.DefaultTimeout, "timeout of one request")
+	logLevel := fs.String("log-level", envOr("VENDORCTL_LOG_LEVEL", "warn"), "log level on stderr: debug (one line per request), info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{code: 2}
+	}
+	if *api == "" || *baseURL == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return usageErrorf("conform needs --api and --base-url, and takes no arguments")
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return usageErrorf("--log-level %q: %v", *logLevel, err)
+	}
+	spec, err := specs.Load(*api)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	runner, err := conform.New(conform.Config{
+		Spec:        spec,
+		BaseURL:     *baseURL,
+		Credentials: creds,
+		AllowWrites: *allowWrites,
+		Exclude:     splitList(*exclude),
+		HTTPClient:  &http.Client{Timeout: *timeout},
+		Progress:    stdout,
+		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+	})
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	rep, err := runner.Run(ctx)
+	if err != nil {
+		if errors.Is(err, conform.ErrUnreachable) {
+			return usageErrorf("%v", err)
+		}
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	if err := conform.WriteText(stdout, rep); err != nil {
+		return err
+	}
+	if err := writeReport(*junitFile, rep, conform.WriteJUnit); err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	if err := writeReport(*jsonFile, rep, conform.WriteJSON); err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	if !rep.Passed() {
+		return &exitError{code: 1}
+	}
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+func writeReport(path string, rep *conform.Report, write func(io.Writer, *conform.Report) error) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := write(f, rep); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	return nil
+}

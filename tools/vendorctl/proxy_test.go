@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vendorctl/vendorctl/tools/internal/proxy"
+	"github.com/vendorctl/vendorctl/tools/internal/upstreamtest"
+)
+
+var proxyLine = regexp.MustCompile(`on (http://[0-9.:]+) →`)
+
+// startProxy runs `vendorctl proxy` on a free port and returns its base URL and a stop function that
+// returns run's error.
+func startProxy(t *testing.T, args ...string) (base string, stderr *syncBuffer, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout := &syncBuffer{}
+	stderr = &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"proxy", "--addr", "127.0.0.1:0"}, args...), stdout, stderr)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := proxyLine.FindStringSubmatch(stdout.String()); m != nil {
+			base = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("proxy exited early: %v\nstderr: %s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("proxy did not start; stderr: %s", stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	var once sync.Once
+	var err error
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			err = <-done
+		})
+		return err
+	}
+	t.Cleanup(func() { _ = stop() })
+	return base, stderr, stop
+}
+
+func TestProxy(t *testing.T) {
+	up := httptest.NewServer(upstreamtest.VitecAuto(true))
+	defer up.Close()
+	key := map[string]string{"x-api-key": upstreamtest.APIKey}
+	path := "/api/customer?companyId=998&customerId=500190"
+
+	base, stderr, stop := startProxy(t, "--api", "vitecauto", "--upstream", up.URL)
+	req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+	req.Header.Set("x-api-key", upstreamtest.APIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	want := "response: kredLim: value must be an integer; kundenummer: required property is missing; kundeType: property is not documented in the spec"
+	if got := resp.Header.Get(proxy.HeaderViolations); resp.StatusCode != 200 || got != want {
+		t.Errorf("%d %s: %q, want %q", resp.StatusCode, proxy.HeaderViolations, got, want)
+	}
+	status, body := get(t, base+"/__admin/violations", nil)
+	var sum proxy.Summary
+	if err := json.Unmarshal(body, &sum); status != 200 || err != nil || sum.Violations != 3 {
+		t.Errorf("admin: %d %s", status, body)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("proxy returned %v after a clean stop", err)
+	}
+	if !strings.Contains(stderr.String(), "contract violation") || strings.Contains(stderr.String(), upstreamtest.APIKey) {
+		t.Errorf("log lacks the violation, or shows the key:\n%s", stderr.String())
+	}
+
+	strictBase, _, _ := startProxy(t, "--api", "vitecauto", "--upstream", up.URL, "--strict")
+	status, body = get(t, strictBase+path, key)
+	if status != 502 || !strings.Contains(string(body), `"field":"kredLim"`) || !strings.Contains(string(body), `"field":"kundenummer"`) {
+		t.Errorf("strict: %d %s", status, body)
+	}
+}
+
+func TestProxyUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"--upstream", "http://127.0.0.1:1"},
+		{"--api", "vitecauto"},
+		{"--api", "nope", "--upstream", "http://127.0.0.1:1"},
+		{"--api", "vitecauto", "--upstream", "nope"},
+		{"--api", "vitecauto", "--upstream", "http://127.0.0.1:1", "--log-level", "loud"},
+	} {
+		if _, stderr, code := runCmd(t, append([]string{"proxy"}, args...)...); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (stderr %q)", args, code, stderr)
+		}
+	}
+}
