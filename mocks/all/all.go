@@ -44,7 +44,9 @@ type Config struct {
 }
 
 // Names are the vendors New builds, in order.
-func Names() []string { return []string{vitecauto.Name, mediaconnect.Name, vitecmaklare.Name, timewave.Name} }
+func Names() []string {
+	return []string{vitecauto.Name, mediaconnect.Name, vitecmaklare.Name, timewave.Name}
+}
 
 // fixtures returns the fixture folder of api under cfg.FixturesDir, or nil for the embedded fixtures.
 func (cfg Config) fixtures(api string) (fs.FS, error) {
