@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"path"
@@ -514,8 +515,9 @@ type ClientPage struct {
 	PerPage  int  `json:"per_page"`
 
 	// To Position of the last client of the page, null when the page is empty.
-	To    *int `json:"to"`
-	Total int  `json:"total"`
+	To                   *int                   `json:"to"`
+	Total                int                    `json:"total"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ClientResource A single client, {"data": Client}.
@@ -764,6 +766,152 @@ type RequestTokenFormdataRequestBody = TokenRequest
 // RequestTokenMultipartRequestBody defines body for RequestToken for multipart/form-data ContentType.
 type RequestTokenMultipartRequestBody = TokenRequest
 
+// Getter for additional properties for ClientPage. Returns the specified
+// element and whether it was found
+func (a ClientPage) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ClientPage
+func (a *ClientPage) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ClientPage to handle AdditionalProperties
+func (a *ClientPage) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["current_page"]; found {
+		err = json.Unmarshal(raw, &a.CurrentPage)
+		if err != nil {
+			return fmt.Errorf("error reading 'current_page': %w", err)
+		}
+		delete(object, "current_page")
+	}
+
+	if raw, found := object["data"]; found {
+		err = json.Unmarshal(raw, &a.Data)
+		if err != nil {
+			return fmt.Errorf("error reading 'data': %w", err)
+		}
+		delete(object, "data")
+	}
+
+	if raw, found := object["from"]; found {
+		err = json.Unmarshal(raw, &a.From)
+		if err != nil {
+			return fmt.Errorf("error reading 'from': %w", err)
+		}
+		delete(object, "from")
+	}
+
+	if raw, found := object["last_page"]; found {
+		err = json.Unmarshal(raw, &a.LastPage)
+		if err != nil {
+			return fmt.Errorf("error reading 'last_page': %w", err)
+		}
+		delete(object, "last_page")
+	}
+
+	if raw, found := object["per_page"]; found {
+		err = json.Unmarshal(raw, &a.PerPage)
+		if err != nil {
+			return fmt.Errorf("error reading 'per_page': %w", err)
+		}
+		delete(object, "per_page")
+	}
+
+	if raw, found := object["to"]; found {
+		err = json.Unmarshal(raw, &a.To)
+		if err != nil {
+			return fmt.Errorf("error reading 'to': %w", err)
+		}
+		delete(object, "to")
+	}
+
+	if raw, found := object["total"]; found {
+		err = json.Unmarshal(raw, &a.Total)
+		if err != nil {
+			return fmt.Errorf("error reading 'total': %w", err)
+		}
+		delete(object, "total")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ClientPage to handle AdditionalProperties
+func (a ClientPage) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["current_page"], err = json.Marshal(a.CurrentPage)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'current_page': %w", err)
+	}
+
+	if a.Data != nil {
+		object["data"], err = json.Marshal(a.Data)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'data': %w", err)
+		}
+	}
+
+	object["from"], err = json.Marshal(a.From)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'from': %w", err)
+	}
+
+	object["last_page"], err = json.Marshal(a.LastPage)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'last_page': %w", err)
+	}
+
+	object["per_page"], err = json.Marshal(a.PerPage)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'per_page': %w", err)
+	}
+
+	object["to"], err = json.Marshal(a.To)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'to': %w", err)
+	}
+
+	object["total"], err = json.Marshal(a.Total)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'total': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
@@ -851,140 +999,141 @@ var swaggerSpec = []string{
 	"izFD/1gvwLmh9MwKWL5fuwGUKLkqGa7KXJy3GDVwWlzgGOCZGV6EDi2SCO5IZ70T61KmEY9YFo1wkt1E",
 	"VM7msMgWIBUZZVRce+zLwyI0NVxP0GoJs2IcopgLhLV4idTikk/aMVnN+HiGkjjsvscOTdcnYQAk7AY4",
 	"OXoDmttUFLjn9jCmwXYDIJ3prYwEfvwkcgpgubLXFigKVgLaJMKD7ySX0i2cvJd9ST0A9vzaddMnC8Vv",
-	"LMFxQjfJZW7IOYNybj8efGpks+37zg1VoMe28m8xFnq2ROHwP2DHIBfj0/PGO/qtYJjWQk4cqDCgID/r",
-	"CzrlAhJhMHHDMrlgDRrhpVKWki/cENsdyFJq6D0dKJsYqomS8wYnH8iaUyixMWDChxdPXNaMKSOtfmdE",
-	"NdiuCyfs/C3XiNf3cB3bb/ELpvb80sjdq7MDNyzuGyzJSEOznVmWygoZ2Ni4jA0hcILV+wHcNsJqd6kV",
-	"bfeow/M9wgU1lmLC1ZylJyQcOSZ+sJjAWM4FHzKuyLqNKPd/+E4XON/NjwHNtCSaiVQjSkHPl0uVxcV0",
-	"8Kdgt8HPRCwUuwleQ94Y1ESKaw0EbY16RheuYy8O7ghMcczaZLTE2KHc8b5Ect45h40m847mYpp5rWFM",
-	"PicASisHYdu7+on2Z3Sfo9mEBbW9zCfqkw5VRAWpDLimTKQiP74Ilac+F5HzdYEvC88Iy5eMGeS0gmwb",
-	"GI1KMkbtI5JEnSSKE2FHw69QQemILWrZO/D/3KWpU3Nu6tS8nDoN/k6duutTp6ah72zyhups8I7qNLlJ",
-	"dTb7THW2uVB1NnlUdarOVZ26CaGz2eGqs8v/qrPJJauzxTOrs9tfq7PRe6uzxZWrs9O1q7OHt1en8uTT",
-	"DuXE+7Wwwu94JjUTZLQmS43m4DzarRTybzk9F9GGXlaEZpZln86AMYFzMGYgCiQiz1rird2TjFrhjqWO",
-	"LW1Nl+CiA9i/kZmwnb5KT/U4iktPnrPKI9QGnDY+rX18YU/PadPD2qfov3za+LT28XM8b6fNj2ufn1vU",
-	"PW16WPv0DRzS08an9X6Dg3u65V2tIcSjnzY9rH36gz/vp5teNPSOdKC+n8WbjWtZL9jp5le1Zn/Co3/a",
-	"/Lj2+Ut6e1p/VPvsZ09vTje9qE+E6k1zyd/UkbmUIOB069v6JFer0/qj2mevyqSs4ZBVP6hDzZK6Mzqv",
-	"gSN/UWvymja38M/reIaEsalN8KqONo5aNh/f8ttNoHnJNkPlZY6shTzzPldellmJhZJ6wcaGtPCva9OO",
-	"c+sovTb8BgIUCnupf5ZHV42kMoZOmWg7j5tyAFXwgWdEltpKzV49lFtQvTUZ7LN5c7y7h4kIutGYSMWO",
-	"IicgVVthnuc5oE5q7UnL//6eWCa+TapBYYmoR4WVuR8PqiiOEBxwzeV/en6m8WLbdIPAIs6LjsPHp77n",
-	"8OGrYsDw8XM/eL7hHxbpdqP7h4JtPPjM07sthvcPzXb3E/+117eRa8YWoEXhLvHbH8fA/T/CUv1gaf7P",
-	"tTQ/mIofTMUPpuJ/hKnYXWf/vU3FDwZaJ/tbLhBDjKguWR+75EyGCq0KdwIBjQZyvQ/J5iQ0ltcruQah",
-	"ZoFrvWTgh8lScKrEJEWAeah7RPWAH5RlGVr9wJbTxtiqDfZ+MJutQxshAepMxTq31eXWtap5Gsj7UmMu",
-	"pUQAk4yGUjDiVmAUF47tAEdGNbKyOW/oSd/GHAqA9BBFbdaLMB1LwN78zqQs3yCZyV75S85gFjzjZh0E",
-	"gpUtWlwXVqo8x017R/YRgDIkErfTxsRgNZiWU4P6dOdlSOR5y3Yt2n+4c8l1IlykF8uRw/UGs6+xS7WF",
-	"/DxjYIhsdEzxPrdD0iP/TklrzbQ9i3O0xLdj0idn7JeY6GxpSEtIFCMgHZBlWBKxZlS1YzLAz2iWKj7F",
-	"DwMHXj2zreB805vcRaZdEtJ6MVoEt9hhGsWxKgD+CuGo1acfNEs/LBpenLEbpkDoCBL41q2H9h0ZdHs+",
-	"Jdm7lz+QR4+PntoDD3A87g4a4gJZc3eVRON5cs9Lb7pozmcNZvWoSQKoJ0BuSKQ146IRPfg4TPBvJDKX",
-	"pHVOtbZzsOQYkiwYSSozb8eEdaddkkQ/QBu751elBM5XRddJ1Dj5vQ8RAnNn9DBsEEYxLSzau53CW4Dd",
-	"GkXL6eZWM2py81dpzUGmVHJWDUGy90FQ68BlcM55zmaruDCktTT6WnE4XANMcxmTwzyxVkyOLFtjP43J",
-	"4yDFVot1PNsTZNt6Ql48fxWTp+QnfqNo6UD140F8GB/Fj+Mn8dM9Te3BCs7tFKLSol44iTR4dOqmXfmw",
-	"qfGrPLwufPr8VfkBrAPOY5HHoSmI14OlyM+6I5qrcjruHfGy69bbLhBtvATL2SibzIlVn8sGw6dgqwAQ",
-	"rfO37y/aQ8zv5UeN7SWIRX8alDk8bdC77IBYXZD7GkjsxQkkkZ7JZZai1UjJG54ywlP0ISs8qagmdf8+",
-	"nn66uzpxJQWWe3t9lSC/SSMXpgfmApy34EvSOv9gd8AlTyttxL0x85+FiU24dyGvmQhKazSl7ukEtRmq",
-	"RQaAyUVVY3tTgGWjbsLyb6fnr6r1quZc5NqpzbHornTA7k599v2dHQc1JRpC7CH/Qr1QReDsFDWUsdhP",
-	"25yXy8jlhKKD6l6GUdDVKgrBCvYNa7OoCzk1gItuZKLDIC1MTV7UM3C4g8k6QB9cDlsajyGOGPKp1xmu",
-	"Bf3bktXSm9c5n9sFV0xf8oY+XvMJM3ye3wyIm1yE+e23ef3EEbTYsO3PYGo71S9O6EU4ttDlz3nyoPOh",
-	"hwGmWcyX0z5p4EkQ09A7J3EzSKJANVgkq/ReNAXZqWJLaQNKkNwHQRwwrfhld+qkSX9UYY+quZg3ilxB",
-	"tpJC+iKto8HgBArCeXkapWSo2rCJ9/YRcs7R6LwsyHo91oaURmH2wlJOfpehmYxc1KATJhsI6L0lxNjP",
-	"e7eoGKaeLhxni9TTABefKmob8wpHGVKju4XBdv0cZGao09HCbbcl5+rL31PWdhY9p5j5L6leuIfiAPWX",
-	"S8XN+v14xuY4eUmXZjbYJkA6chneE6Q4UFPJQCN/dRoWBhoSPOvk4u1PL86uTgj1hZ18fTOpEhGUhchP",
-	"Z1BIsV9KPj4kSa1gRRLdoQQxyeQquKHDS2f4OdJjuYDVegr5QWXRMJoZs9DDgwO64F1Ldlf0hnU1O7g5",
-	"PACoHCClCVWICCzIyc7FRG5QbC21kXPQeU+5tiJqK4l+Woo0/82FYLMvf88yKlIgCibjU0quIUI6dt7I",
-	"qExniugvf7/58mtGtJwTyPZi6DSJ2omQE3LB5+xnesNQe/F+xVKuZ+CenS6zItjAih72FyYkAqzQTN1Y",
-	"eSRPpYeJzW03+d4nAvclz18LyZSmS6pS596Nu47loWa2fa6+y32nEsd26STyxQvR8UnPqGLpAX5oEV0f",
-	"+G1wbnS6a25NnAjUuWryEks/BTm1YgjVjsn5h4uYFPQanh7AQywMGZOz5ZwpPibJstc7HMfwD4tddckY",
-	"vLacWhWuvu487ZK3wIN7GOe5t7QrRiWFjkkQUmFJDOR4z7iwvyGROkRaLcELGPAQEdbp36O879PzVz70",
-	"AgqGMaWdGN7td3tVUvDOeVF6X+qqTxmkxnc+aEQKrEc4VXQxs0cR4wH8a0rsdMlMZtilyNaEJkLIzkgx",
-	"eo1J9Ntd8gPooAEDZhRcdUeMgPOalWQU836gLvLD0UgIQAiUNaCZnkzY2AwT0SE8HeKImt86LbfL/1+k",
-	"8sckApCnS7Mby3goRgSzdKNL3rmAnAAnyF/ifP8PEkFCvICle6SwH3q0+EuO/YX/Xia1OYEqlN+j5jaI",
-	"vViv6Drw3es4c4hbjVnJ+mqCadh3xdzrs8EdalEftGEvKmOXMpfakMNBUJMAEtoA4ReusS+Q2UasJn8p",
-	"zbNQRw/zkAquXVDGsABiEt26qAsBGAQQ2RyfgXcCxmfYifoQjUktsAfsepBg4S9wbu0/DTEwcZBBOTAF",
-	"JNEJ4qCSKxiniPQgLd9JuxtGl+QAcoVXQcKVWF00hAxa0oZNe2UPgdCAfopmxWnSxZhIga04FBNqOVnW",
-	"PgnS3wM22AlTqFjFDWDxhp33GwfTCjyDcW4AO7uIwjIEYWlJ9JeSKdHemcUp4rpsZ+TCcqmcaRhk/yoK",
-	"w9JRc9MNt9PhLkhaFnRjuYSUGHbx9rLJmCkSgKCZakEVEMhS8J89SHHhWrvTakaMlIjh6PYyLKxoBAQQ",
-	"D/n8wNnp4R556Fuo5udfl/PHw7pggBtq8sC1WkmNDUa5mJTN6LGfZl6EI7YAqoI/uL8LCyLQPyjLXMou",
-	"eQJzyvtzIZDjIH2LHSHfOgvfk6BYE3o0+zxb+E3LHizVGVNPENpuQmQkzaxAoJd5JeUhZI30+SKRKAZ5",
-	"I536uOKu0M03wNMuyAfWTaASMnaLCfWD4i6etmnGSOGX6D0DXeVtulgwqrS7rYrgqcDzjrSKSKprttYx",
-	"uXLlmrvd7qermFwt6JR91Pw/2Ker9glKeIkAaUUHdYLLdWvCqjVQlCMIa8GSv4GwiQZTuWCCLng0jA67",
-	"ve4hxAiYGXCw3nvO/j1t0hR9TbSY3zZNWn7FL1+9eP380/fgT3dlKTAdGzKnZjyLc+KHoT3zERe+qs/p",
-	"2fM2Uutcx4IqtCLK0fIGOii4/ZVoYnfWXXOJyHElGNvyE1dB9fCp+fT92RU4QiHHR87acemLrPLFmJw5",
-	"PvCqoQr596fxsyvSOnXffk/yZt+TZ20XNOSgg8ABVgyVuRYPMPK46PnKITkX0yG5Al4DNuEqDJ/B5x33",
-	"ogiZieFmdj5YlXNw4gOJEwHNr2BfgD21J320BmVvEHxzbjHETsLi0fdnVxC1E+D+9+/tQgeP4AluiIWc",
-	"y4gUHpLcFSfOA6rh9RXcAt4nwfNbgLbOmYRr15Hr/4q0fCXAvjeSu995yW8okXkco78ClOTUhvR7vV6X",
-	"/OxCqcPJxRsHtQifaVaZgXvY75JTaJWIBXURxkyklcrcKTX0CgtEWUHo6uDKyCvQK8S+ZDUDp2ByBaFv",
-	"7ts8UC3ABkwihWfFn2hgfEBgU4ywvy1pBm6wqMq0G9sKkGY1o4b5OqopV2j3tfTxbGk5GqmgHM9EKnQN",
-	"wUS8eQdItSbIMPm3BerZocib9fv/9RrMD+28BJGV1nCCozXm40TRsYWZq7yIOpZZRv2ETosg8rDmO91S",
-	"9Z0GCACV8uyOY93LEvmGovmuHNmG4v8VtUMPJTQckEvxKgXVrHYRHRrospNndDT8WCfFLhV0uVQ59yYB",
-	"V4kyGvZ7vX4ccdsGKqp7PdAwKshDFNaN2xaWehc3zsNjzmomtS/EVaq8d1aeUr/X2zUlS1NL06prvkqy",
-	"6lu/c/q+YVbRPRaVuWKdtRUN9lhR9kdckbtyyCmcxGcxslw+5ix2ldAgF8Vp/Ax9FfJlR4Bc/d5xL9q5",
-	"en+3lUCwoMYwZRv+787/nyTpv8b4z780GTW+DXROcIXAq8MyNb9hu0GWHy/kJspgCKInNsIA25WXfx9f",
-	"yiZb1HeFkAG6K8cA4VAnzrqCaRhBYWC5Ic8FuZqvIs35n/wVmmOCypaADFBOam8wjcv1SwIer11DoV5/",
-	"O+jcJVmmUludojdMM4/gAQU76UPpDwyqdi8mNNMsJr22X1Jpsvh221RdR40HPXDMr20mXnwOlx3ChhU0",
-	"7YQPYHjYsv5BD4PGnaroHhtTdRrevDNUCNrNuEj/dsO1+Tf3oqt3IDqm+dm0WU3uxXvPPcfU5ootseda",
-	"UqzEBgxgeYGJyHWh8F5XsR8EmlJlF9L661//+tc3b54/75ydnZ3FpPIDf8KvRLgEL5JQMqZZhvdfUCXW",
-	"sh9hKQFXqkQzqsYzppGPv6GKU6xGWDopTx8/6R31B53DwyeH2/egItJs3I29NuN9yCx5zuyELBSb8Fvc",
-	"HYizB9EoiLQvTb4Uj900c8uS3Zc42iZ3vzvM+m0u3Vgi2XSUzgM+Pk8ccpL7Pbviy575D2IEAggMmpft",
-	"0mF8Lft17tnTmPSJkcifFtLMcdsJTk5QahBKQjGkPOFNLE2x0ipauYn3bMvt2U1KW/Y8n26QFqgdFrpA",
-	"/ZkvUQ2L5JrIpbL7DG6AlIBQ5jj3KrPd3ntXnROvnKJ3MGB3seCTXDDsl/m/LZBqPILbNvlTHHnVGKhi",
-	"Br3ePUvPg5xYr/edGU+PgBoiSZqhd0ZetrqczKfv8/V8/ORT7oCcGea86YdpbfrHmLoGv3JpZHp3PkLO",
-	"ZyEqJgbRy7lWCUwaju4vmHK5egL1wKC9z2RLdS4/BsmAo2e/fPlNXd98+XXKBOkfVasRDKMbnmW0XNLA",
-	"LQZrf0RndHxNS8UVnIwV1vTAFnllDsc4NBbjwE9tN4coqoWFMNATIKxo4XwDihIV2L5UYCLqH/bJUT8q",
-	"15GwQxzluAnLOPjzl1/VPP3yG6IdVvJ0qy0qdQKLVi27CevOezsHY/L1EgtZlcM8XX957cyPn+/RlQuB",
-	"shi2iReBEE0cJEjwH52DN29TpGUPwT3AZRWZ96PXfoAiZcsw6j0+7Bw/6pPegBw9bsgWAhfzo95h/7jX",
-	"f/o0z/7iT8CmbJnHvdw+i18GUUr2gd2PKv54YGzjzEphr4d16LhNiU6FoJvhUwotLbBXhfDzmoVypOhh",
-	"c5RlvxQouQnSvc7RkwHpPyWHh0W6nUJGKIcrRoe9SoYbR4rq21PimxyQo96TzuP+gBwdkye9cikuoHa1",
-	"MDwEoo+EK4S+0i7m86hspwssg52NN5On919+SxUlf6JzMaWGCnL4uE6iMnkNubM2kqgfv/xm2EiqaY1M",
-	"Db4NmRrsJFOuq4BORUfH/UFUpVRH/T7pPWqgVI9zglCs5i4AHUT+35Lj48NBDUI4198PnujFtRRyzulN",
-	"yqDGJbgE3h9chxVweTnyvmT9qDcgg8clYHlSsYV0D5pI9yAH70vn7FMn3NEzpqbaqC+/zTV5tp5OCerm",
-	"ycsvvwlwMTp9Fu2k7M0jeVIm1S9U/NsIB5JzPVpPp919yPuX/2tbbqBgg4LCD0oUvlhRSHj+9ejR495x",
-	"f3B4dPyoicK7vdiLrhdkPfrz81IKrWHUO+x3+sfkaEAeDaJtBJ6LidwKlBKV7zsghf0/LafK8gBshlWJ",
-	"2iMm5j/7g+5xTu8HdXrfb6b3gxK9x9E9vPFXiboP9qHugybqfnz86NHjx50nT8K7N4REjbZX5YCf3pOj",
-	"oz6oMFN7LxesyE/SIk6qtfnya5Yx2LLatRC5+KOt+7XXrTHYiC19lzCtcCdcrVbdzQPe5dx6v8yqH/ZC",
-	"Zn2AvPogZ9QHj3rgdngfKRxYemi101gMDrRHKM40dZyLPQfPaOrjK6BJf3eTitsmtBs83d3uQso3VKzd",
-	"cLrkwgrY4p1XP36C/c8ll9c8z76pSWviPAC1VCaGhbeh7s40yI4D7st13Z9XTDj1n7duVz2t0MQPXpWF",
-	"8a7QZKAnykjR8TUzRaNEtK4+Tg24GHzM3L9eGX8V5waAXBeOzhclI/FBxTaM3oZe+E4E6Ff+/f3bs+Hp",
-	"+StyQPSCGs4ISMOd0ZJnKaioxY3dHSm8htlLoSXtTNmuhiby0DWiS57XbLP9YwuKmk8EGhcFahHs6W9U",
-	"IyTC64rYmC41I9QBFH3E0DwHgzlVZGittn1clRJC2zuenJ6/6pKLGTVu8mCsLqmLGi3ZkGTa5zN1xT3p",
-	"nJUmYhEHbbSu7+8HV+g/p5hZKoEaHdLHSbW7xLtfSOGzG3l3iVwrOafqOjRVOtefRBQmSEhBEKYrDbQr",
-	"YKXFPf9O464Tv+t2jBOyFPmy2l3yHrNriImbGdiZQUsLrkRUs45mQnPM0FXCDrQF52ZdKJQH+bZHDBty",
-	"kTc9SURp3ET4SowNMVtgrdSE5jWh8kyK2ws3+bq6uftbnkuqli4bHCDzjBxOaRj6ymlIyuEqyOKd2u6S",
-	"d4XvlAUUIEoifP52nvoU+HY/oPRgoV12a6Gg1P7xxUWTzRlX7pK5YtAA0+aZTNf3VjpRnr0qCm+GuifH",
-	"V/pVgSO3W2irAUqAzjmoyhqfct6qQZB/KvJs6WJpNLmWwkgVk+sbqgzN9A0HW06Fw33/y5ff4BolL6k2",
-	"fDpjRnufdWBuSxyZ/kXCxxP/bbdiFKmV5ykLK/3+4DBqFEMahKLjem6fwQYmqYkpemIF3qPjJ1E9tU70",
-	"mipN/NJ3sUfnbzuD3uCo0+uD+Oa6eCWuv/y20OAQsoMv2gG1nDUK0tFBOpjo/Qtch11Gr5kF2tr3XZ6y",
-	"qIqP5UzsSNbffbggaViZxKEqEP8FKJNyLGzc4T9DBkAU2x8X2/znL79apPzyd13b58eDAekfB/Ic4PSj",
-	"enq2foGIc4vOXXrNtJaioggL9TtvvvyqzBYNT6iN+fJ/sLuqMuaw/4QcHZGnAXd+uVXR8uS497T/uDM4",
-	"AvmjgendrA27N9/pa+2UQ52s9HJXU6D370nLMGFKWkabiyphDTHCZ8x+0Ds/6J0f9M4Peuc/ot753iQ2",
-	"ryrQIN5DDCKSyTy5yD9Zuu8f7m53TteZpOmFlK+pmjLUCgz2GW+h5JhpbQWiF8JYGvwP1yi4mBRa3C/7",
-	"6A9c4mDwgpUTQoleQgz7ZJm5Hap7FA3JoNcnP7j9g9pGIAO3IO1P7tCfQLEtH5HohAysM06JYKtsnePA",
-	"XKYsa3fDmKYJ5dlSObnlaDCoR2NboexnO2JQ12fCswwEllYRyeAlVq6J5hkTpsgikt8XvnIwVOAgUHTd",
-	"ufScJKLwdyhK5qLI3XI2cEK15lMBNYnz0kIY+SP435ZMMI3+xwBsPISxlZBzMkD6MamTNdKLSUDViPMw",
-	"8x5n7qd/C8HhYUBNItDp2wWMG5z1CSkkRnhTKsfLw7Wh03jbO5hj+A7qVYLoNQ87JVcg6/qCWQWEHS9a",
-	"iuWZMiuAukjtUrksnYgRG8s5I1c5R3RFGFRm08P84RWy3gHrgZE/Od+BbuxLAY63lGi2oIoalohaCJNU",
-	"tQimIkDgqvp5w8DA4CTiqtJL8WU4pZO88JcXuV3RqICT7ybilGDNNUsj8SQ6rzOHdKCTuIvzyJuDCRfp",
-	"szVmSj/4jFh7tzEeJ0hwiD69V9jiygXGlXwwNTNW7Pb5ytt+4ogqUrAYSwHW68NcnZCj3pFHQd/tjLro",
-	"7JpK4SUXKTb1S9nlzX5Rmy0sIF8OaFe2OY4uqJkVwmletKMsF2zxH92a6OYbeORM5FJUxIkfSuv1q3kQ",
-	"KB4EigeB4kGg+B8qUJSCmainjv90yaJ3tLvdmTQvpTvc/1ix4EdmMDkCQme0Lt+Ve4gJEAmCBsLCUEB9",
-	"ZTjP35dqw33udrt3d+gd3WAPg4J4GH6gCRWJgKRQkKMHwxNnTAGbO2FC8xuWQfFOy38v2NhFMWuMUHEu",
-	"ymXOwhlARxhZmIhi2pYVCeuhnjn+fY4JGJwXPzLtJ8i0+KBib6zVWJlauIQ2UjA0qKABT66YNi48Kjdz",
-	"taizdrZrPNtnnt5tDZku9o0bDUE4VJN78VmQliBt4rV+ZCaw3fwuHsVddhtsN/fhTR682B682B682B68",
-	"2B682B682H6PF9u+BtwHuflBbn6Qmx/k5v/hcvODmFwRkyHrbU02vqspo5smVHzi9uBVCjfnYtkg5X3w",
-	"yeF2FpxEtUbuyNdccZKUC07e049wUAQgNzoPOoNGkYS/Sa7EFX0Dt8DxjIopK6q1Fvv1hl6Ds60v2EqF",
-	"r9Pq/RZFSvSKm/GMGEnKjpE6vPNrXnIb2ZtNRLN6qNGpyAKnVG8j0N7DsggNC0w01TUoOS9+Mwbu3gTE",
-	"V5vbx1nqvnoDzIy4y1nKZXkC8xNO5kGh8KBQeFAoPCgUHhQKDwqFf5pC4Rsz3u7u+y/DgP+3c5lDxuY+",
-	"LnPnVBlOs7wmVZUBt3zyNVtAzX3klzG2R7FFRsesFGADDEwbjWloHoJSrM7JDWKIwozCI8bFNEhDnkRd",
-	"dOTy9rCSGxdw9mHJ4UQUB3aIqaJwgrt4UIJMuA4SRn6ng1a5vTURPCUtzBxtuwkQHqcD47VLTmBCGp8s",
-	"24MuziPvytkwwdAGglGeIS6ch0ZAHg0GRAaL0t2zrp1Wgkwly9ChKnjf64K1Dqrg0oyn3SRqx0RzuzYQ",
-	"vaiAvKBp2MpnrnXzzA18J7m3YVgberE05HvC00S4y74E4SRqdzdnN9+YXht9wjowRKskLfpqFJCiMS/G",
-	"W6q2C6UKGkvullKdVuyYR70jn44VwkVlurbvXW0hlgYZmIiSS8M64NhJRhwTsqql0ImAK7TdJYF/mztO",
-	"HtO8g1slOG3Q6xUpasvyQeHumWCd9x9fXBTG1rBWipX4GqP4XtyGiF4plIbiJBTicg6spTJaMNGgMBuE",
-	"Fo4svgmTiKXKmLDsJpTzoprMl5nhC6rMgW3TsQIMbiFC3V5YFlxubVCaKW8CQX1A6MDvNBGCrfIyXH4n",
-	"tKtvwW64XEJ5jbAgDlQNwtC+rTVxmkR7N/aFq3C1n2h/21mtVh1YawGLmqzfWBen6vEWFsYDkM3l+DqI",
-	"2sVeGqL+gIOK7NednNpXatvh26bybsOmYnP34AdKNf9sswYM+P3waMasPzYo/gEqhfychzaf8LgiwYJz",
-	"LKGszLIcn1eqoheZlYVF9+lkMD5ifTrqPU6PxsfHtD85ZE/SwaPR03GPgm4/LJx3+KjXKxe7c7XlvgJW",
-	"rtxfAxeJZUpxwr6i375cJJRQ+gpWEtohP2kJx+8Np/j9/F1Njwu6wAIkpLWtUliYaOG04JGhcuzdLk4S",
-	"gg4a416VdAJhFEfLHbW8QAZyc9hV5KxeGbTwXK5Mv5608Ceo3kVaZQOoL8Lhimy1iw49F3wHbPAGd58H",
-	"tduD2u1B7fagdntQuz2o3f4Rare4sUI2UWwsVerccVMfnJSXhfKXFRmxTK5I66+nb14TKsYzqXT7BDMf",
-	"uZJeTtzrRqG/0IMH0IMH0IMH0IMH0B/TA+j/BQAA//8=",
+	"LMFxQjfJZW7IOYNybj8efGpks+37zg1VoMe28m8xFnq2ROHwP2DHIBfj03N3R9M05Tj/80BeRpVUecJv",
+	"BcOUF3LiwIjBBjkdWNApF5Akg4kblskFa9AWL5WyVH7hht/uXJZSQ+/pXNnEbE2UnDc4AEFGnULBjcEU",
+	"PvR44jJqTBlp9TsjqsGuXTho52+5Rpy/h1vZfotfMLXnl0buXp0duGFx32BJRhqa7czAVFbWwMbGZWwI",
+	"gROs3g/gthFWu0vlaLtH/Z7vES6vsRQTruYsPSHhyDHxg8UExnLu+ZCNRdbtR7lvxHe6wPlufgxopiXR",
+	"TKQaUQp6vlyqLC6mgz8Fuw1+JmKh2E3wGnLKoJZSXGsgdmvUQbpQnlbT4R0S2Civ6wSyaHmhRCxFEYQV",
+	"cHAFcZ5kdArK1jYZLTE0KffrL1G0d84fpMl6pLmYZl4pGZPPCeyGFbOw7V2dKPhjvs/pbkKkGjrkE/U5",
+	"jSqSiFQGPF8mUpEfX4S6WZ/qyLnSwJeF44Vle8YMUmZBMg8MdiUZo/YRSaJOEsWJsKPhV6j/dLQclfgd",
+	"+H/uMdWp+U51ak5UnQZ3qk7ds6pTMwB0NjlbdTY4X3WavLA6m12yOts8tDqbHLY6Vd+tTt1C0dnsz9XZ",
+	"5d7V2eTx1dni+NXZ7Q7W2egc1tniKdbZ6TnW2cOZrFN58mmH7uP9WljZejyTmgkyWpOlRmtzHkxXyihg",
+	"GUkXMIdOXIRmViKYzoDvgXMwZiBpJCJPiuKN6ZOMWtmRpY7rbU2X4AEE2L+RV7GdvkpP9TiKS0+es8oj",
+	"VDacNj6tfXxhT89p08Pap+gefdr4tPbxczxvp82Pa5+fW9Q9bXpY+/QNHNLTxqf1foODe7rlXa0hhLuf",
+	"Nj2sffqDP++nm1409I50oL6fxZuNa1kv2OnmV7Vmf8Kjf9r8uPb5S3p7Wn9U++xnT29ON72oT4TqTXPJ",
+	"39SRuZR/4HTr2/okV6vT+qPaZ6/KpKzhkFU/qEPNkrozOq+BI39Ra/KaNrfwz+t4hoSxqU3wqo42jlo2",
+	"H9/y202geck2Q+VljqyFuPQ+142WWYmFknrBxoa08K9r045z4yu9NvwG4h8Kc6x/lgdvjaQyhk6ZaDuH",
+	"nnJ8VvCBZ0SW2grlXvuUG2i9sRrMv3lzvLuHiQi60ZinxY4iJyC033JteJ5i6qTWnrT87++BvWyTasxZ",
+	"IupBZ2Xux4MqiiMEB1xz+Z+en2m82DbdILCI86Lj8PGp7zl8+KoYMHz83A+eb/iHRbrdpv+hYBsPPvP0",
+	"botd/0OzWf/Ef+3VeeSasQUoabjLK/fHsZ//jzCEPxiy/3MN2Q+W6AdL9IMl+h9hiXbX2X9vS/SD/dfJ",
+	"/pYLxAgmqkvGzS45k6FCq8KdQLykgVTyQ7I5x43l9UqeR6hZ4FovGbh5shTUiJgDCTAP1ZeoHvCDsixD",
+	"oyKYitoYurXBnQCscuvQBEmAOlOxzk2BufGuav0G8r7UmKopEcAkox0WbMQVGMWF3zzAkVGNrGzOG3rS",
+	"tzFFAyA9BGmb9SLM9hKwN78z58s3yJWyV3qUM5gFz7hZB3FmZYMZ14URLE+h096R3ASgDHnK7bQx71gN",
+	"puXMoz6behkSeVq0XYv2H+5ccp0IB4pzjxyuN5h9jV2qLeTnGQM7Z6Pfi3fpHZIe+XdKWmum7Vmco6G/",
+	"HZM+OWO/xERnS0NaQqIYAdmGLMOSiDWjqh2TAX5Gs1TxKX4Y+AfrmW0F55ve5B447ZKQ1ovR4LjFlNMo",
+	"jlUB8FeIdq0+/aBZ+mHR8OKM3TAFQkeQH7gGQ3hHBt2ez3j27uUP5NHjo6f2wAMcj7uDhrBD1txdJY95",
+	"njv00psumtNlg9U+apIA6vmVG/J0zbhoRA8+DusHGOkMN61zqrWdgyXHkMPBSFKZeTsmrDvtkiT6AdrY",
+	"Pb8q5Ye+KrpOosbJ732IEJg7g5NhgzBIamHR3u0U3gLs1ihazma3mlGTW9BKaw4SsZKzaoSTvQ+CUgou",
+	"QXTOczYb3YUhraXR14rD4RpgFs2YHOZ5u2JyZNka+2lMHgcZvFqs49meIJnXE/Li+auYPCU/8RtFSweq",
+	"Hw/iw/gofhw/iZ/uackPVnBupxCVFvXCSaTBo1M37cqHTY1f5dF74dPnr8oPYB1wHos0EU0xwh4sRfrX",
+	"HcFildNx74CaXbfedoFo4yVYdnVoMidWXTobDJ+CrQJAtM7fvr9oDzF9mB81tpcg1hRqUObwtEHvsgNi",
+	"dUHuayCxFyeQRHoml1mKViMlb3jKCE/RRa1w1KKa1N0Hefrp7urEVSxY7u1UVoL8Jo1cmH2YC/ANgy9J",
+	"6/yD3QGXm620EffGzH8WJjbh3oW8ZiKo3NGUGagTlH6o1jAAJhdVje1N8ZuNugnLv52ev6qWw5pzkWun",
+	"Noe6u8oEuzv1yf13dhyUrGiI4If0DvU6GIEvVdRQJWM/bXNejSOXE4oOqnsZBllXizQEK9g3as6iLqTs",
+	"AC66kYkOY8Aw83lRLsHhDuYCAX1wOSpqPIYwZUjXXme4FvRvS1bLnl7nfG4XXDF9yRv6eM0nzPB5fjMg",
+	"bnIRps/f5jgUR9Biw7Y/g6ntVL84oRfh2EKPQucMhL6NHgaYxTFfTvukgSdBTEMHn8TNIIkC1WCRC9N7",
+	"0RRkp4otpQ0oQXIfBHHAtOKX3amTJv1RhT2qpnreKHIFyVAK6Yu0jgaDE6g35+VplJKhKMQm3ltvdjQM",
+	"9FgbMiaFyRFLKf9dAmgyckGJTphsIKD3lhBjP+/domKY2brwyy0yWwNcfCaqbcwrHGXIvO4WBtv1c5D4",
+	"oU5HC6/glpyrL39PWdtZ9Jxi5r+keuEeigPUXy4VN+v34xmb4+QlXZrZYJsA6chleE+Q4kBNJQON/NVp",
+	"WHdoSPCsk4u3P704uzoh1NeN8uXTpEpEUHUiP51BncZ+Kbf5kCS1ehhJdIcSxCSTq+CGDi+d4edIj+UC",
+	"Vusp5AeVRcNoZsxCDw8O6IJ3Ldld0RvW1ezg5vAAoHKAlCZUISKwIOU7FxO5QbG11EbOQec95dqKqK0k",
+	"+mkp0vw3F4LNvvw9y6hIgSiYjE8puYYA7Ng5O6MynSmiv/z95suvGdFyTiCZjKHTJGonQk7IBZ+zn+kN",
+	"Q+3F+xVLuZ6B93e6zIpYBit62F+Y7wiwQjN1Y+WRPFMf5k233eR7nwjclzw9LuRqmi6pSp33OO46Vp+a",
+	"2fa5+i73nUoc26WTyNdGRMcnPaOKpQf4oUV0feC3wbnR6a65NXEiUOeqyUusLBWk7IohEjwm5x8uYlLQ",
+	"a3h6AA+x7mRMzpZzpviYJMte73Acwz8sdsUrY/DacmpVuPq687RL3gIP7mGcp/bSrtaVFDomQcSGJTGQ",
+	"Qj7jwv6GPO0QyLUER2LAQ0RYp3+P8r5Pz1/5yA6oR8aUdmJ4t9/tVUnBO+dF6d2xqz5lkHnf+aARKbDc",
+	"4VTRxcweRQw38K8psdMlM5lhlyJbE5oIITsjxeg15uhvd8kPoIMGDJhR8PYdMQLOa1aSUcz7gbrAEkcj",
+	"Ib4hUNaAZnoyYWMzTESH8HSII2p+67TcrrxAUSkAcxRAGjDNbizjoRgRzNKNLnnn4n0CnCB/ifP9P0gE",
+	"CfEClu6Rwn7o0eIvOfYX/nuZ1OYEilx+j5rbILRjvaLrwHev48whbjVmJeurCaZh3xVzr88Gd6hFfUyI",
+	"vaiMXcpcakMOB0HJA8iXA4RfuMa+/mYbsZr8pTTPQh09zCM2uHYxH8MCiEl064I6BGAQQGRz+AfeCRj+",
+	"YSfqI0AmtbghsOtB/oa/wLm1/zSE2MRBgubAFJBEJ4iDSq5gnCKQhLR8J+1uGLySA8jVdQUJV2Lx0hAy",
+	"aEkbNu2VPQRCA/opmhWnSRdjIgW24lBMqOVkWfskyK4P2GAnTKEgFjeAxRt23m8cTCvwDMa5AezsIgrL",
+	"EES9JdFfSqZEe2cWp4jrsp2RC8ulcqZhkP2LNAxLR81NN9xOh7sgaVnQjeUSMm7YxdvLJmOmyC+CZqoF",
+	"VUAgS7GF9iDFhWvtTqsZMVIihqPby7CwohEQQDzk8wNnp4d75KFvoZqff11OTw/rggFuqMnj4moVOzYY",
+	"5WJSNqPHfpp5jY/YAqgK/uD+LiyIQP+g6nMpeeUJzCnvz0VYjoPsMHaEfOssfE+CWlDo0ezTeOE3LXuw",
+	"VGdMPUFouwmRkTSzAoFe5oWah5CU0qejRKIYpKV06uOKu0I33wBPuyDdWDeBQsvYLebrD2rHeNqmGSOF",
+	"X6L3DHSFveliwajS7rYq4q8CzzvSKoKxrtlax+TKVYPudrufrmJytaBT9lHz/2CfrtonKOElAqQVHZQh",
+	"LpfFCYviQM2PIDIGKwoHwiYaTOWCCbrg0TA67Pa6hxAjYGbAwXrvOfv3tElT9DUBZ37bNGn5Fb989eL1",
+	"80/fgz/dlaXAdGzInJrxLM6JH0YHzUdc+KJBp2fP20itcx0LqtCKIErLG+ignvdXoondWXfNJSLHlWBs",
+	"y09cBcXJp+bT92dX4AiFHB85a8elL7LKF2Ny5vjAq4Yi59+fxs+uSOvUffs9yZt9T561XdyRgw4CB1gx",
+	"VOZaPMDA5qLnK4fkXEyH5Ap4DdiEqzB8Bp933IsiZCaGm9n5YFXOwYmPU04ENL+CfQH21J700RqUvUHw",
+	"zbnFEDsJi0ffn11B1E6A+9+/twsdPIInuCEWci7hUnhIclecOI/XhtdXcAt4nwTPbwHaOmcSrl1Hrv8r",
+	"0vKFBvveSO5+5xXFoQLncYz+ClDxUxvS7/V6XfKzi9QOJxdvHNQifKZZZQbuYb9LTqFVIhbUBTAzkVYK",
+	"f6fU0CusP2UFoauDKyOvQK8Q+4rYDJyCyRVEz7lv81i3ABswRxWeFX+igfEBgU0xwv62pBm4waIq025s",
+	"K0Ca1Ywa5su0plyh3dfSx7Ol5Wikgmo/E6nQNQTz/OYdINWaIMPk3xaoZ4cib9bv/9drMD+08wpHVlrD",
+	"CY7WmO4TRccWJsbyIupYZhn1EzotYtTDkvJ0S1F5GiAAFOKzO45lNUvkG2ryu2pn5brhOS2qqB16KKHh",
+	"gFyKVymoZrWL6NBAl508o6Phxzopdpmmy5XQuTcJuEKX0bDf6/XjiNs2ULDd64GGUUEeorAs3bbI1ru4",
+	"cR4ec1YzqX2dr1Jhv7PylPq93q4pWZpamlZd81WSVd/6ndP3DbOK7rGozNUCra1osMeKsj/iityVQ07h",
+	"JD6LkeXyMWexK7QGqS5O42foq5AvOwLk6veOe9HO1fu7rQSCBTWGKdvwf3f+/yRJ/zXGf/6lyajxbaBz",
+	"gisEXh2WqfkN2w2y/HghN1EGQxA9sREG2K68/Pv4UjbZor4rhAzQXTkGCIc6cdYVzPIICgPLDXkuyJWU",
+	"FWnO/+Sv0BwTFM4EZIBqVXuDaVwujxLweO0aCvX620HnLskyldrqFL1hmnkEDwZk96GyCAZVuxcTmmkW",
+	"k17bL6k0WXy7baquo8aDHjjm1zYTLz6Hyw5hwwKddsIHMDxsWf+gh3HnTlV0j42pOg1v3hkqBO1mXKR/",
+	"u+Ha/Jt70dU7EB2zCG3arCb34r3nnmNqc0GY2HMtKRZ6AwawvMBE5LpQeK+r2A8CTalwDGn99a9//eub",
+	"N8+fd87Ozs5iUvmBP+FXIlz+GEkoGdMsw/svKEJr2Y+wUoGrhKIZVeMZ08jH31DFKRY7LJ2Up4+f9I76",
+	"g87h4ZPD7XtQEWk27sZem/E+ZJY8Z3ZCFopN+C3uDsTZg2gURNqXJl+Kx26auWXJ7kscbZO73x1m/TaX",
+	"biyRbDpK5wEfn+ceOcn9nl1tZ8/8BzECAQQGzct2GTW+lv069+xpTPrESORPC2nmuO0EJycoNQgloRhS",
+	"nvAmlqZYaRWt3MR7tuX2BCmlLXueTzfIOtQO62ig/sxXwIZFck3kUtl9BjdASkAoc5x7ldlu772rzolX",
+	"TtE7GLC7WPBJLhj2y/zfFkg1HsFtm/wpjrxqDFQxg17vnpXtQU6slxPPjKdHQA2RJM3QOyOvil3OB9T3",
+	"KX8+fvJZe0DODNPm9MPMOP1jzH6DX7lMNL07HyHnkxwVE4Po5VyrBCYNR/cXTLl0P4F6YNDeZ7KlMpof",
+	"g1zD0bNfvvymrm++/DplgvSPqsUOhtENzzJarpjgFoOlRaIzOr6mpdoNTsYKS4Zgi7zwh2McGmt94Ke2",
+	"m0MU1cI6G+gJEBbMcL4BRQUMbF+qXxH1D/vkqB+Vy1TYIY5y3IRlHPz5y69qnn75DdEOC4W61RaFQIFF",
+	"q1b1hHXnvZ2DMfl6iXWyymGerr+8NOfHz/foyoVAWQzbxItAiCYOEtQPiM7Bm7cp0rKH4B7gsorE/tFr",
+	"P0CRsmUY9R4fdo4f9UlvQI4eN2QLgYv5Ue+wf9zrP32aZ3/xJ2BTMs7jXm6fxS+DKCX7wO5HFX88MLZx",
+	"ZqWw18M6dNymRKdC0M3wKYWWFtirQvh5zUI5UvSwOcqyXwqU3ATpXufoyYD0n5LDwyLdTiEjlMMVo8Ne",
+	"JcONI0X17SnxTQ7IUe9J53F/QI6OyZNeudIXULtaGB4C0UfCFUJfaRfzeVS20wWWwc7Gm8nT+y+/pYqS",
+	"P9G5mFJDBTl8XCdRmbyG9FsbSdSPX34zbCTVtEamBt+GTA12kinXVUCnoqPj/iCqUqqjfp/0HjVQqsc5",
+	"QShWcxeADiL/b8nx8eGgBiGc6+8HT/TiWgo55/QmZVBCE1wC7w+uwwq4vBx5X7J+1BuQweMSsDyp2EK6",
+	"B02ke5CD96Vz9qkT7ugZU1Nt1Jff5po8W0+nBHXz5OWX3wS4GJ0+i3ZS9uaRPCmT6hcq/m2EA8m5Hq2n",
+	"0+4+5P3L/7UtN1CwQUHhByUKX6woJDz/evToce+4Pzg8On7UROHdXuxF1wuyHv35eSmF1jDqHfY7/WNy",
+	"NCCPBtE2As/FRG4FSonK9x2Qwv6fllNleQA2w6pE7RET85/9Qfc4p/eDOr3vN9P7QYne4+ge3virRN0H",
+	"+1D3QRN1Pz5+9Ojx486TJ+HdG0KiRturcsBP78nRUR9UmKm9lwtW5CdpESfV2nz5NcsYbFntWohc/NHW",
+	"/drr1hhsxJa+S5hWuBOuVqvu5gHvcm69X2bVD3shsz5AXn2QM+qDRz1wO7yPFA4sPbTaaSwGB9ojFGea",
+	"Os7FnoNnNPXxFdCkv7tJxW0T2g2e7m53IeUbKtZuOF1yYQVs8c6rHz/B/ueSy2ueJ/DUpDVxHoBaKhPD",
+	"wttQ1mcaZMcB9+W67s8rJpz6z1u3q55WaOIHr8rCeFdoMtATZaTo+JqZolEiWlcfpwZcDD5m7l+vjL+K",
+	"cwNArgtH54uSkfigYhtGb0MvfCcC9Cv//v7t2fD0/BU5IHpBDWcEpOHOaMmzFFTU4sbujhRew+yl0JJ2",
+	"pmxXQxN56BrRJc9rttn+sQVFzScCjYsCtQj29DeqERLhdUVsTJeaEeoAij5iaJ6DwZwqMrRW2z6uSvmm",
+	"7R1PTs9fdcnFjBo3eTBWl9RFjZZsyGHtU6K62qF0zkoTsYiDNlrX9/eDK/SfU8wslUCNDunjpNpd4t0v",
+	"pPDZjby7RK6VnFN1HZoqnetPIgoTJKQgCDOeBtoVsNLinn+ncdeJ33U7xglZinxZ7S55j9k1xMTNDOzM",
+	"oKUFVyKqWUczoTlm6CphB9qCc7Mu1OGDdN4jhg25yJueJKI0biJ8oceGmC2wVmpC85JTeSbF7XWhfNne",
+	"3P0tzyVVy8YNDpB5Rg6nNAx95TQk5XAFavFObXfJu8J3ygIKECURPj08T32GfbsfUNmw0C67tVBQav/4",
+	"4qLJ5owrd8lcMWiAafNMput7K50oz14VdT1D3ZPjK/2qwJHbLbTVACVA5xxUZY1POW/VIMg/FXm2dLE0",
+	"mlxLYaSKyfUNVYZm+oaDLafC4b7/5ctvcI2Sl1QbPp0xo73POjC3JY5M/yLh44n/tlsxitSq/5SFlX5/",
+	"cBg1iiENQtFxPbfPYAOT1MQUPbEC79Hxk6ieWid6TZUmfum72KPzt51Bb3DU6fVBfHNdvBLXX35baHAI",
+	"2cEX7YBazhoF6eggHUz0/gWuwy6j18wCbe37Lk9ZVMXHcqJ3JOvvPlyQNCx84lAViP8ClEk5Fjbu8J8h",
+	"AyCK7Y+Lbf7zl18tUn75u67t8+PBgPSPA3kOcPpRPT1bv0DEuUXnLr1mWktRUYSF+p03X35VZouGJ9TG",
+	"fPk/2F1VGXPYf0KOjsjTgDu/3KpoeXLce9p/3BkcgfzRwPRu1obdm+/0pXzKoU5WermrKdD796RlmDAl",
+	"LaPNRZWwhhjhM2Y/6J0f9M4PeucHvfMfUe98bxKbVxVoEO8hBhHJZJ5c5J8s3fcPd7c7p+tM0vRCytdU",
+	"TRlqBQb7jLdQcsy0tgLRC2EsDf6HaxRcTAot7pd99AcucTB4wcoJoUQvIYZ9sszcDtU9ioZk0OuTH9z+",
+	"QekkkIFbkPYnd+hPoJaXj0h0QgaWMadEsFW2znFgLlOWtbthTNOE8mypnNxyNBjUo7GtUPazHTEoGzTh",
+	"WQYCS6uIZPASK9dE84wJU2QRye8LX5gYingQqOnuXHpOElH4OxQVeVHkbjkbOKFa86mAksd55SKM/BH8",
+	"b0smmEb/YwA2HsLYSsg5GSD9mNTJGunFJKBqxHmYeY8z99O/heDwMKAmEej07QLGDc76hBQSI7wpVfvl",
+	"4drQabztHcwxfAf1KkH0moedkiuQdX09rgLCjhctxfJMmRVAXaR2qRqXTsSIjeWckaucI7oiDAq/6WH+",
+	"8ApZ74D1wMifnO9AN/alAMdbSjRbUEUNS0QthEmqWgRTESBwVf28YWBgcBJxVeml+DKc0kleV8yL3K4m",
+	"VcDJdxNxSrCkm6WReBKd15lDOtBJ3MV55M3BhIv02RozpR98Rqy92xiPEyQ4RJ/eK2xx5QLjSj6Ymhkr",
+	"dvt85W0/cUQVKViMlQbr9WGuTshR78ijoO92Rl10dk2l8JKLFJv6pezyZr+ozRYWkC8HtCvbHEcX1MwK",
+	"4TQv2lGWC7b4j25NdPMNPHImcikq4sQPpfX61TwIFA8CxYNA8SBQ/A8VKErBTNRTx3+6ZNE72t3uTJqX",
+	"0h3uf6xY8CMzmBwBoTNal+/KPcQEiARBA2FhKKC+Mpzn70u14T53u927O/SObrCHQU09DD/QhIpEQFIo",
+	"yNGD4YkzpoDNnTCh+Q3LoDao5b8XbOyimDVGqDgX5TJn4QygI4wsTEQxbcuKhOVWzxz/PscEDM6LH5n2",
+	"E2RafFCxN9ZqLHwtXEIbKRgaVNCAJ1dMGxcelZu5WtRZO9s1nu0zT++2hkwX+8aNhiAcqsm9+CxIS5A2",
+	"8Vo/MhPYbn4Xj+Iuuw22m/vwJg9ebA9ebA9ebA9ebA9ebA9ebL/Hi21fA+6D3PwgNz/IzQ9y8/9wuflB",
+	"TK6IyZD1tiYb39WU0U0TKj5xe/AqhZtzsWyQ8j745HA7C06iWiN35GuuOEnKBSfv6Uc4KAKQG50HnUGj",
+	"SMLfJFfiir6BW+B4RsWUFdVai/16Q6/B2dYXbKXC12n1fosiJXrFzXhGjCRlx0gd3vk1L7mN7M0molk9",
+	"1OhUZIFTqrcRaO9hWYSGBSaa6hqUnBe/GQN3bwLiq83t4yx1X70BZkbc5SzlsjyB+Qkn86BQeFAoPCgU",
+	"HhQKDwqFB4XCP02h8I0Zb3f3/ZdhwP/bucwhY3Mfl7lzqgynWV6TqsqAWz75mi2g5j7yyxjbo9gio2NW",
+	"CrABBqaNxjQ0D0EpVufkBjFEYUbhEeNiGqQhT6IuOnJ5e1jJjQs4+7DkcCKKAzvEVFE4wV08KEEmXAcJ",
+	"I7/TQavc3poInpIWZo623QQIj9OB8dolJzAhjU+W7UEX55F35WyYYGgDwSjPEBfOQyMgjwYDIoNF6e5Z",
+	"104rQaaSZehQFbzvdcFaB1VwacbTbhK1Y6K5XRuIXlRAXtA0bOUz17p55ga+k9zbMKwNvVga8j3haSLc",
+	"ZV+CcBK1u5uzm29Mr40+YR0YolWSFn01CkjRmBfjLVXbhVIFjSV3S6lOK3bMo96RT8cK4aIyXdv3rrYQ",
+	"S4MMTETJpWEdcOwkI44JWdVS6ETAFdruksC/zR0nj2newa0SnDbo9YoUtWX5oHD3TLDO+48vLgpja1gr",
+	"xUp8jVF8L25DRK8USkNxEgpxOQfWUhktmGhQmA1CC0cW34RJxFJlTFh2E8p5UU3my8zwBVXmwLbpWAEG",
+	"txChbi8sCy63NijNlDeBoD4gdOB3mgjBVnkZLr8T2tW3YDdcLqG8RlgQB6oGYWjf1po4TaK9G/vCVbja",
+	"T7S/7axWqw6stYBFTdZvrItT9XgLC+MByOZyfB1E7WIvDVF/wEFF9utOTu0rte3wbVN5t2FTsbl78AOl",
+	"mn+2WQMG/H54NGPWHxsU/wCVQn7OQ5tPeFyRYME5llBWZlmOzytV0YvMysKi+3QyGB+xPh31HqdH4+Nj",
+	"2p8csifp4NHo6bhHQbcfFs47fNTrlYvdudpyXwErV+6vgYvEMqU4YV/Rb18uEkoofQUrCe2Qn7SE4/eG",
+	"U/x+/q6mxwVdYAES0tpWKSxMtHBa8MhQOfZuFycJQQeNca9KOoEwiqPljlpeIAO5OewqclavDFp4Llem",
+	"X09a+BNU7yKtsgHUF+FwRbbaRYeeC74DNniDu8+D2u1B7fagdntQuz2o3R7Ubv8ItVvcWCGbKDaWKnXu",
+	"uKkPTsrLQvnLioxYJlek9dfTN68JFeOZVLp9gpmPXEkvJ+51o9Bf6MED6MED6MED6MED6I/pAfT/AgAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
