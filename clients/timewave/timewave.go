@@ -36,7 +36,6 @@ import (
 
 	"github.com/vendorctl/vendorctl/clients/clientkit"
 	timewaveapi "github.com/vendorctl/vendorctl/gen/timewave"
-	"github.com/vendorctl/vendorctl/specs"
 )
 
 // ProductionURL is the vendor's base URL.
@@ -186,29 +185,26 @@ type API struct {
 }
 
 type options struct {
-	httpClient *http.Client
-	timeout    time.Duration
-	validate   bool
-	retry      *clientkit.RetryPolicy
-	tokenURL   string
+	clientkit.Settings
+	tokenURL string
 }
 
 // Option configures New.
 type Option func(*options)
 
 // WithHTTPClient sends requests through hc (its own timeout applies).
-func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
+func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.HTTPClient = hc } }
 
 // WithTimeout sets the whole-request timeout (default clientkit.DefaultTimeout).
-func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+func WithTimeout(d time.Duration) Option { return func(o *options) { o.Timeout = d } }
 
 // WithValidation validates every response (token endpoint included) against the spec; a drifted answer
 // becomes a *clientkit.ContractError.
-func WithValidation() Option { return func(o *options) { o.validate = true } }
+func WithValidation() Option { return func(o *options) { o.Validate = true } }
 
 // WithRetry retries 429 answers for every request (token requests included), and 5xx answers and
 // transport errors for GET and PUT only, honouring Retry-After.
-func WithRetry(p clientkit.RetryPolicy) Option { return func(o *options) { o.retry = &p } }
+func WithRetry(p clientkit.RetryPolicy) Option { return func(o *options) { o.Retry = &p } }
 
 // WithTokenURL sets the token endpoint (default BASE/oauth/token).
 func WithTokenURL(u string) Option { return func(o *options) { o.tokenURL = u } }
@@ -219,27 +215,17 @@ func New(baseURL, clientID, clientSecret string, opts ...Option) (*API, error) {
 	if clientID == "" || clientSecret == "" {
 		return nil, errors.New("timewave: empty client id or secret")
 	}
-	if !strings.HasPrefix(baseURL, "http://") && !strings.HasPrefix(baseURL, "https://") {
-		return nil, fmt.Errorf("timewave: base URL %q is not an http(s) URL", baseURL)
+	if err := clientkit.CheckBaseURL("timewave", baseURL); err != nil {
+		return nil, err
 	}
 	baseURL = strings.TrimSuffix(baseURL, "/")
-	o := options{timeout: clientkit.DefaultTimeout, tokenURL: baseURL + "/oauth/token"}
+	o := options{tokenURL: baseURL + "/oauth/token"}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	var doer clientkit.Doer = o.httpClient
-	if o.httpClient == nil {
-		doer = &http.Client{Timeout: o.timeout}
-	}
-	if o.validate {
-		spec, err := specs.Load("timewave")
-		if err != nil {
-			return nil, err
-		}
-		doer = clientkit.WithValidation(doer, spec, baseURL)
-	}
-	if o.retry != nil {
-		doer = clientkit.WithRetry(doer, *o.retry)
+	doer, _, _, err := o.Build("timewave", baseURL)
+	if err != nil {
+		return nil, err
 	}
 	toks := &tokens{
 		cfg: &clientcredentials.Config{
