@@ -180,3 +180,37 @@ func TestWithValidation(t *testing.T) {
 		t.Fatalf("undocumented status: %v", err)
 	}
 }
+
+func TestSettingsBuild(t *testing.T) {
+	drifted := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"error": 1}`)
+	}))
+	defer drifted.Close()
+	doer, hc, spec, err := clientkit.Settings{Validate: true}.Build("vitecauto", drifted.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hc.Timeout != clientkit.DefaultTimeout || spec == nil || spec.Name() != "vitecauto" {
+		t.Fatalf("timeout %v, spec %v", hc.Timeout, spec)
+	}
+	req, _ := http.NewRequest("GET", drifted.URL+"/api/customer?companyId=1&customerId=2", nil)
+	var ce *clientkit.ContractError
+	if _, err := doer.Do(req); !errors.As(err, &ce) {
+		t.Fatalf("validation not in the chain: %v", err)
+	}
+	own := &http.Client{Timeout: time.Second}
+	doer, hc, spec, err = clientkit.Settings{HTTPClient: own, Timeout: time.Hour}.Build("vitecauto", drifted.URL)
+	if err != nil || hc != own || spec != nil {
+		t.Fatalf("own client not used: %v %v %v", hc, spec, err)
+	}
+	if _, err := doer.Do(req.Clone(req.Context())); err != nil {
+		t.Fatalf("without validation the drifted answer passes: %v", err)
+	}
+	if _, _, _, err := (clientkit.Settings{Validate: true}).Build("nosuch", drifted.URL); err == nil {
+		t.Fatal("unknown api accepted")
+	}
+	if clientkit.CheckBaseURL("x", "ftp://a") == nil || clientkit.CheckBaseURL("x", "https://a") != nil {
+		t.Fatal("CheckBaseURL")
+	}
+}

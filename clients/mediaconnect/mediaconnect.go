@@ -30,7 +30,6 @@ import (
 
 	"github.com/vendorctl/vendorctl/clients/clientkit"
 	mediaconnectapi "github.com/vendorctl/vendorctl/gen/mediaconnect"
-	"github.com/vendorctl/vendorctl/specs"
 )
 
 // Base URLs of the vendor.
@@ -160,33 +159,30 @@ type Client struct {
 }
 
 type options struct {
-	httpClient *http.Client
-	timeout    time.Duration
-	validate   bool
-	retry      *clientkit.RetryPolicy
+	clientkit.Settings
 }
 
 // Option configures New.
 type Option func(*options)
 
 // WithHTTPClient sends requests, token requests included, through hc (its own timeout applies).
-func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
+func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.HTTPClient = hc } }
 
 // WithTimeout sets the whole-request timeout (default clientkit.DefaultTimeout).
-func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+func WithTimeout(d time.Duration) Option { return func(o *options) { o.Timeout = d } }
 
 // WithValidation validates every response against the spec; a drifted answer becomes a
 // *clientkit.ContractError.
-func WithValidation() Option { return func(o *options) { o.validate = true } }
+func WithValidation() Option { return func(o *options) { o.Validate = true } }
 
 // WithRetry retries 429 answers (waiting for Retry-After) on every call, and 5xx answers and transport
 // errors on the idempotent (GET) calls only; search, check and change are POSTs.
-func WithRetry(p clientkit.RetryPolicy) Option { return func(o *options) { o.retry = &p } }
+func WithRetry(p clientkit.RetryPolicy) Option { return func(o *options) { o.Retry = &p } }
 
 // New returns a client for baseURL (ProductionURL, TestURL or a mock's base).
 func New(baseURL string, auth Auth, opts ...Option) (*Client, error) {
-	if !strings.HasPrefix(baseURL, "http://") && !strings.HasPrefix(baseURL, "https://") {
-		return nil, fmt.Errorf("mediaconnect: base URL %q is not an http(s) URL", baseURL)
+	if err := clientkit.CheckBaseURL("mediaconnect", baseURL); err != nil {
+		return nil, err
 	}
 	if auth.ClientID == "" && auth.User == nil {
 		return nil, errors.New("mediaconnect: Auth needs client credentials, a user token source, or both")
@@ -194,24 +190,13 @@ func New(baseURL string, auth Auth, opts ...Option) (*Client, error) {
 	if auth.ClientID != "" && auth.ClientSecret == "" {
 		return nil, errors.New("mediaconnect: Auth.ClientID without ClientSecret")
 	}
-	o := options{timeout: clientkit.DefaultTimeout}
+	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
-	hc := o.httpClient
-	if hc == nil {
-		hc = &http.Client{Timeout: o.timeout}
-	}
-	var doer clientkit.Doer = hc
-	if o.validate {
-		spec, err := specs.Load("mediaconnect")
-		if err != nil {
-			return nil, err
-		}
-		doer = clientkit.WithValidation(doer, spec, baseURL)
-	}
-	if o.retry != nil {
-		doer = clientkit.WithRetry(doer, *o.retry)
+	doer, hc, _, err := o.Build("mediaconnect", baseURL)
+	if err != nil {
+		return nil, err
 	}
 	server := strings.TrimSuffix(baseURL, "/")
 	c := &Client{}

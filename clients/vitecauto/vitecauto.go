@@ -18,7 +18,6 @@ import (
 
 	"github.com/vendorctl/vendorctl/clients/clientkit"
 	vitecautoapi "github.com/vendorctl/vendorctl/gen/vitecauto"
-	"github.com/vendorctl/vendorctl/specs"
 )
 
 // ProductionURL is the vendor's base URL.
@@ -68,53 +67,40 @@ type Client struct {
 }
 
 type options struct {
-	httpClient *http.Client
-	timeout    time.Duration
-	validate   bool
-	retry      *clientkit.RetryPolicy
+	clientkit.Settings
 }
 
 // Option configures New.
 type Option func(*options)
 
 // WithHTTPClient sends requests through hc (its own timeout applies).
-func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
+func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.HTTPClient = hc } }
 
 // WithTimeout sets the whole-request timeout (default clientkit.DefaultTimeout).
-func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+func WithTimeout(d time.Duration) Option { return func(o *options) { o.Timeout = d } }
 
 // WithValidation validates every response against the spec; a drifted answer becomes a
 // *clientkit.ContractError.
-func WithValidation() Option { return func(o *options) { o.validate = true } }
+func WithValidation() Option { return func(o *options) { o.Validate = true } }
 
 // WithRetry retries 5xx answers and transport errors (the API has only GET).
-func WithRetry(p clientkit.RetryPolicy) Option { return func(o *options) { o.retry = &p } }
+func WithRetry(p clientkit.RetryPolicy) Option { return func(o *options) { o.Retry = &p } }
 
 // New returns a client for baseURL (ProductionURL, or a mock's base) that sends apiKey in x-api-key.
 func New(baseURL, apiKey string, opts ...Option) (*Client, error) {
 	if apiKey == "" {
 		return nil, errors.New("vitecauto: empty API key")
 	}
-	if !strings.HasPrefix(baseURL, "http://") && !strings.HasPrefix(baseURL, "https://") {
-		return nil, fmt.Errorf("vitecauto: base URL %q is not an http(s) URL", baseURL)
+	if err := clientkit.CheckBaseURL("vitecauto", baseURL); err != nil {
+		return nil, err
 	}
-	o := options{timeout: clientkit.DefaultTimeout}
+	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
-	var doer clientkit.Doer = o.httpClient
-	if o.httpClient == nil {
-		doer = &http.Client{Timeout: o.timeout}
-	}
-	if o.validate {
-		spec, err := specs.Load("vitecauto")
-		if err != nil {
-			return nil, err
-		}
-		doer = clientkit.WithValidation(doer, spec, baseURL)
-	}
-	if o.retry != nil {
-		doer = clientkit.WithRetry(doer, *o.retry)
+	doer, _, _, err := o.Build("vitecauto", baseURL)
+	if err != nil {
+		return nil, err
 	}
 	doer = clientkit.WithHeader(doer, "x-api-key", apiKey)
 	api, err := vitecautoapi.NewClientWithResponses(strings.TrimSuffix(baseURL, "/"), vitecautoapi.WithHTTPClient(doer))

@@ -197,32 +197,29 @@ func loadSchemas() (*bodySchemas, error) {
 }
 
 type options struct {
-	httpClient *http.Client
-	timeout    time.Duration
-	validate   bool
-	xml        bool
-	retry      *clientkit.RetryPolicy
+	clientkit.Settings
+	xml bool
 }
 
 // Option configures New.
 type Option func(*options)
 
 // WithHTTPClient sends requests through hc (its own timeout applies).
-func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
+func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.HTTPClient = hc } }
 
 // WithTimeout sets the whole-request timeout (default clientkit.DefaultTimeout).
-func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+func WithTimeout(d time.Duration) Option { return func(o *options) { o.Timeout = d } }
 
 // WithValidation validates every answer, JSON or XML, against the spec; a drifted answer becomes a
 // *clientkit.ContractError.
-func WithValidation() Option { return func(o *options) { o.validate = true } }
+func WithValidation() Option { return func(o *options) { o.Validate = true } }
 
 // WithXML asks for XML (Accept: application/xml) instead of JSON. The answer is decoded into the same
 // types; errors carry the same messages.
 func WithXML() Option { return func(o *options) { o.xml = true } }
 
 // WithRetry retries 5xx answers and transport errors (the API has only GET).
-func WithRetry(p clientkit.RetryPolicy) Option { return func(o *options) { o.retry = &p } }
+func WithRetry(p clientkit.RetryPolicy) Option { return func(o *options) { o.Retry = &p } }
 
 // New returns a client for baseURL (ProductionURL, or a mock's base) that authenticates with HTTP
 // Basic.
@@ -233,10 +230,10 @@ func New(baseURL, user, password string, opts ...Option) (*Client, error) {
 	if strings.Contains(user, ":") {
 		return nil, errors.New("vitecmaklare: a Basic user name cannot hold a colon")
 	}
-	if !strings.HasPrefix(baseURL, "http://") && !strings.HasPrefix(baseURL, "https://") {
-		return nil, fmt.Errorf("vitecmaklare: base URL %q is not an http(s) URL", baseURL)
+	if err := clientkit.CheckBaseURL("vitecmaklare", baseURL); err != nil {
+		return nil, err
 	}
-	o := options{timeout: clientkit.DefaultTimeout}
+	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -244,26 +241,21 @@ func New(baseURL, user, password string, opts ...Option) (*Client, error) {
 	if o.xml {
 		c.accept = "application/xml"
 	}
-	var doer clientkit.Doer = o.httpClient
-	if o.httpClient == nil {
-		doer = &http.Client{Timeout: o.timeout}
+	doer, _, spec, err := o.Build("vitecmaklare", baseURL)
+	if err != nil {
+		return nil, err
 	}
-	if o.xml || o.validate {
-		spec, err := specs.Load("vitecmaklare")
-		if err != nil {
+	if o.xml && spec == nil {
+		if spec, err = specs.Load("vitecmaklare"); err != nil {
 			return nil, err
 		}
+	}
+	if spec != nil {
 		schemas, err := schemasOf(spec)
 		if err != nil {
 			return nil, err
 		}
 		c.schemas = func() (*bodySchemas, error) { return schemas, nil }
-		if o.validate {
-			doer = clientkit.WithValidation(doer, spec, baseURL)
-		}
-	}
-	if o.retry != nil {
-		doer = clientkit.WithRetry(doer, *o.retry)
 	}
 	doer = clientkit.WithBasicAuth(doer, user, password)
 	api, err := vitecmaklareapi.NewClient(strings.TrimSuffix(baseURL, "/"), vitecmaklareapi.WithHTTPClient(doer))

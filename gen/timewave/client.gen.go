@@ -101,8 +101,13 @@ type ClientInterface interface {
 	// `sort` the order is by id ascending.
 	// Paging: `page=N`, or `page[size]=S&page[number]=N`. When `page[size]` is given, a plain `page` is
 	// ignored and the page number is `page[number]` (default 1). The default page size is 15, the
-	// largest 1000. A page past the end has an empty `data` and `from`/`to` null.
-	// An unknown sort field or a malformed operator value is answered 400.
+	// largest 1000. Without `page[size]`, the page number is `page`, else `page[number]`, else 1. A page
+	// past the end has an empty `data` and `from`/`to` null, with the true `total` and `last_page`.
+	// Sorting is stable: clients that compare equal keep id order (ascending, whatever the direction).
+	// Null sorts before any value ascending and after any value descending (as MySQL does); strings
+	// compare by code point (not a Swedish collation).
+	// An unknown sort field, a malformed operator value, a page size over 1000 or a `filter[...]` on a
+	// field that is not filterable is answered 400.
 	//
 	// Corresponds with GET /clients (the `ListClients` operationId).
 	ListClients(ctx context.Context, params *ListClientsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -131,10 +136,15 @@ type ClientInterface interface {
 
 	// FindClientByNumber Get one client by client number
 	//
+	// The client whose `number` (the client number set by the user) is the given one, as
+	// `{"data": Client}`; 404 when no client has it.
+	//
 	// Corresponds with GET /clients/findByNumber/{number} (the `FindClientByNumber` operationId).
 	FindClientByNumber(ctx context.Context, number string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetClient Get one client by id
+	//
+	// One client by its id, as `{"data": Client}`; 404 when no client has the id.
 	//
 	// Corresponds with GET /clients/{id} (the `GetClient` operationId).
 	GetClient(ctx context.Context, id ClientId, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -193,8 +203,13 @@ type ClientInterface interface {
 // `sort` the order is by id ascending.
 // Paging: `page=N`, or `page[size]=S&page[number]=N`. When `page[size]` is given, a plain `page` is
 // ignored and the page number is `page[number]` (default 1). The default page size is 15, the
-// largest 1000. A page past the end has an empty `data` and `from`/`to` null.
-// An unknown sort field or a malformed operator value is answered 400.
+// largest 1000. Without `page[size]`, the page number is `page`, else `page[number]`, else 1. A page
+// past the end has an empty `data` and `from`/`to` null, with the true `total` and `last_page`.
+// Sorting is stable: clients that compare equal keep id order (ascending, whatever the direction).
+// Null sorts before any value ascending and after any value descending (as MySQL does); strings
+// compare by code point (not a Swedish collation).
+// An unknown sort field, a malformed operator value, a page size over 1000 or a `filter[...]` on a
+// field that is not filterable is answered 400.
 //
 // Corresponds with GET /clients (the `ListClients` operationId).
 func (c *APIClient) ListClients(ctx context.Context, params *ListClientsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -253,6 +268,9 @@ func (c *APIClient) CreateClient(ctx context.Context, body CreateClientJSONReque
 
 // FindClientByNumber Get one client by client number
 //
+// The client whose `number` (the client number set by the user) is the given one, as
+// `{"data": Client}`; 404 when no client has it.
+//
 // Corresponds with GET /clients/findByNumber/{number} (the `FindClientByNumber` operationId).
 func (c *APIClient) FindClientByNumber(ctx context.Context, number string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewFindClientByNumberRequest(c.Server, number)
@@ -267,6 +285,8 @@ func (c *APIClient) FindClientByNumber(ctx context.Context, number string, reqEd
 }
 
 // GetClient Get one client by id
+//
+// One client by its id, as `{"data": Client}`; 404 when no client has the id.
 //
 // Corresponds with GET /clients/{id} (the `GetClient` operationId).
 func (c *APIClient) GetClient(ctx context.Context, id ClientId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -811,8 +831,13 @@ type ClientWithResponsesInterface interface {
 	// `sort` the order is by id ascending.
 	// Paging: `page=N`, or `page[size]=S&page[number]=N`. When `page[size]` is given, a plain `page` is
 	// ignored and the page number is `page[number]` (default 1). The default page size is 15, the
-	// largest 1000. A page past the end has an empty `data` and `from`/`to` null.
-	// An unknown sort field or a malformed operator value is answered 400.
+	// largest 1000. Without `page[size]`, the page number is `page`, else `page[number]`, else 1. A page
+	// past the end has an empty `data` and `from`/`to` null, with the true `total` and `last_page`.
+	// Sorting is stable: clients that compare equal keep id order (ascending, whatever the direction).
+	// Null sorts before any value ascending and after any value descending (as MySQL does); strings
+	// compare by code point (not a Swedish collation).
+	// An unknown sort field, a malformed operator value, a page size over 1000 or a `filter[...]` on a
+	// field that is not filterable is answered 400.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -843,12 +868,17 @@ type ClientWithResponsesInterface interface {
 
 	// FindClientByNumberWithResponse Get one client by client number
 	//
+	// The client whose `number` (the client number set by the user) is the given one, as
+	// `{"data": Client}`; 404 when no client has it.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /clients/findByNumber/{number} (the `FindClientByNumber` operationId).
 	FindClientByNumberWithResponse(ctx context.Context, number string, reqEditors ...RequestEditorFn) (*FindClientByNumberResponse, error)
 
 	// GetClientWithResponse Get one client by id
+	//
+	// One client by its id, as `{"data": Client}`; 404 when no client has the id.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -981,6 +1011,8 @@ type CreateClientResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthenticated
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -1002,6 +1034,11 @@ func (r CreateClientResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r CreateClientResponse) GetJSON401() *Unauthenticated {
 	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateClientResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
@@ -1211,6 +1248,8 @@ type UpdateClientResponse struct {
 	JSON401 *Unauthenticated
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -1237,6 +1276,11 @@ func (r UpdateClientResponse) GetJSON401() *Unauthenticated {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r UpdateClientResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateClientResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
@@ -1292,6 +1336,8 @@ type RequestTokenResponse struct {
 	JSON400 *OAuthBadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *OAuthUnauthorized
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -1311,6 +1357,11 @@ func (r RequestTokenResponse) GetJSON400() *OAuthBadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r RequestTokenResponse) GetJSON401() *OAuthUnauthorized {
 	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r RequestTokenResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -1358,8 +1409,13 @@ func (r RequestTokenResponse) ContentType() string {
 // `sort` the order is by id ascending.
 // Paging: `page=N`, or `page[size]=S&page[number]=N`. When `page[size]` is given, a plain `page` is
 // ignored and the page number is `page[number]` (default 1). The default page size is 15, the
-// largest 1000. A page past the end has an empty `data` and `from`/`to` null.
-// An unknown sort field or a malformed operator value is answered 400.
+// largest 1000. Without `page[size]`, the page number is `page`, else `page[number]`, else 1. A page
+// past the end has an empty `data` and `from`/`to` null, with the true `total` and `last_page`.
+// Sorting is stable: clients that compare equal keep id order (ascending, whatever the direction).
+// Null sorts before any value ascending and after any value descending (as MySQL does); strings
+// compare by code point (not a Swedish collation).
+// An unknown sort field, a malformed operator value, a page size over 1000 or a `filter[...]` on a
+// field that is not filterable is answered 400.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1408,6 +1464,9 @@ func (c *ClientWithResponses) CreateClientWithResponse(ctx context.Context, body
 
 // FindClientByNumberWithResponse Get one client by client number
 //
+// The client whose `number` (the client number set by the user) is the given one, as
+// `{"data": Client}`; 404 when no client has it.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /clients/findByNumber/{number} (the `FindClientByNumber` operationId).
@@ -1420,6 +1479,8 @@ func (c *ClientWithResponses) FindClientByNumberWithResponse(ctx context.Context
 }
 
 // GetClientWithResponse Get one client by id
+//
+// One client by its id, as `{"data": Client}`; 404 when no client has the id.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1592,6 +1653,13 @@ func ParseCreateClientResponse(rsp *http.Response) (*CreateClientResponse, error
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest UnprocessableEntity
@@ -1801,6 +1869,13 @@ func ParseUpdateClientResponse(rsp *http.Response) (*UpdateClientResponse, error
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest UnprocessableEntity
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -1867,6 +1942,13 @@ func ParseRequestTokenResponse(rsp *http.Response) (*RequestTokenResponse, error
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests

@@ -275,6 +275,8 @@ type OAuthBadRequestJSONResponse OAuthError
 
 type OAuthUnauthorizedJSONResponse OAuthError
 
+type PayloadTooLargeJSONResponse Error
+
 type TooManyRequestsResponseHeaders struct {
 	RetryAfter int
 }
@@ -399,6 +401,20 @@ func (response CreateClient401JSONResponse) VisitCreateClientResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateClient413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateClient413JSONResponse) VisitCreateClientResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -657,6 +673,20 @@ func (response UpdateClient404JSONResponse) VisitUpdateClientResponse(w http.Res
 	return err
 }
 
+type UpdateClient413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateClient413JSONResponse) VisitUpdateClientResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateClient422JSONResponse struct {
 	UnprocessableEntityJSONResponse
 }
@@ -735,6 +765,20 @@ func (response RequestToken401JSONResponse) VisitRequestTokenResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RequestToken413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RequestToken413JSONResponse) VisitRequestTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"path"
@@ -461,7 +462,9 @@ type ClientCreate struct {
 
 	// InvoiceAddress An address given on create (address, delivery_address, invoice_address).
 	InvoiceAddress *AddressInput `json:"invoice_address,omitempty"`
-	InvoiceFeeId   *int          `json:"invoice_fee_id,omitempty"`
+
+	// InvoiceFeeId Invoice fee (id in invoicefees).
+	InvoiceFeeId *int `json:"invoice_fee_id,omitempty"`
 
 	// InvoicetemplateId Exists in invoicetemplates.
 	InvoicetemplateId *int    `json:"invoicetemplate_id,omitempty"`
@@ -512,8 +515,9 @@ type ClientPage struct {
 	PerPage  int  `json:"per_page"`
 
 	// To Position of the last client of the page, null when the page is empty.
-	To    *int `json:"to"`
-	Total int  `json:"total"`
+	To                   *int                   `json:"to"`
+	Total                int                    `json:"total"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ClientResource A single client, {"data": Client}.
@@ -554,7 +558,9 @@ type ClientUpdate struct {
 	FullReductionPot *FullReductionPot `json:"full_reduction_pot,omitempty"`
 	HasHourpot       *bool             `json:"has_hourpot,omitempty"`
 	Hourpot          *float64          `json:"hourpot,omitempty"`
-	InvoiceFeeId     *int              `json:"invoice_fee_id,omitempty"`
+
+	// InvoiceFeeId Invoice fee (id in invoicefees).
+	InvoiceFeeId *int `json:"invoice_fee_id,omitempty"`
 
 	// InvoicetemplateId Exists in invoicetemplates.
 	InvoicetemplateId *int    `json:"invoicetemplate_id,omitempty"`
@@ -608,7 +614,10 @@ type OAuthError struct {
 	// Error invalid_request, invalid_client, unsupported_grant_type, ...
 	Error            string  `json:"error"`
 	ErrorDescription *string `json:"error_description,omitempty"`
-	Message          *string `json:"message,omitempty"`
+
+	// Hint Which parameter to check (Passport adds it to invalid_request), e.g. "Check the `client_secret` parameter".
+	Hint    *string `json:"hint,omitempty"`
+	Message *string `json:"message,omitempty"`
 }
 
 // PaymentType 1 print (utskrift), 2 email, 3 autogiro, 4 e-print, 7 e-invoice (e-faktura via bank), 8 EDI, 9 Kivra.
@@ -689,6 +698,9 @@ type OAuthBadRequest = OAuthError
 // OAuthUnauthorized OAuth 2.0 error (RFC 6749 section 5.2).
 type OAuthUnauthorized = OAuthError
 
+// PayloadTooLarge Laravel error body.
+type PayloadTooLarge = Error
+
 // TooManyRequests Laravel error body.
 type TooManyRequests = Error
 
@@ -754,202 +766,374 @@ type RequestTokenFormdataRequestBody = TokenRequest
 // RequestTokenMultipartRequestBody defines body for RequestToken for multipart/form-data ContentType.
 type RequestTokenMultipartRequestBody = TokenRequest
 
+// Getter for additional properties for ClientPage. Returns the specified
+// element and whether it was found
+func (a ClientPage) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ClientPage
+func (a *ClientPage) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ClientPage to handle AdditionalProperties
+func (a *ClientPage) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["current_page"]; found {
+		err = json.Unmarshal(raw, &a.CurrentPage)
+		if err != nil {
+			return fmt.Errorf("error reading 'current_page': %w", err)
+		}
+		delete(object, "current_page")
+	}
+
+	if raw, found := object["data"]; found {
+		err = json.Unmarshal(raw, &a.Data)
+		if err != nil {
+			return fmt.Errorf("error reading 'data': %w", err)
+		}
+		delete(object, "data")
+	}
+
+	if raw, found := object["from"]; found {
+		err = json.Unmarshal(raw, &a.From)
+		if err != nil {
+			return fmt.Errorf("error reading 'from': %w", err)
+		}
+		delete(object, "from")
+	}
+
+	if raw, found := object["last_page"]; found {
+		err = json.Unmarshal(raw, &a.LastPage)
+		if err != nil {
+			return fmt.Errorf("error reading 'last_page': %w", err)
+		}
+		delete(object, "last_page")
+	}
+
+	if raw, found := object["per_page"]; found {
+		err = json.Unmarshal(raw, &a.PerPage)
+		if err != nil {
+			return fmt.Errorf("error reading 'per_page': %w", err)
+		}
+		delete(object, "per_page")
+	}
+
+	if raw, found := object["to"]; found {
+		err = json.Unmarshal(raw, &a.To)
+		if err != nil {
+			return fmt.Errorf("error reading 'to': %w", err)
+		}
+		delete(object, "to")
+	}
+
+	if raw, found := object["total"]; found {
+		err = json.Unmarshal(raw, &a.Total)
+		if err != nil {
+			return fmt.Errorf("error reading 'total': %w", err)
+		}
+		delete(object, "total")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ClientPage to handle AdditionalProperties
+func (a ClientPage) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["current_page"], err = json.Marshal(a.CurrentPage)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'current_page': %w", err)
+	}
+
+	if a.Data != nil {
+		object["data"], err = json.Marshal(a.Data)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'data': %w", err)
+		}
+	}
+
+	object["from"], err = json.Marshal(a.From)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'from': %w", err)
+	}
+
+	object["last_page"], err = json.Marshal(a.LastPage)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'last_page': %w", err)
+	}
+
+	object["per_page"], err = json.Marshal(a.PerPage)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'per_page': %w", err)
+	}
+
+	object["to"], err = json.Marshal(a.To)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'to': %w", err)
+	}
+
+	object["total"], err = json.Marshal(a.Total)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'total': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rchs3tij8Kqv621UhazcpkpJ8oSr1bTq2M96JZZUtJ5Ny+0ggGyQ7agIcAC2K26Wf5xXOE2ReIS+g",
-	"FzuFBaAbfeFFtieTOaP8iMVuAA0sLKz7WvgUTPhiyRllSgbDT8GckpgK/PMtVWI9mioq9K+YyolIlirh",
-	"LBgG7+iEs1iC4rAiiYIxnXJBQc0pMHqjQNC/ZVSqbhAG9IYslikNho96YaCfJ4LGwVCJjIaBnMzpgujx",
-	"FwlLFtkiGPbCQK2XNBgGCVN0RkVwe3sbBksiyIIqO7fv0oQy9Squz+x8TmGCb7+RkMSlGfR7vX4YJLrZ",
-	"kqh5EAaMLPBLcbDX3Pr1uYXBTSfmkw7jSj8fgR4ZkhjUnChIJDCugMCSy0Ql1xRsR/2GMLmigsZw1OvB",
-	"nAp6ggC8pizmAhZkbVvAUe8IWj8SQa5pCoJninYWPKYpjBMWJ2zW7sJb2pnM6eSqG2hgCSqXnEmKsHpG",
-	"4rdmO/SvCWeKMvyTLJdpMiEacAe/Sg29Tw5W2HFB0ikXCxo/o2pFKb6X2WJBxDoYBtMkVVR8SOKPH8bm",
-	"/cfSmqNgFD6LgiAMrkmaURxcCG72r6FzMPyAm9c0rp6GGTlh1yTV2/rxNgwWVEoyo3bXmzrip2GRSY2i",
-	"oFbcwV+CpBqlFI1hvAYCE75YEAO9jF0xvmLvuFDlJUsuFHAGBKYJTctbrN+RcUqb1ytxLLNASVM60d/F",
-	"4TavyW6abdiSbbi8Juoyx6k05Ssad83xKJD1PwSdBsPg/zsoDvaBeSsPftLfwQ1/oadmupbPzwjybYe/",
-	"ZVSsoWXhYeaLKw+9RnxJBVFcGFiHMCYxLMmMgkz+h7ZDcx7y0wtcwH+/e3MKYx6v9eEsnZ5TriDmk2xB",
-	"maJxFxBcc7KkwKd4No4GA3coEgmZpPEJXBowI2Cu6NpsqG5cfFQf864+q6dcveQZi+95EpjXrUCH9xYu",
-	"htz4G19s4im3UBRUZqmSGpXBHN4Po+Uyil7rv2UUGYr2EZ7if/fZ1I1becrt1GCVqLnF1ljvAMsWYyp2",
-	"gP8ELMn5RkJMpyRLFdiF4SqIXYd/CqYaSiEkbEqFQOQMgzejTM0/mwjZw+F1LjZgBI5m2wOZSFgkUiZs",
-	"VjuGSLNxqAvLnDRn0G8u6gzEtvDGA1J8K8crvdBJmsVU03J3jD20syeiaOS9Wxh+SRhwNqGh3pVEAldz",
-	"KlaJpMUB07tUJnR/rtkZiimz5ZILRePvBWHqHJlkeatm+sWFZp9mHDO8QdCLiaAxZSohqWzaOW/8i2Kc",
-	"LRtIMjXnIvkfxCvzacBPO2rthnO0otxBUnFtzkcZ8l9p2Hscbjw8exFrxa8oy3Gj5TDD0msPgt6828UB",
-	"fc/cXGn8eUfUULDytv8sOJu5TTa0x/6QdCKo2nZMc7LatMnmYwhfjTdmdjAlSUrj0rZtbfjVNqLMCvQy",
-	"V7hys0qE8jnnrwlbW0Im7wljZXqPlKKLpeldQPl8LrhSZuUNPOicc9CdwfXufhX28pYoCmmySLS4TyZz",
-	"zTFQGUDFoYOagwaAVhT0UaqqFp1ct2j6vG194Gkht1VhWx9JM4FESZpO3TFcZuM0mXThGY/XoLQ+kkiP",
-	"mSkLLsfNKvzKnASLLPc+DFm9d7FRpxyQcUpFUmpObPOWVebwdTbstSEJYc4LuNAUiwpJY02yKBGaLOtZ",
-	"1USDuiig4VqD3FLwiV7EOKUvmErU+vNIyYsFSdIKA2FAO/oxkDgWVMqS3MHZBsGbmpGM5I0/cm2AgIEC",
-	"9UdtUixmyTVlEBNFYEU8cR23BPGbiDVO+W2uQvpTX5K1lqgM7xugMMYzBXnXCzPJZsWh0ijXIexjO/tc",
-	"/MnFgNWcMrBfznnU4L7LU5z/yNmsysvN5/i1FsOVhAW50foxpJTNUK1u1PiEVBdG33aKnpAKRXPUdfU2",
-	"jinMBCXKSQePjmAyJ4JMtN5/37lbteXFYpnyNa3II9Q+vXCaesypQSV6k0i1CZnyTjVlzr3TEvZ2PXXz",
-	"nL+mHqe/pHUsGAt+lSO74X4iS3ONKuaTnXqAO+SOhoJU65SG8Jfz8zNUyT5Fbo1REEJkQRYFQ/iEqDKE",
-	"D/a9/Hh724VTo9fiOwlEUKu4oZ4ScyWhJeiUCsomVHZ7XY0kbXvgDAg0hEbmyL5iy0zVDUEjllMKA3HO",
-	"YILIBS37IoSYpsk1FeuL/EnCrnkyoe5BWwNnKbSSqxJDo+wb5MrGGCSV0CrHbRhMLMmrvVhyTfMvJjym",
-	"je9XXFwRQQmi1qe6BSw3PPHxr3SiggZOGPMJpIlUEvdVZuOOha8jOHoEqYm+3n95AubrWjuIjYZgLFPe",
-	"VKCln8cOV9wbCWjqaOPO5RwA3CQ0uPVZsvTAsGiJHOIZYVc7bHZjwq6gpVV7o2Vmis8SwXGWtGO3B64T",
-	"gi3bIUwFX+D09G87tRNgWZoaIsg4Q+InKdoj9Qs01FgzX3lzx0mDTRHPAz4Z0xgS5g4OtHCyCaou04QK",
-	"0PvbbvpKbcMpI+LeX9p/+GY0cgbPGgLe+ubPD8YeOsb/4zxtv4/3wsIkDmGs/6eHwO1DWl/DRg8C8kT3",
-	"MFuNnbQWSrReQ2SOrgUopG/43Af9ChWlqkdZwb11lbG4rb9GNVlwjymLlzzRagTaniQkaiNdsIKMogu5",
-	"i4yb6VgyFhRnnAhB1vr32B6XbYPgkdKkBwdj4yZr/VoqunCLKYw/dfQwTZRV33fPHVvqfnyxJGx94dBr",
-	"QW5+NMLAsD94sge+ahmRTNR9Yfed6dYEu5im1Argm6gNzImEMdXc2DSGlkYbzjQZRDlAujPoCa7tE5QT",
-	"kMgqojLpensgHXOeUsLwoDtZ1hixUfYw4p4HpMHR8T40w5c/qst6a2z+yTilhTDSSpCKuN9yG/Hw0GBK",
-	"bj5rF30hr9T90dE+vbM0vRA0ziZ6SRdLrnYhwcssTd+6Dmcc8WBO5MWcZ8J2r2+I97IMwb/wTMCSK2ip",
-	"ZGGZi26M2mu+ezHPjJnf91htWJs5agU93u5IcqLHdMMOv7K8b1psrO0y3X9rbQ+lUYKo7R9yjSpfc4/3",
-	"/WRKvgApFnycpNWee50WC/za6r7zyaCh+CxbLKhoh8hmqHLWu0xScQLThMXP1qemecr5lSb/kC275SN8",
-	"ONhjTlYhU1QYClee2ZlT1/RraI2pIinTPO86SdMrrieYaM1hLSvfPrrHp/eg7XYe55a4L6mQnJH0YhNE",
-	"z2yDHKamh2xr9s7FjLBEGs3DNTD8IqGyHYJUXOsWmucyhf7Q1iK5MeLfgiiDZffd/OWcs8/CmkLv2JsV",
-	"vXVdmthQTYGvAu9ZkqYJm1WtG60puVKZIEA7WneoAmEPhrFBODPiEWfpWuvteiCUs9U8kVav10wwMlwq",
-	"ClBZ0LvEtUhVOGJR6LJ2H8MG9+PY70xbDalE1Q724HifPdpfPvkhYbFTrz4bJVarVYl/ZyKpbMYes26S",
-	"sK0TwxO6clg68ORkrBBoHHLntLFCVsJcwChEwrLsUCYGBUc0jN+HVpmd1rHZAKeRq5SkAZ8JVKTFOn2p",
-	"cUIrCIeeiO1JjI2CQ+kg79JbXtyQiUoNzbc684KIKxpDFLxi4KIpoiCEZZpJuNSjXULr5ei783ftLrxA",
-	"XeGKrjGqI12RtYSloBI1ChIxZzYZnb3Sg/FMTChIKhKSJpLqLqlVsRehUVytUy42B0+/16qQQ6AuvEHq",
-	"QdKIyQlJifBNKQ4RT1AD01MNraAaOkk1BG9bQ8jxJAQPMbQaFrE6bN0K5+Ta2pUyLSFYM0DbKGIVa5P0",
-	"zE04SZSnaRwxxa0kjUwAB5OgOA+B3kzoUhnrHMmtv4mlXZb+aBXfBh7poaWeWE67uhHLl4ayPuPWFJor",
-	"1kPf8oF2O2vqauGsUHHqECmTGaNxWYNqdyNWKJWjwiq00Q5lYeB0zetEJgoN8s4MpUF+wIUTtGAvI1RF",
-	"11OCUlWYs/egb7bthSOruzukRCxyW1ZlufodaufQ0n9e8Xg/i4Uzne1u6LyJzRaOCb/YCJzJAb8XZDwd",
-	"slGPkAmbXRAp+SQh5hMNOoVx0BeNoDXmUpFYirvflJLTu98F1VJeO0RG/Pb9+cHbN+caR8mSCKWPo/wi",
-	"m08iLxyC1Sf43KFeS1P9tg+e+pITeWFRc7PSsHWAJRdqA+I851xYvNGt9sabimV1Nze3RsxdAsTPrl0j",
-	"6y6QMD8/QQn3LEL7bNvfhxIsy4vwoVQ6a80o562ocpQ/fjWjcRfO0Vrn23sLu6tm43IISSzz6LowYtOU",
-	"zCTYvZchthRUqsKOZxZtLHla/F+JRCnKQoiC09NTOD2NgvYJ+EvSFDq3B5KITQWldjxDsK8ShtbqeEWN",
-	"VM2F5sQLzWbbaFdckDWMDZP0jIcR2249tCKy+5gskX5nhGoyK5pXYEScMgOoE/XPtb59RRPTF1l+/rmG",
-	"n03kT0uef7z1oUFp/sN0WEVuPGhSMaFMof+xJizM9Ym2WOkYjyI3kHdHi4Md4iuYwT5f5/sCDa6Jfhf4",
-	"6iFIoXTVNCx3oOoK0iZgb1BL6sqOd+o/fn03XxcseTLUW+sYkqaaxlkxVNAJF7HUWr+iEcsBc+DAkg+c",
-	"sZgKOeHC2gP0983HNGG1hLIs49qp2YeSLGjEcExPByjTUvTQNlhJeLzWw5y9eXcOB2Z0OfQ1tkLB+Eaa",
-	"ZhOeZgsWGvXKKkxd+HlOmTPcJxJSOlURQ7gV006kZ5UiEwzczzWck1zbyHmFjYlpd3PVsG9JfhixAVh9",
-	"t12kA6Bn3rrGEwVTnqZ8JQ1L9bVjX6+KNK9nhjbaf3y0rqrmH2+r7MWPQ8FwBqaP7YfBx+oJKTWsj+OJ",
-	"19todMk9b51ZjebmF7mnBT24uzxTO8YoGm4aiS8W1gtYpUINbqntfq0mjaEUUHBfIO3Pyu/nHSrgk/uC",
-	"mqGzQQC4n6vnT+Da2c6o6v6ZctjHfbet7rr5PM9LsU1VX0vzbm1zrewvzGxxnVQcHJu8Chef41ao+ELK",
-	"/ozPEKj2FqA2G/1zWFZ9q/a9E+Rb13d/F2C7STgAWvxqe1u13RSP1iq0ZkWBY1ChVTGiYFjVQjT7wFCm",
-	"7pc6KiyX/Ue6K+A1YTFRXKwhmUIpBPJbGEALh2/0atR25zPdC/8sIXh/obe20mvSoEX+NDrP/WYLvpCC",
-	"zhKpBEVF1HouG1xk95KgP9PnURe0t4qvURW9YLENSaJAY7y1CgCREbtkXA3hk5NVhvDB7/MxhEJQGcIn",
-	"/90QPmlxZwhG3IHaQJWZfby9vYxYi3HYL3q3bQwcybST6uPwZknZ6OwVHHZ76DMzRnHC1m+m+BtWejlK",
-	"JBgFKaQaAifLpDPhMZ1RBioTjMbgy8SQMMWBQMbQhkhgnsQxZfCr5Kz7lqxeF8HsioopmdBPtxEjaUKk",
-	"ldBH8uCl4IuD11TMKCyomvNYtk9M1KUG7aWWRWeUUaE5DhBYpiTRwrLIJqobsYJKma0RlKCEHAXWqqKF",
-	"aeCZigIbgOcE3smELjG+pogjt2YbPTFnf0eFJWKCauSxEXwW3FGu5EVBuwsu3+KKrq1Vasa0vI4efOdu",
-	"iTlaruYUoiCP5rEeTRmxVi4JhTVuGxpRNPSlyTZMCLNRyvRmiY4oDIsgYGgQ+hJcsmQSRyzRMDwaDIAb",
-	"f4MnodU+ic+siFykyVh5V68zd2bYZ0b5Wei9jL3WIPjKuUHKYzhkjwJrjOMrTfVQaVsx7BMxt8Enucak",
-	"99DoJxVVDX2rNWrVh6VIrjW+WgUIcv0Hc7GNztEPBx9r8oymFvp955oItClqXaT4lokyCPzPf2cGRh3F",
-	"PD1rJPFvGDU5qXxqQSXNxjlUWZJZwjCLlbJrmvIlbbDOZUJoQrC0n9gezBMTRe4ZzNbEj7VG2BBwgdnk",
-	"hUHRhNK75KOpzX6dUWj1O2Mi0Y9YBMTmbxOpUVKt7xHGs9/il1Ts2VLx3avTH25Y3FdYkuKKpDurD5SV",
-	"Y9zYsIwNPnC81bsP2G3E1e4y8WBeANpT3IhI3yacTROxoPEJ+F8OwX0sBPyWDYfWA2huUbXX577ob2SB",
-	"8938GJBUcpCUxdKgFI58kYk0LKZjfjJ64/2M2FLQa+81Jn0bqxC7kmgxWRubjyEkGIKfWAJTHLM2jDOF",
-	"HCMPgi6RnLfWed5kapcJm6XOghPCpwhBqcVo0/e2fqLdGd3naDZhQW0v84m62gEVSZMLhWECUy7g+xe+",
-	"IcuVFLBxB9iy8FJrtjahWOsBc3GRYxNIKdGPIAo6URBGTH/NtDLGIktsjcWzg//Pw0s6tUCTTi3ipNMQ",
-	"e9Kph6F0atbSzqbIlM6GSJVOU8hKZ3P8SmdbOEtnU3RLpxro0qmbczubg186u2JhOpvCYzpbomQ6u2Nn",
-	"OhsjaTpbwmo6O8NsOntE3nQqTz7u0G3frZnWnSZzLimD8RoyaVxzpqzJN7KcpNnu5glTJuIFSKolvtkc",
-	"BRM8BxOKkmTE8pxm53mcpkTrBjQ2WR/QmmUYLoHYv1GY0IO+ikdyEoSlJ89p5ZFRJkeNT2uNz/XpGTU9",
-	"rDU1saSjxqe1xs/NeRs1P641P9OoO2p6WGv6Gg/pqPFpfVzv4I62vKt1xMTIUdPDWtPv3HkfbXrRMLqh",
-	"A/X9LN5sXMt6SUebX9W6/cUc/VHz41rzl+RmVH9Ua/azozejTS/qEyFy01zyN3VkLmWqjra+rU9ytRrV",
-	"H9WavSqTsoZDVm1Qh5omdadkUQNH/qLW5UfS3MM9r+OZIYxNfbxXdbSx1LL5+JbfbgLNS7oZKi9zZC30",
-	"mXe57assSiwFl0utJbfMX1eqHeaeKnKlkmsMFi98V+5Znuky5kIpMqOsbaMfysksXgMniGSSisK6kHuz",
-	"nGcPfWV5d8O7hxHzhpEm9V1/hU8xpk9r5UleIeKk1h9a7ve3oIX4NlQTdCJWz9ApSz8OVEEYGHAgm8v/",
-	"dPJMI2PbxEFwEWfFwP7jkRvZf/iq+KD/+Ln7eL7h75fxdgfo+0JsPPiUxLdbnKDvm32gJ661M9fAFaXL",
-	"iKk5TWxZmD+Ps/Hfwmv44PX753r9Htx2D267fwG3neUN/2+77R6cZVaR1iKVyZ0gsuQJ6sIp961DFVaP",
-	"mVoKC4oOYXOlCy04lWIejJqeSJlRDDDTWvWcLtBYlSHmGUOe0bXdR2maGg/MOCXsqm2SRjb4XtEZs/b9",
-	"NZAmV+gXy/0mV3Rt6z5WXIVYtCSTFOPeIoYSp3FaoUOtAqOwiNhFOFIijVyYC1qO9G1MDkekx/RQtV76",
-	"dSY8WeELq018hSoNexVmOMVZJGmi1l6GS9k9lMjC5ZOXSmnvKKuAUM6ra5piNDWYOusyVoXJC3+WIZGX",
-	"yNm1aNdw55LrRLgoaZMjhx0NZ1+TPWoL+XlOsXJhY5CACyYcQg/+m0BrTaU+iwvjFW2H0IdT+msIMs0U",
-	"tBg3MjnWOVHzREZsTYlohzAwzUgai2RmGnqRiXKue+H5Jtd5uEK7pPH0QuNe2+LUaNRtqgD4BfPsqk/f",
-	"Sxq/Xza8OKXXVKAE79XKq7vi9DsYdHsWHVpvX34Hjx4fPdUHHuF43B00JDzR5uEqNT3z2mYXzg/QXDoy",
-	"hG63zu9vG2sNNlTr2Rtbzax35h8iJEwexFLjlwWJIbf0RgkCl/abWOZ2NScqd9qcESn1AjWtl15FNjit",
-	"JjFowuuV19Ur8YW7Zl+uVsIzJa9Eglg8MBXHQjjMS/OEcKTlB900hMdekZ4W7Tj5wqvX8wRePH8VwlP4",
-	"IbkWpIS5/XAQHoZH4ePwSfh0Twext4IzPYWgtKgXVo/yHo3stCsNmzq/yhN0/KfPX5Uf4DoQ8YtM8KY0",
-	"QAeWXATclQ9SQcN7x8zvYi/bNY+N3KZcaqzJCVYNNGtw1zG68gDROnvz7rw9NBWC3FdDzW1MCfcGE0QS",
-	"N1gLdkCsrjF9DiT2YrlRIOc8S2Pj6xD8OokpJLEJnCnCR4iEelBTEn+8vTyxZXKzvUNdSpDfZEcaeVBP",
-	"GEasYEtonb3XO2DLL5U24t6Y+UdhYhPunfMryrxy0U3FPzpeveFq4VyUJo2BrL0pRavRCKAFpdHZq+rt",
-	"A4uE5TaVzdmsthzu7kFdRdmdA3t1khuSdDGDu1582QvRCRpKM+9nI81LQOcCeTFAdS/9PMpqZWBvBfsm",
-	"xmjUxax8FFcbpVU/zcOUQPVr9CLumHR/tGKWEx8mE8xExLqtdclmSf6W0VoZ1bqIcbNMBJUXScMYPyZT",
-	"qpJFzhkMbibMr6O7LVYlDLDHhm1/hlPbaeew2qWBY2s1TyZzF38iwYeBKdSWL6d90iCTGEwzMSWRnUEU",
-	"oJZqpfK83J2L/SjIThVbShtQguQ+CGKBqfUcvVMnTYaainhULbS5Ubfx6h0Uag60jgaDE7zewymuRh3F",
-	"Ow02Cbkux8aGx5yVNUZnMNpQFMWvf1aq/WvLb8LY5h1Zra2BgN5bFQvdvHfrZH5d0SK3qagrinBxxWa2",
-	"Ca94lLH2rF0YbtfPXm53nY6uuLjSwxBo8YW4+3tM29YPZS0g/5J6/D00dGMozESi1u8mc7owk+ckU/PB",
-	"Nk3NkkufT0BxoGacoun7cuQXux+COetw/uaHF6eXJ0DcZQWhrY3ORcS88tP56fSuxemXKssOIaoVxo6C",
-	"W6NBTFO+8ji0z3SGnwI54UtcraOQ70UaDIO5Uks5PDggy6Srye6KXNOupAfXhwcIlQNDaXxbnQEWFtxN",
-	"2JRvsCBlUvEFGpdniVRUQCsKfshYnP9OGKPzu7+nKWExEgWVJjMCV5hjGdoYWmO1pgLk3d+v735LQfIF",
-	"YL0IRWZR0I4Yn8J5sqA/k2tqzATvVjRO5BwjkuMsLSKsteqhf5mSJogVkoprrY/kxbhCEzc4p5DvfcTM",
-	"vuQVMLEcyywjIsYqmBEzu26uPJjr/rmdLI/4iazYJaPA3ZxjwnXknAgaH5iGGtHlgdsGG/wlu+pGhREz",
-	"xk0JL811Bl5VnhCTPUM4e38eQkGv8ekBPnyJFwOFcJotqEgmEGW93uEkxH9oaO8KCjHWyNovkfV1F3EX",
-	"3qAM7mCcV++R9oIFzmQIXhy5JjFcxFSkCdO/u92uqZLLM4xdRTw0CGsN3UE+9ujslYs3x0swqJBWDe/2",
-	"ur0qKXhrY/9cBHA1EooSzbVN5BRwZm7DmQmynOujiMba/DUBPV2Y89QMydI1kIgx3hkLSq5ALsmEtrvw",
-	"HRp7EQPmBANMxxQw5EprMoK66EUb7m5p5BqLMORXi5hQ0OmUTtQwYh1I4qH5okxurDnZhJsXfm1bOBYr",
-	"/Uh6rQUPQYFRTTe68NZmIXg4AX8N8/0/iBj4eIFLd0ihGzq0+GuO/UXUWcqlOsGLj741JtI8k4Gw9Yqs",
-	"vYizjvU72NWoFa+vxpuGflfMvT4bs0Mt4vIkNKNSeikLLhUcDrzC6FgSAwk/s53dnUxtg9Xw19I8C7vv",
-	"ME8ESKRNJRgWQIyCG5srwBCDECKbswoMTzBZBXqiLrFgWstmQAcapmj/Fc+t/sd3pVkOGno1WD2bexSc",
-	"GBwUfIXfKfIToOUGaXf9nIgcQOaOMKPhcnOhlQ8Z47IaNu2VPgRMIvoJkhanSRbfNBRYq0MhEC3J0rZ1",
-	"mMwFNeCTesIEb8ZIFGLxhp13G4fT8uJZzdwQdnoRhQsGc3Gi4K8ln53mmcUpSmTZoZcwLaUmVOJH9q+J",
-	"PiwdNTtdfzst7qKmpUE34Rkm1evFa2aTUlWUEDD+oCURSCBLGU/6IIVFQOhO9xQozg2Gm2CNYeGuAlRA",
-	"HOTzA6enZ/bIQV9DNT//slyBGteFH7gmKs/WCcvYHcIG71cIZX916KYZQuGTgxr4Pf5duOqQ/uEle6X6",
-	"dCc4p3w8m/c18QpA6C/kW6fhe1LMSpo4XFepx7Rp6YMlOhPiCELbTgjGXM0LBDIA1aAeYt05V3HOEEWv",
-	"8pw1H1fiArr5BjjahRWFuhFew2eGNSW5DS5jBLyjbZJSKKLpXDybvUeRLJeUCGm5VZHy48WLQavI/7mi",
-	"axnCpb1MsNvtfrwM4XJJZvSDTP6HfrxsnxgNL2KorRgQK3qjckpfuyvFltj3kjFCk+RQKJvGM8mXlJFl",
-	"EgyDw26ve4iR7WqOEqyL+dJ/z5osRZ+T4+S2TULLrfjlqxc/Pv/4LUaBXWoKTCYKFkRN5mFO/ExCymKc",
-	"MHdnw+j0edtQ69zGYkxoGFWG2omWDaQlwF+AJnpnLZuLWI4r3re1PHHp3QU5Ux+/Pb3EEsZG4oPTdlhq",
-	"kVZaTODUyoGXDXdKfjsKn11Ca2Tbfgt5t2/hWdumuljoGOCgKGaMuRoPTLplMfKlRfKEzYZwibIGbsKl",
-	"n/RhnnfsiyLRI0TObOu2Vs7BicuejBh2v8R9QfFUn/TxGo29XsrImcYQPQmNR9+eXmKuiYf7377TCx08",
-	"widmQzTkbE0V/5DkMS9hnkWKry+RCzjnv5O3EG1t1EYi7UB2/EtouRuH+s4bbX/nt0zqTv3j0AQGpETM",
-	"qFTQ7/V6XRiZVksileXOMVaCJMzkicFlTBS5xKlcas3l8uBS8UtTHyxioyKhs7j90tzhtOkGzOrNrkba",
-	"N20Szl7FaOaTNqZdBuWrbT/Uj7UtTFq+yjHZdrkt3jhZ3G5boFqw7622t2HjPBxdWc25dDfdlC7sOS1P",
-	"qd/r7ZqSPp+lae24YPeNA7a8b6JJcI9FpfaCqdqKBnusKP0zrsiSLxghqj8LDft2WTehvSMHk7nx3t7S",
-	"sgNErn7vuBfsXH1+n68PgqXWToXu+L86/38Uxf8Zmn/+o8lA/nWgc2JWiHIfLlMm13Q3yPLjZThTGQxe",
-	"/PhGGJh+5eXfJwCuya/xTSGwoh3EMlPzqRNrqTdFwVD51JzVcVR7vRmLc16avzKmfe/mK0QGvNxkbzBN",
-	"ytX0PXmhXUOhXn876CzJL1OprZGsG6aZ5zCgsRb6WIjepJXaF1OSShpCr+2WVJqsebttqnagxoPuhSbX",
-	"NtOwCIvLFmH9q7b0hA/w87hl/YOeSZu1Zod7bEw10nPzzhDGSDdNWPy360Sq/7IvunIHops6GZs2qykm",
-	"dO+555jafH9AaEyWtj6brdRWXmDEcrsavpdV7EfhuHTPALR++eWXX16/fv68c3p6ehpC5Yf5ib8i1u12",
-	"bW1umJA0NfzPu0VOywx+YWtbOF9SIiZzKo1MeE1EQpiyITDFSXn6+EnvqD/oHB4+Ody+BxXxeONu7LUZ",
-	"77z7vXOx8ASWgk6TG7M7mGmMYraXa1yafCkjtWnmeBX6PYmj7nL7xYmmb3JJWRPJpqN05gmieemEkzxY",
-	"1d6p6KRcL7Dbg8Cgedm2IMDnil9nTtYNoa9VWU1NPcn4uG2FcCt0N0jVvlBdnvAmkaZYaRWt7MR7uuf2",
-	"+g6lLXueT9crBNP2y64bW4y7TxIXmUjgmdD7jCFlBFDA3yBst/feVRt5yWcmpBOxu1jwSa5k9Mvy3xZI",
-	"NR7BbZv8MQycmQXV+kGvd8/rUlGFqV/OmSpHj5AaGpI0r9yKXi5n0ncVSz58dEVHtApUqvrR9wt79I9N",
-	"8Q7TyhbS6N26HCFXh6WYGOZv5hYKNI9bur+kwlYr8VTNQXufyZZuXfvglaYMnv1697u4ur77bUYZ9I+q",
-	"tbGHwXWSpqRcYNsuxlSiD07J5IqUSn1bHcuvMG965HXireDQWBreNNXDHBpVzS/LbrzKfn1162cuCqab",
-	"/qVy50H/sA9H/aBc1Vx/4ijHTVzGwU93v4lFfPe7QTtzr5xdbXFvHIpo1UvgcN35aGfomLzKzLUq5UQ3",
-	"O15+k9uHT/cYyuataAzbJItgkpr5iFduOjjDyNCmXLOeAffALKuoAx386D5QFK0YBr3Hh53jR33oDeDo",
-	"cUO9BGTMj3qH/eNe/+nTvP6FOwGbys0d93Jfn2nppZboB3o/qvjjgLFNMisl/h3WoWM3JRgxRjbDp5Rc",
-	"V2Cv8OHnLAvlXLnD5tS4fim7bROke52jJwPoP4XDw6LgSKEjlHPMgsNepcaHJUX17SnJTRbIQe9J53F/",
-	"AEfH8KRXvhgGqV0td8oA0aUvFUpfaRfzeVS202YD4c6Gm8nTu7vfY0HgL2TBZkQRBoeP6yQq5VdYPWgj",
-	"ifr+7ndFx1zMamRq8HXI1GAnmbJDeXQqODruD4IqpTrq96H3qIFSPc4JQrGaWw90mPt8A8fHh4MahMxc",
-	"vxw8wYsrzvgiIdcxxRvXMLzs/uA6rIDL6ZH3JetHvQEMHpeA5UjFFtI9aCLdgxy8L23gSJ1wB8+omEkl",
-	"7n5fSHi2ns3A2Hnh5d3vDMNVRs+CnZS9+UuOlHHxK2H/NTYf4gs5Xs9m3X3I+93/0T03ULBBQeEHJQpf",
-	"rMgnPP959Ohx77g/ODw6ftRE4e1e7EXXC7Ie/PS8VERoGPQO+53+MRwN4NEg2EbgEzblW4FSovJ9CyR/",
-	"/KflYkEOgM2wKlF7g4n5z/6ge5zT+0Gd3veb6f2gRO/N1x28za8SdR/sQ90HTdT9+PjRo8ePO0+e+LzX",
-	"h0SNtlf1gB/ewdFRH02YsebLhSjyA9eIE0up7n5LU4pbVmMLgc1l2bpfe3GNwUZs6duSUUVo2mq16m7+",
-	"4G0urffLovphzxfWB0ZWH+SC+uBR7x7XzXulFRtumm9wPGIw5pFRZ5oGztWeg2ckdrH62KW/u0slBBD7",
-	"DZ7u7nfO+WvC1vZzshQOidjiAiE/fMT9zzWXH5O8/qCE1tRGk0kuVIgLb+MtEDOvPgiGwtZtf84wYc1/",
-	"zlNajdox7mKM0DNuwbIlw0Q1jAWZXFFVdIpY6/LDTKG7+kNq/3XG+MswdwDktnDjyC85HA8qfkYTueaU",
-	"74ihfeW/3705HY7OXsEByCVRCQXUhjvjLEljNFGza707nDkLs9NCS9aZkovdult9N3sXntf8fP1jDYqa",
-	"f724wd6e/kYzQsScrYhOSCYpEAtQE29k3HP4MWuK9D2feoxLIDOSMOtJ1DweRmevunA+J8pOHh2fJXNR",
-	"o1cUL9B0FR3tVXNkQUsT0Yhjgu3s2N8OLk0slqAqE8xYdKBvJtXugnPlc+bquzjXe26VXBBx5bngXRhJ",
-	"xAoXJOaNQ4vAgk+u8LYkY18xwTZHvR7mHemRcdfB7br+xglkLF+Wux5PSzYNeTjoNZRA8ptC8ppu26/z",
-	"cLct5iFNeVWbiFVTxhPpFZi2xjs//kliRQN7r6DhbXijfB4Po+GDGxYxV4g4iV0tZ4RKIn0rr10LQePy",
-	"9y/Om3y/ZuW2rKQJBKdSPePx+t7GH5Kkr4rr2HwbkJXv3KowONcutNUAJUSrHFRly0u5gs7Aq4QTOPFw",
-	"mSkJV5wpLkK4uiZCkVReJ+hTqUia7369+x3ZGbwkUiWzOVXSxSGjkFmSjOSvHBtPXdtuxTlRu7ShrDT0",
-	"+4PDoFEdaFBOjuuFUQYbhJUm4eSJVjyPjp8E9bokwY9ESHBL3yWmnL3pDHqDo06vj2qUHeIVu7r7fSkx",
-	"emOHfLIDarmI4hXGwloawbsXZh16Gb1mUWTr2Ld5vZcqPpZrQhvy+vb9OcR+iX2LqkiEl2jUybGwcYd/",
-	"wlpkRn1+XGzzT3e/aaS8+7us7fPjwQD6x55ehTj9qF4oql8g4kKjc5dcUSk5qxikfDvL67vfhNpiafGt",
-	"Inf/2wxXNYoc9p/A0RE89aTki60GjyfHvaf9x53BEeoBDcLnZqvUveU/d2lEOX1FaxG3NUN2/560zFSb",
-	"iMtoc14lrD5GuNq9D/bfB/vvg/33wf77Z7T/3pvE5vXNG9RszCszZDIvGPFHa9mDffotBZ9QKbWC8YIp",
-	"TUv/4Rq6zRcgBZ/YRx+3pUjxzmE+BQIyw/ziaZZaSNcjdIYw6PXhO7sPWo0zOmULS7LkwdYRK931bpQF",
-	"c4ssAUZX6TrfywWPadru+vkmU5KkmbD6x9FgUM+UNcrVbZiHhR9MExY/W5viswefzJm49YLFy0rIy4TF",
-	"BjSuz644VK8wlnOla8Xn0vy4NPrYtpCvJVHzQpzNC46XJYktkV9byx18BV/6lGesIoB8V1qvW82DCPIg",
-	"gjyIIA8iyL+pCFJKQyCOOv7hskjvaHe/U65ecnu4/7ECyPdUmRRZA53xuswr9xBIMIbbmPYL0yJxt9o4",
-	"SaJ0r82nbrd7e2viGhss2XiZjwkclkBYxLA0CFZqMDkvcypoCDGdUiaTa5quT2zk+5JO8iuJTSq8CS5k",
-	"LmYLU2is62JsbMMRK6Z91DuqXFxcElU+JfFmyeR7qjzb6BdxdMsaNthG78PJH6I1HqI1HqI1HqI1HqI1",
-	"HqI1viRaY18HyYOW+aBlPmiZD1rmv7mW+aBUVpRKrBRY0yRva6bbpgkVTewevIqRcy6zhvCc966gzs6r",
-	"pYwRIA+Uab5bCspXS90zTmdQJNo1BucYY4RXuLgp7Mas6CuE3UzmhM1ocS9bsV+vyRUGlbmr2QhzN7K5",
-	"uCAWg1wlajIHxaEceCR9nl+LQtko3mwimtVDbZz2GjilGuWerRuXBcQvyt1UC7oUHPTVBLh7ExB3Fc4+",
-	"wQj3tRuYalK7ghFsMSm8GM9M5sGg8GBQeDAoPBgUHgwKDwaFP8yg8JUFb8v7/nUE8D9rSIoRUO4TknJG",
-	"hEpImt/HURWktbx7RZeqVDDBxM37lRHHNGEzr5xqFNh6iIV/ZtDrOQdeVahpFRUK8Wq271+cFw4cvya2",
-	"llIbI/tf3BgJ2SgPlQsxjAiMFy7YYJjSdQkYWe9dwIH5B2MKkjIVsUyklGkWaSqwSVhkqUqWRKgD3aej",
-	"hS4TlWIqtulDVlwubErw510w0B83FWtkR4zRVX7dgq3mb9ewFPQ64RmWUfYLn2N1eBPuv7X2eZM6Yr99",
-	"bm8y2E8duemsVqsOrrWARU0/aax/Xo1p8S9AQZAt+OTKy6gxozRkAiDVD3TrTo7ZlTtMzNumazyGTZeK",
-	"3IOGle520d0aMODL4dGMWX9uUPwD1KD8nPt2av+4mksv8BxzLB+elWP2S7elBGqlYdF9Oh1MjmifjHuP",
-	"46PJ8THpTw/pk3jwaPx00iNoj/QvSDl81OuVLzWxd4h8BqzstS4NnM9cR2Um7G5u2ZfzYan8z2B/2M/w",
-	"QE04vl4iY82GhHaIYmnQ2nazg5/MOCr4M970dbuL+1Fx3Rw9eCa4FUaDMMh23L2A8pedw65LKeo3ORUx",
-	"hpXp1wsD/YC3LUCr7HxxRZPtpQjtYkDHuW+RdW8INXhQ+R9U/geV/0Hlf1D5H1T+f4TKHzbeaAiCTriI",
-	"JZgrdWC8Lpfxd8wKxjTlK2j9Mnr9IxA2mXMh2yemuoC9gsGqbd3Aj1V4iD54iD54iD54iD74c0Yf/N8A",
-	"AAD//w==",
+	"7L3rchs5kij8Koj6NqLJ2CJFUpIvVHR8K7ftHm/bso4tT8+Ey0cCWSCJVhHgAKAorkM/zyucJ+h5hX4B",
+	"v9gJZAJVqAsvcntme3fVP9piVeGWSCTynp+jsZwvpGDC6Gj4OZoxmjIFf75jRq1PJ4Yp+ytleqz4wnAp",
+	"omH0no2lSDUxkqwoN2TEJlIxYmaMCHZriGJ/WzJtulEcsVs6X2QsGj7qxZF9zhVLo6FRSxZHejxjc2r7",
+	"n3PB58t5NOzFkVkvWDSMuDBsylR0d3cXRwuq6JwZN7cfMs6EeZXWZ3YxY2QMb7/ThKelGfR7vX4ccfvZ",
+	"gppZFEeCzmGkNNprbv363OLotpPKcUdIY5+fEtsz4SkxM2oI10RIQyhZSM0Nv2HENbRvqNArplhKjno9",
+	"MmOKnQAAb5hIpSJzunZfkKPeEWm9poresIwouTSsM5cpy8iIi5SLabtL3rHOeMbG193IAksxvZBCM4DV",
+	"M5q+w+2wv8ZSGCbgT7pYZHxMLeAOftEWep89rKDhnGYTqeYsfcbMijF4r5fzOVXraBhNeGaY+sjTTx9H",
+	"+P5Tac1JdBo/S6Iojm5otmTQuVIS96+hcTT8CJvX1K+dBvbMxQ3N7LZ+uoujOdOaTpnb9T0bWvgsxbWQ",
+	"K/ESWpSXder6IVIQSiacZeWtxLd0lLGtK7OIVV0SPPPde8zIMrli29aztVWwmPdSmfJStFRm0zLsu82L",
+	"0NAXTl6zjI0NS6HJji3Y/C2c4eJE/Ytik2gY/X8HBfU5wLf64M+2BWDlCzshbFo+5Kckx03ytyVTa9Jy",
+	"UMCRYb1x8JFcMEWNVAQWG5MRTcmCThnR/D9YO8ZDm5MYIhX59/dvz8hIpmtLQUpH/Ewaksrxcs6EYWmX",
+	"wMJndMEIFSkx7NZoIidwlI8GA3+GqWJkqVl6Qq4QzlcWPtdszVIyWsPXxfh2z7skXKWdCWnZnbMTixEL",
+	"BJGjX9jYxGSlpJgSd7aJpVFtMqOWxBA2X5h1PmjXUqwzaV7KpUjvSQ9E0KzAsg8O8Eh0Q3wqcONMum1S",
+	"TC8zo+25JEjCPp4uFknyxv6tkwTp+ifyFP67D9ZsxJUz6aZGVtzM3CFI7RaL5XzE1I79PSGO8H6nScom",
+	"dJkZ4hYGq6BuHSUaYaEUEy4mTCk4pnH09nRpZl9Nit05ChqHFMvfXO6cc03mXGsuprXTDTcXdHXprmh7",
+	"P9o3l/Vr1H0R9EdoMVaOrXah42yZMkA3132AzO7IFR8F7+bINVhMFmMW213hmkgzY2rFNSsOgN2lMq35",
+	"Y80OCbFeLhZSGZb+qKgwF8AqlLdqal9c2gOK/WD3iKCXY8VSJgynmW7auaD/y6KfLRtIl2YmFf8PwCsc",
+	"GmhDfgn47jwFKjfQTN3g+ShD/ht1e4/DDYdnr9vAyGsmctxoecxwF0IAwWDe7eKAfhB+riz9uiOKFKy8",
+	"7T8jdcZNRtrjfmg2VsxsO6Y5WW3aZBwM4GvxBmdHJpRnLC1t29YPv9lGlK8Cu0y8l3CVAOVzus4kTS+k",
+	"fE3VlN0TxiZoFp4quB3lDRwnRjI+5xsuIo8Y0IBrktne3CHs946eHD9+REZrw/Q3uXpCMtU0ogGWyZ4G",
+	"QsdjtjB652XEbuw16hrBDY/LJS3b2VyOr63Yo0mfvOHP2siceMkBMMixKlwDNwJ7ciHlGyrW7nLR998T",
+	"2/rUGMtp6PLWXMyUNAaxsWE7LqQktjHxrbvfBO7vqHFYQBSj45kFHIipINJ2QKa1SGlFWAvxqtDbyaXe",
+	"puHd1weBfHxXFQMvPBoSbjTLJp40LpajjI+75JnFBssq2hcFg2EcuDyHUeEhkDq5A3xvArWsty426kwS",
+	"YGa0oRlDKtq8ZZU5fJsNe4NkOs7vZ4unywVTmqX2GmFU2TNjZ1U7IXX2zMK1BrmFkmO7iFHGXgjDzfrr",
+	"yPuLOeVZhfwIwjr2MaFpqpjWJV5Qig0yFsOeUMiCH2S+tISCEUoQCizstUne2qsZKgQmTDExZj9zM3uV",
+	"1hlI9xp5ZMsopVZyHCtGzYb55210t9flqV9J5XHBki6UnPERN83C7l7NANPg2FK1hp14l+tswgUt6NrS",
+	"S2SzBrAmuTQkb3qJsG8WfSsf5VKwe+ygm88v5zhXMyaIGzlnhwbNUvLX9mUBYO9AKaZ1rYXtBO5AbjSZ",
+	"01s+X85JxsTUzGIQTSlZrVYVvdSHd6836TGUNpeoH/NaDKUNiKaIcbaDESNTwBF3oz06IuMZVXRsmLIY",
+	"G0er1cp3YEev4uqHd6+bdR/3HYu07BL7yLPDMtqhduTFfJHJNatwDsw9vfT6ulQyhAy75dpsOrh5o5qO",
+	"xL+z52dPVcmmJt9WY2KHBBZkpOR1Dn5kA9UyY15jkcrxTh7EU9acsdBmnbGY/Oni4hxUHp8Tv9gkikni",
+	"YJdEQ/IZ0HRIPrr3+tPdXZecMW1Ymgh4qUFVgooRoEapNJq0SgTCIoZjblDfMpFZJlf5hJ4Wt4EmLT/f",
+	"9jARlh3I5XfbjYZl4+mB4fSCjhlqKJbCXvRjqZgmrWQPxExEA2YmURvP35UbFzQ/Ju8M2bKWWzwXhGaL",
+	"GR0xe8NmRKqUqbZbIIhUiUgiQPazANl1O4mQbFipkgEM7dsuORV2Byw6286TCLe7FWAxXLuSj5nlwTJq",
+	"4FkiRlRcw1tk5y0Zgp/+YllJdU0Vo/Cw2+227bJACc1SQqeUC20ChbZlb+zta+XwNBGoFtMk2es0JFE3",
+	"EVFxIuAgnuJEXonF0tQNAaciv4+n/IaJ4j4jLfciJinLuOWoL/MnDhT+QduehoWSC6YMR07AvQHeF40B",
+	"2iguppbPGDvGovZiIS1ndTmWKWt8HwAzeF9YQHLDA2r8ogZ+M5VjksE2g1yxHHUcSvn7z/agLWtlMUCf",
+	"EBxd490gcstEMBVLVIEVmFjMZvkrt5Vxsd2gXanjWRsQMWfFiJ+n3RFLaN39hLyy7ibiT3IF0zczZZHA",
+	"bq0mIzaWc0auHOSZviJMGMUZiDq47SMWcCwo7gLKxNEzKq532IksqpOWFYhQp7c0csqVBMiwjkMJcsMp",
+	"fNmOyUTJOczT/nbQOCFimWV4CIUUcGdrBjYw+wK07c60VEaoEW+wYwHRzVfGhafOpAWT5aAomnCmiMWp",
+	"dtMoNSRjgqp7j7R/982o641sNaS/C01uH9EGN4L/wzxdu0/3wnxLikb2f7YL2D4g1bUTEEBAn9gWuNXQ",
+	"SDFi6DUTFqn9ESlAoUNj2y58tqsvFEJVrZVTk7SulyJt29FQuHePmUgXkgtDPKXkZiMtciKKYXO9i1fA",
+	"6TjSGRV0hSpF1/b3yB2XbZ3AkbLkDjoToyYL8VobNveLKVTtdfQorpf95g5f2nZyvqBifenRa05vXwP0",
+	"o2F/8GQPfLXSHx2b+8LuB2zWBLuUZcyJ1puoDShtRowJ4j4mLYs2UljSm5NPVJsWImn7BDgNIOyGmqX2",
+	"rQOQjqTMGAWSx7yUivZP4HRR4gmANDg63odmhNxudVnv0M7MRxkrbu4WByrif+ttxCNAgwm9/apdDAWV",
+	"UvNHR/u0XmbZpWLpcmyXdLmQZhcSvFxm2Tvf4FwCHsyovpzJpXLN6xsSvCxD8E9yqchCGtIyfO4uF/sx",
+	"6KXy3UvlEm21oZfEhrXhUSvo8XbnBc/uTDbs8Ct3902KjXVNJvtvbZ293DyQ/6gymn+875AZ/R1IMZcj",
+	"nlVb7nVaHPBrq/shJINI8cVyPmfKigbAJnhbyVIzdUImXKTP1mf4eSbltSX/ZLnolo/w4WCPOTk9gmEK",
+	"KVx5Zudey2Bfk9aIGZoJe+fd8Cy7lnaCXJCUrnVl7KN7DL0HbXfzuHDEfcGUloJml5sgeu4+yGGKLXTb",
+	"Xu9STangGsVb/wHeF5zpdky0kQrZVivT2j9bc36L7N+cGsSy+27+YibFV2FNIdvufRW9802arqGaDqsK",
+	"vGc8y7iYVvWWrQm9NktFCetYeaUKhD0ujA3MGbJHUmRrMqe3tiPgs82Mayd620swwVvKiw4x0dKyVIUP",
+	"j5M2gK3Ca3C/G/s9fmshxU3tYA+O99mj/fmTn7hIvUj31SgBarPg/l4qXtmMPWbdxGE7k3HAdOWw9ODJ",
+	"yVjB0HjkzmljhazEOYNRsIRl3qFMDIobES/+EFrl67SOzQicxlulxA2El0CFW6zTl9pN6BjhOGCxA46x",
+	"kXEoHeRdcsuLWzo22brQPmkyp8rK0kn0ShDvwZdEMVlkS02ubG9XpPXy9IeL9+0ueQGywjUDoyLNVnSt",
+	"yUIxDRIFTYRXhZ2ev7KdyaUag7GR04xrZptkTuc3j1FwdS4QKR48+96KQh6BuuQtUA+aJUKPaUYVCdR1",
+	"HhFPQAKzU40doxp7TjUmwbZ6pZIYqZgEiIG6oTps/Qpn9MYpL5csUOyhIFZRaepApwmTBH6apYkw0nHS",
+	"cAlAZ5oYKWPCbsdsYVAXTHO7Dne0y2s7VqBi811rO7GcdnUTkS8NeH0hnQY/F6yHobYFlFxOnwo2XA2C",
+	"U4dqzaeCpWUJqu10GmUpbpvuy8HAy5o3XHMDpjav+rIgP5DKM1pkL8VXRdYzijFTWJz2oG/u20tPVnc3",
+	"yKia5/qzynLtO5DOScv+eS3T/TQWXl23+0Pvu9Gs4RjLy43AGR/Ie0EmkCEb5QjNxfSSai3HnOIQDTIF",
+	"ukMVH5HWSGpDU62+/GqMnnz5TTHL5bVjuIjffbg4ePf2ApTPC6qMPY76d+l8uL70CFaf4HOPei1L9dsh",
+	"eOpL5vrSoeZmoWFrBwupzAbEeS6lcnhjv9obbyra3N23udOb7mIgfvbfNV7dBRLm5ycq4Z5D6PDaDveh",
+	"BMvyIkIolc5aM8oFK6oc5U/fTFHdJRegrQsVyIXeFUw3Q8LBYgJYp+NETDI61cTtvY7hS8W0KfR4uGjU",
+	"5Fn2f6W4MUzEJInOzs7I2VkStU9IuCQw1nh9IE3ERDHm+kOCfc1FaslsumLIVUtlb+K5vWbboFec0zUZ",
+	"4SUZKA8TsV176FhkP5gukX6vhGpSK+IrgixO+QKoE/Wv1b59QxXT79L8/OcqfjaRP8t5/vO1Dw1C8z9N",
+	"hjX0NoAmU2MmDJ020Nz3M3uiHVb6i8fQW5I3B42D6+IbqMG+Xub7HRJcE/0u8DVAkELoqklY/kDVBaRN",
+	"wN4gltSFneDUf/r2psUuceQJqbeVMTTLLI1zbKhiY6lSDQENLBE5YA48WPKOCxM8iiVgG8R7QaSeUJZ5",
+	"XDc191DTOUsE9BnIAGVail5OdS0JeJVOyPnb9xfkAHvXw1BiKwSM7zR+NpbZci5iFK+cwNQlP8+Y8Ip7",
+	"rknGJiYRALdi2lwHWik6hmCxXMI5yaWN/K5w/g3tbi4a9h3JjxMxIE7ebReuPuD+4fwvuHEeBRqv1FA6",
+	"DuWqxN71Ammj+ydE66po/umuer2ErljgPCPssf04+FQ9IaUP6/0E7PU2Gl1yCXDGrEZ184vc0gIW3F2W",
+	"qR19FB9u6knO584KWKVCDWap7XatJomh5MRwXyDtf5XfzzpUwCe3BTVDZwMDcD9Tzx/AtLP9oqrbZ8qu",
+	"Jvfdtm9guqlsxVbtLSpoq35EVTXuUmT8ujAGXnKnTuK5z2HVQyiYU3dfY1GBWVXzUDOCbbMG7c9/bbH2",
+	"VGwymwwhl19jCamYb8ommK/gAffm+TbbKXJYVs3B3o3YyR6tmy9/V963V5MDwopfIQJutx6Agg0UcEnk",
+	"79TYSUVJNKwKThbRwOOr+3ttK44x+EdaWMgbKlJqpFoTPiElx+XvyYC0oPtGQ0xtd77SIvKfxbfvz6fX",
+	"VnpDGwTfP59e5Ka+uZxrxaZcG8VAdnbG1gar3r2Y/q8009Rlg60cd1JFLzLfhiRJZDHeKTII1Ym4EtIM",
+	"yWfPXg3Jx7DNp5gUvNWQfA7fDclny6ENCXJopNZRZWaf7u6uEtESkuznc99GnQyfdDJ7HN4umDg9f0UO",
+	"uz0w86Een4r12wn8Jiu7HKM4xLYqbYZE0gXvjGXKpkwQs1SCpSRk4wkXRhJKlgLUnpTMeJoyQX7RUnTf",
+	"0dWbIrLGMDWhY/b5LhE041Q7oeJUH7xUcn7whqkpI3NmZjLV7RP0DragvbK32ZQJpuyNQyhZZJRb/l4t",
+	"x6abiIJK4dYoRoGpTyKnCLL8P5FLk0TOZ9Dz6BAExtI82cN33gMNJuZNBiBjJUIxizzO6dCBO8nl0iRq",
+	"d4kPyLtma6dImworYoDTgbcQpRKUbTPWcL/rROSewrrmJ6xj5J5DF2HdJmMqnFs0u12A7QyYD0qQBoH5",
+	"w4fr8zQR3MLwaDAgEk0ku1yTiePqizhKx6LbdeJKQh9WOUkELQwi4FO6yVW54uAKGkKWZbnHcN3pOSaa",
+	"izFD/1gvwLmh9MwKWL5fuwGUKLkqGa7KXJy3GDVwWlzgGOCZGV6EDi2SCO5IZ70T61KmEY9YFo1wkt1E",
+	"VM7msMgWIBUZZVRce+zLwyI0NVxP0GoJs2IcopgLhLV4idTikk/aMVnN+HiGkjjsvscOTdcnYQAk7AY4",
+	"OXoDmttUFLjn9jCmwXYDIJ3prYwEfvwkcgpgubLXFigKVgLaJMKD7ySX0i2cvJd9ST0A9vzaddMnC8Vv",
+	"LMFxQjfJZW7IOYNybj8efGpks+37zg1VoMe28m8xFnq2ROHwP2DHIBfj03N3R9M05Tj/80BeRpVUecJv",
+	"BcOUF3LiwIjBBjkdWNApF5Akg4kblskFa9AWL5WyVH7hht/uXJZSQ+/pXNnEbE2UnDc4AEFGnULBjcEU",
+	"PvR44jJqTBlp9TsjqsGuXTho52+5Rpy/h1vZfotfMLXnl0buXp0duGFx32BJRhqa7czAVFbWwMbGZWwI",
+	"gROs3g/gthFWu0vlaLtH/Z7vES6vsRQTruYsPSHhyDHxg8UExnLu+ZCNRdbtR7lvxHe6wPlufgxopiXR",
+	"TKQaUQp6vlyqLC6mgz8Fuw1+JmKh2E3wGnLKoJZSXGsgdmvUQbpQnlbT4R0S2Civ6wSyaHmhRCxFEYQV",
+	"cHAFcZ5kdArK1jYZLTE0KffrL1G0d84fpMl6pLmYZl4pGZPPCeyGFbOw7V2dKPhjvs/pbkKkGjrkE/U5",
+	"jSqSiFQGPF8mUpEfX4S6WZ/qyLnSwJeF44Vle8YMUmZBMg8MdiUZo/YRSaJOEsWJsKPhV6j/dLQclfgd",
+	"+H/uMdWp+U51ak5UnQZ3qk7ds6pTMwB0NjlbdTY4X3WavLA6m12yOts8tDqbHLY6Vd+tTt1C0dnsz9XZ",
+	"5d7V2eTx1dni+NXZ7Q7W2egc1tniKdbZ6TnW2cOZrFN58mmH7uP9WljZejyTmgkyWpOlRmtzHkxXyihg",
+	"GUkXMIdOXIRmViKYzoDvgXMwZiBpJCJPiuKN6ZOMWtmRpY7rbU2X4AEE2L+RV7GdvkpP9TiKS0+es8oj",
+	"VDacNj6tfXxhT89p08Pap+gefdr4tPbxczxvp82Pa5+fW9Q9bXpY+/QNHNLTxqf1foODe7rlXa0hhLuf",
+	"Nj2sffqDP++nm1409I50oL6fxZuNa1kv2OnmV7Vmf8Kjf9r8uPb5S3p7Wn9U++xnT29ON72oT4TqTXPJ",
+	"39SRuZR/4HTr2/okV6vT+qPaZ6/KpKzhkFU/qEPNkrozOq+BI39Ra/KaNrfwz+t4hoSxqU3wqo42jlo2",
+	"H9/y202geck2Q+VljqyFuPQ+142WWYmFknrBxoa08K9r045z4yu9NvwG4h8Kc6x/lgdvjaQyhk6ZaDuH",
+	"nnJ8VvCBZ0SW2grlXvuUG2i9sRrMv3lzvLuHiQi60ZinxY4iJyC033JteJ5i6qTWnrT87++BvWyTasxZ",
+	"IupBZ2Xux4MqiiMEB1xz+Z+en2m82DbdILCI86Lj8PGp7zl8+KoYMHz83A+eb/iHRbrdpv+hYBsPPvP0",
+	"botd/0OzWf/Ef+3VeeSasQUoabjLK/fHsZ//jzCEPxiy/3MN2Q+W6AdL9IMl+h9hiXbX2X9vS/SD/dfJ",
+	"/pYLxAgmqkvGzS45k6FCq8KdQLykgVTyQ7I5x43l9UqeR6hZ4FovGbh5shTUiJgDCTAP1ZeoHvCDsixD",
+	"oyKYitoYurXBnQCscuvQBEmAOlOxzk2BufGuav0G8r7UmKopEcAkox0WbMQVGMWF3zzAkVGNrGzOG3rS",
+	"tzFFAyA9BGmb9SLM9hKwN78z58s3yJWyV3qUM5gFz7hZB3FmZYMZ14URLE+h096R3ASgDHnK7bQx71gN",
+	"puXMoz6behkSeVq0XYv2H+5ccp0IB4pzjxyuN5h9jV2qLeTnGQM7Z6Pfi3fpHZIe+XdKWmum7Vmco6G/",
+	"HZM+OWO/xERnS0NaQqIYAdmGLMOSiDWjqh2TAX5Gs1TxKX4Y+AfrmW0F55ve5B447ZKQ1ovR4LjFlNMo",
+	"jlUB8FeIdq0+/aBZ+mHR8OKM3TAFQkeQH7gGQ3hHBt2ez3j27uUP5NHjo6f2wAMcj7uDhrBD1txdJY95",
+	"njv00psumtNlg9U+apIA6vmVG/J0zbhoRA8+DusHGOkMN61zqrWdgyXHkMPBSFKZeTsmrDvtkiT6AdrY",
+	"Pb8q5Ye+KrpOosbJ732IEJg7g5NhgzBIamHR3u0U3gLs1ihazma3mlGTW9BKaw4SsZKzaoSTvQ+CUgou",
+	"QXTOczYb3YUhraXR14rD4RpgFs2YHOZ5u2JyZNka+2lMHgcZvFqs49meIJnXE/Li+auYPCU/8RtFSweq",
+	"Hw/iw/gofhw/iZ/uackPVnBupxCVFvXCSaTBo1M37cqHTY1f5dF74dPnr8oPYB1wHos0EU0xwh4sRfrX",
+	"HcFildNx74CaXbfedoFo4yVYdnVoMidWXTobDJ+CrQJAtM7fvr9oDzF9mB81tpcg1hRqUObwtEHvsgNi",
+	"dUHuayCxFyeQRHoml1mKViMlb3jKCE/RRa1w1KKa1N0Hefrp7urEVSxY7u1UVoL8Jo1cmH2YC/ANgy9J",
+	"6/yD3QGXm620EffGzH8WJjbh3oW8ZiKo3NGUGagTlH6o1jAAJhdVje1N8ZuNugnLv52ev6qWw5pzkWun",
+	"Noe6u8oEuzv1yf13dhyUrGiI4If0DvU6GIEvVdRQJWM/bXNejSOXE4oOqnsZBllXizQEK9g3as6iLqTs",
+	"AC66kYkOY8Aw83lRLsHhDuYCAX1wOSpqPIYwZUjXXme4FvRvS1bLnl7nfG4XXDF9yRv6eM0nzPB5fjMg",
+	"bnIRps/f5jgUR9Biw7Y/g6ntVL84oRfh2EKPQucMhL6NHgaYxTFfTvukgSdBTEMHn8TNIIkC1WCRC9N7",
+	"0RRkp4otpQ0oQXIfBHHAtOKX3amTJv1RhT2qpnreKHIFyVAK6Yu0jgaDE6g35+VplJKhKMQm3ltvdjQM",
+	"9FgbMiaFyRFLKf9dAmgyckGJTphsIKD3lhBjP+/domKY2brwyy0yWwNcfCaqbcwrHGXIvO4WBtv1c5D4",
+	"oU5HC6/glpyrL39PWdtZ9Jxi5r+keuEeigPUXy4VN+v34xmb4+QlXZrZYJsA6chleE+Q4kBNJQON/NVp",
+	"WHdoSPCsk4u3P704uzoh1NeN8uXTpEpEUHUiP51BncZ+Kbf5kCS1ehhJdIcSxCSTq+CGDi+d4edIj+UC",
+	"Vusp5AeVRcNoZsxCDw8O6IJ3Ldld0RvW1ezg5vAAoHKAlCZUISKwIOU7FxO5QbG11EbOQec95dqKqK0k",
+	"+mkp0vw3F4LNvvw9y6hIgSiYjE8puYYA7Ng5O6MynSmiv/z95suvGdFyTiCZjKHTJGonQk7IBZ+zn+kN",
+	"Q+3F+xVLuZ6B93e6zIpYBit62F+Y7wiwQjN1Y+WRPFMf5k233eR7nwjclzw9LuRqmi6pSp33OO46Vp+a",
+	"2fa5+i73nUoc26WTyNdGRMcnPaOKpQf4oUV0feC3wbnR6a65NXEiUOeqyUusLBWk7IohEjwm5x8uYlLQ",
+	"a3h6AA+x7mRMzpZzpviYJMte73Acwz8sdsUrY/DacmpVuPq687RL3gIP7mGcp/bSrtaVFDomQcSGJTGQ",
+	"Qj7jwv6GPO0QyLUER2LAQ0RYp3+P8r5Pz1/5yA6oR8aUdmJ4t9/tVUnBO+dF6d2xqz5lkHnf+aARKbDc",
+	"4VTRxcweRQw38K8psdMlM5lhlyJbE5oIITsjxeg15uhvd8kPoIMGDJhR8PYdMQLOa1aSUcz7gbrAEkcj",
+	"Ib4hUNaAZnoyYWMzTESH8HSII2p+67TcrrxAUSkAcxRAGjDNbizjoRgRzNKNLnnn4n0CnCB/ifP9P0gE",
+	"CfEClu6Rwn7o0eIvOfYX/nuZ1OYEilx+j5rbILRjvaLrwHev48whbjVmJeurCaZh3xVzr88Gd6hFfUyI",
+	"vaiMXcpcakMOB0HJA8iXA4RfuMa+/mYbsZr8pTTPQh09zCM2uHYxH8MCiEl064I6BGAQQGRz+AfeCRj+",
+	"YSfqI0AmtbghsOtB/oa/wLm1/zSE2MRBgubAFJBEJ4iDSq5gnCKQhLR8J+1uGLySA8jVdQUJV2Lx0hAy",
+	"aEkbNu2VPQRCA/opmhWnSRdjIgW24lBMqOVkWfskyK4P2GAnTKEgFjeAxRt23m8cTCvwDMa5AezsIgrL",
+	"EES9JdFfSqZEe2cWp4jrsp2RC8ulcqZhkP2LNAxLR81NN9xOh7sgaVnQjeUSMm7YxdvLJmOmyC+CZqoF",
+	"VUAgS7GF9iDFhWvtTqsZMVIihqPby7CwohEQQDzk8wNnp4d75KFvoZqff11OTw/rggFuqMnj4moVOzYY",
+	"5WJSNqPHfpp5jY/YAqgK/uD+LiyIQP+g6nMpeeUJzCnvz0VYjoPsMHaEfOssfE+CWlDo0ezTeOE3LXuw",
+	"VGdMPUFouwmRkTSzAoFe5oWah5CU0qejRKIYpKV06uOKu0I33wBPuyDdWDeBQsvYLebrD2rHeNqmGSOF",
+	"X6L3DHSFveliwajS7rYq4q8CzzvSKoKxrtlax+TKVYPudrufrmJytaBT9lHz/2CfrtonKOElAqQVHZQh",
+	"LpfFCYviQM2PIDIGKwoHwiYaTOWCCbrg0TA67Pa6hxAjYGbAwXrvOfv3tElT9DUBZ37bNGn5Fb989eL1",
+	"80/fgz/dlaXAdGzInJrxLM6JH0YHzUdc+KJBp2fP20itcx0LqtCKIErLG+ignvdXoondWXfNJSLHlWBs",
+	"y09cBcXJp+bT92dX4AiFHB85a8elL7LKF2Ny5vjAq4Yi59+fxs+uSOvUffs9yZt9T561XdyRgw4CB1gx",
+	"VOZaPMDA5qLnK4fkXEyH5Ap4DdiEqzB8Bp933IsiZCaGm9n5YFXOwYmPU04ENL+CfQH21J700RqUvUHw",
+	"zbnFEDsJi0ffn11B1E6A+9+/twsdPIInuCEWci7hUnhIclecOI/XhtdXcAt4nwTPbwHaOmcSrl1Hrv8r",
+	"0vKFBvveSO5+5xXFoQLncYz+ClDxUxvS7/V6XfKzi9QOJxdvHNQifKZZZQbuYb9LTqFVIhbUBTAzkVYK",
+	"f6fU0CusP2UFoauDKyOvQK8Q+4rYDJyCyRVEz7lv81i3ABswRxWeFX+igfEBgU0xwv62pBm4waIq025s",
+	"K0Ca1Ywa5su0plyh3dfSx7Ol5Wikgmo/E6nQNQTz/OYdINWaIMPk3xaoZ4cib9bv/9drMD+08wpHVlrD",
+	"CY7WmO4TRccWJsbyIupYZhn1EzotYtTDkvJ0S1F5GiAAFOKzO45lNUvkG2ryu2pn5brhOS2qqB16KKHh",
+	"gFyKVymoZrWL6NBAl508o6Phxzopdpmmy5XQuTcJuEKX0bDf6/XjiNs2ULDd64GGUUEeorAs3bbI1ru4",
+	"cR4ec1YzqX2dr1Jhv7PylPq93q4pWZpamlZd81WSVd/6ndP3DbOK7rGozNUCra1osMeKsj/iityVQ07h",
+	"JD6LkeXyMWexK7QGqS5O42foq5AvOwLk6veOe9HO1fu7rQSCBTWGKdvwf3f+/yRJ/zXGf/6lyajxbaBz",
+	"gisEXh2WqfkN2w2y/HghN1EGQxA9sREG2K68/Pv4UjbZor4rhAzQXTkGCIc6cdYVzPIICgPLDXkuyJWU",
+	"FWnO/+Sv0BwTFM4EZIBqVXuDaVwujxLweO0aCvX620HnLskyldrqFL1hmnkEDwZk96GyCAZVuxcTmmkW",
+	"k17bL6k0WXy7baquo8aDHjjm1zYTLz6Hyw5hwwKddsIHMDxsWf+gh3HnTlV0j42pOg1v3hkqBO1mXKR/",
+	"u+Ha/Jt70dU7EB2zCG3arCb34r3nnmNqc0GY2HMtKRZ6AwawvMBE5LpQeK+r2A8CTalwDGn99a9//eub",
+	"N8+fd87Ozs5iUvmBP+FXIlz+GEkoGdMsw/svKEJr2Y+wUoGrhKIZVeMZ08jH31DFKRY7LJ2Up4+f9I76",
+	"g87h4ZPD7XtQEWk27sZem/E+ZJY8Z3ZCFopN+C3uDsTZg2gURNqXJl+Kx26auWXJ7kscbZO73x1m/TaX",
+	"biyRbDpK5wEfn+ceOcn9nl1tZ8/8BzECAQQGzct2GTW+lv069+xpTPrESORPC2nmuO0EJycoNQgloRhS",
+	"nvAmlqZYaRWt3MR7tuX2BCmlLXueTzfIOtQO62ig/sxXwIZFck3kUtl9BjdASkAoc5x7ldlu772rzolX",
+	"TtE7GLC7WPBJLhj2y/zfFkg1HsFtm/wpjrxqDFQxg17vnpXtQU6slxPPjKdHQA2RJM3QOyOvil3OB9T3",
+	"KX8+fvJZe0DODNPm9MPMOP1jzH6DX7lMNL07HyHnkxwVE4Po5VyrBCYNR/cXTLl0P4F6YNDeZ7KlMpof",
+	"g1zD0bNfvvymrm++/DplgvSPqsUOhtENzzJarpjgFoOlRaIzOr6mpdoNTsYKS4Zgi7zwh2McGmt94Ke2",
+	"m0MU1cI6G+gJEBbMcL4BRQUMbF+qXxH1D/vkqB+Vy1TYIY5y3IRlHPz5y69qnn75DdEOC4W61RaFQIFF",
+	"q1b1hHXnvZ2DMfl6iXWyymGerr+8NOfHz/foyoVAWQzbxItAiCYOEtQPiM7Bm7cp0rKH4B7gsorE/tFr",
+	"P0CRsmUY9R4fdo4f9UlvQI4eN2QLgYv5Ue+wf9zrP32aZ3/xJ2BTMs7jXm6fxS+DKCX7wO5HFX88MLZx",
+	"ZqWw18M6dNymRKdC0M3wKYWWFtirQvh5zUI5UvSwOcqyXwqU3ATpXufoyYD0n5LDwyLdTiEjlMMVo8Ne",
+	"JcONI0X17SnxTQ7IUe9J53F/QI6OyZNeudIXULtaGB4C0UfCFUJfaRfzeVS20wWWwc7Gm8nT+y+/pYqS",
+	"P9G5mFJDBTl8XCdRmbyG9FsbSdSPX34zbCTVtEamBt+GTA12kinXVUCnoqPj/iCqUqqjfp/0HjVQqsc5",
+	"QShWcxeADiL/b8nx8eGgBiGc6+8HT/TiWgo55/QmZVBCE1wC7w+uwwq4vBx5X7J+1BuQweMSsDyp2EK6",
+	"B02ke5CD96Vz9qkT7ugZU1Nt1Jff5po8W0+nBHXz5OWX3wS4GJ0+i3ZS9uaRPCmT6hcq/m2EA8m5Hq2n",
+	"0+4+5P3L/7UtN1CwQUHhByUKX6woJDz/evToce+4Pzg8On7UROHdXuxF1wuyHv35eSmF1jDqHfY7/WNy",
+	"NCCPBtE2As/FRG4FSonK9x2Qwv6fllNleQA2w6pE7RET85/9Qfc4p/eDOr3vN9P7QYne4+ge3virRN0H",
+	"+1D3QRN1Pz5+9Ojx486TJ+HdG0KiRturcsBP78nRUR9UmKm9lwtW5CdpESfV2nz5NcsYbFntWohc/NHW",
+	"/drr1hhsxJa+S5hWuBOuVqvu5gHvcm69X2bVD3shsz5AXn2QM+qDRz1wO7yPFA4sPbTaaSwGB9ojFGea",
+	"Os7FnoNnNPXxFdCkv7tJxW0T2g2e7m53IeUbKtZuOF1yYQVs8c6rHz/B/ueSy2ueJ/DUpDVxHoBaKhPD",
+	"wttQ1mcaZMcB9+W67s8rJpz6z1u3q55WaOIHr8rCeFdoMtATZaTo+JqZolEiWlcfpwZcDD5m7l+vjL+K",
+	"cwNArgtH54uSkfigYhtGb0MvfCcC9Cv//v7t2fD0/BU5IHpBDWcEpOHOaMmzFFTU4sbujhRew+yl0JJ2",
+	"pmxXQxN56BrRJc9rttn+sQVFzScCjYsCtQj29DeqERLhdUVsTJeaEeoAij5iaJ6DwZwqMrRW2z6uSvmm",
+	"7R1PTs9fdcnFjBo3eTBWl9RFjZZsyGHtU6K62qF0zkoTsYiDNlrX9/eDK/SfU8wslUCNDunjpNpd4t0v",
+	"pPDZjby7RK6VnFN1HZoqnetPIgoTJKQgCDOeBtoVsNLinn+ncdeJ33U7xglZinxZ7S55j9k1xMTNDOzM",
+	"oKUFVyKqWUczoTlm6CphB9qCc7Mu1OGDdN4jhg25yJueJKI0biJ8oceGmC2wVmpC85JTeSbF7XWhfNne",
+	"3P0tzyVVy8YNDpB5Rg6nNAx95TQk5XAFavFObXfJu8J3ygIKECURPj08T32GfbsfUNmw0C67tVBQav/4",
+	"4qLJ5owrd8lcMWiAafNMput7K50oz14VdT1D3ZPjK/2qwJHbLbTVACVA5xxUZY1POW/VIMg/FXm2dLE0",
+	"mlxLYaSKyfUNVYZm+oaDLafC4b7/5ctvcI2Sl1QbPp0xo73POjC3JY5M/yLh44n/tlsxitSq/5SFlX5/",
+	"cBg1iiENQtFxPbfPYAOT1MQUPbEC79Hxk6ieWid6TZUmfum72KPzt51Bb3DU6fVBfHNdvBLXX35baHAI",
+	"2cEX7YBazhoF6eggHUz0/gWuwy6j18wCbe37Lk9ZVMXHcqJ3JOvvPlyQNCx84lAViP8ClEk5Fjbu8J8h",
+	"AyCK7Y+Lbf7zl18tUn75u67t8+PBgPSPA3kOcPpRPT1bv0DEuUXnLr1mWktRUYSF+p03X35VZouGJ9TG",
+	"fPk/2F1VGXPYf0KOjsjTgDu/3KpoeXLce9p/3BkcgfzRwPRu1obdm+/0pXzKoU5WermrKdD796RlmDAl",
+	"LaPNRZWwhhjhM2Y/6J0f9M4PeucHvfMfUe98bxKbVxVoEO8hBhHJZJ5c5J8s3fcPd7c7p+tM0vRCytdU",
+	"TRlqBQb7jLdQcsy0tgLRC2EsDf6HaxRcTAot7pd99AcucTB4wcoJoUQvIYZ9sszcDtU9ioZk0OuTH9z+",
+	"QekkkIFbkPYnd+hPoJaXj0h0QgaWMadEsFW2znFgLlOWtbthTNOE8mypnNxyNBjUo7GtUPazHTEoGzTh",
+	"WQYCS6uIZPASK9dE84wJU2QRye8LX5gYingQqOnuXHpOElH4OxQVeVHkbjkbOKFa86mAksd55SKM/BH8",
+	"b0smmEb/YwA2HsLYSsg5GSD9mNTJGunFJKBqxHmYeY8z99O/heDwMKAmEej07QLGDc76hBQSI7wpVfvl",
+	"4drQabztHcwxfAf1KkH0moedkiuQdX09rgLCjhctxfJMmRVAXaR2qRqXTsSIjeWckaucI7oiDAq/6WH+",
+	"8ApZ74D1wMifnO9AN/alAMdbSjRbUEUNS0QthEmqWgRTESBwVf28YWBgcBJxVeml+DKc0kleV8yL3K4m",
+	"VcDJdxNxSrCkm6WReBKd15lDOtBJ3MV55M3BhIv02RozpR98Rqy92xiPEyQ4RJ/eK2xx5QLjSj6Ymhkr",
+	"dvt85W0/cUQVKViMlQbr9WGuTshR78ijoO92Rl10dk2l8JKLFJv6pezyZr+ozRYWkC8HtCvbHEcX1MwK",
+	"4TQv2lGWC7b4j25NdPMNPHImcikq4sQPpfX61TwIFA8CxYNA8SBQ/A8VKErBTNRTx3+6ZNE72t3uTJqX",
+	"0h3uf6xY8CMzmBwBoTNal+/KPcQEiARBA2FhKKC+Mpzn70u14T53u927O/SObrCHQU09DD/QhIpEQFIo",
+	"yNGD4YkzpoDNnTCh+Q3LoDao5b8XbOyimDVGqDgX5TJn4QygI4wsTEQxbcuKhOVWzxz/PscEDM6LH5n2",
+	"E2RafFCxN9ZqLHwtXEIbKRgaVNCAJ1dMGxcelZu5WtRZO9s1nu0zT++2hkwX+8aNhiAcqsm9+CxIS5A2",
+	"8Vo/MhPYbn4Xj+Iuuw22m/vwJg9ebA9ebA9ebA9ebA9ebA9ebL/Hi21fA+6D3PwgNz/IzQ9y8/9wuflB",
+	"TK6IyZD1tiYb39WU0U0TKj5xe/AqhZtzsWyQ8j745HA7C06iWiN35GuuOEnKBSfv6Uc4KAKQG50HnUGj",
+	"SMLfJFfiir6BW+B4RsWUFdVai/16Q6/B2dYXbKXC12n1fosiJXrFzXhGjCRlx0gd3vk1L7mN7M0molk9",
+	"1OhUZIFTqrcRaO9hWYSGBSaa6hqUnBe/GQN3bwLiq83t4yx1X70BZkbc5SzlsjyB+Qkn86BQeFAoPCgU",
+	"HhQKDwqFB4XCP02h8I0Zb3f3/ZdhwP/bucwhY3Mfl7lzqgynWV6TqsqAWz75mi2g5j7yyxjbo9gio2NW",
+	"CrABBqaNxjQ0D0EpVufkBjFEYUbhEeNiGqQhT6IuOnJ5e1jJjQs4+7DkcCKKAzvEVFE4wV08KEEmXAcJ",
+	"I7/TQavc3poInpIWZo623QQIj9OB8dolJzAhjU+W7UEX55F35WyYYGgDwSjPEBfOQyMgjwYDIoNF6e5Z",
+	"104rQaaSZehQFbzvdcFaB1VwacbTbhK1Y6K5XRuIXlRAXtA0bOUz17p55ga+k9zbMKwNvVga8j3haSLc",
+	"ZV+CcBK1u5uzm29Mr40+YR0YolWSFn01CkjRmBfjLVXbhVIFjSV3S6lOK3bMo96RT8cK4aIyXdv3rrYQ",
+	"S4MMTETJpWEdcOwkI44JWdVS6ETAFdruksC/zR0nj2newa0SnDbo9YoUtWX5oHD3TLDO+48vLgpja1gr",
+	"xUp8jVF8L25DRK8USkNxEgpxOQfWUhktmGhQmA1CC0cW34RJxFJlTFh2E8p5UU3my8zwBVXmwLbpWAEG",
+	"txChbi8sCy63NijNlDeBoD4gdOB3mgjBVnkZLr8T2tW3YDdcLqG8RlgQB6oGYWjf1po4TaK9G/vCVbja",
+	"T7S/7axWqw6stYBFTdZvrItT9XgLC+MByOZyfB1E7WIvDVF/wEFF9utOTu0rte3wbVN5t2FTsbl78AOl",
+	"mn+2WQMG/H54NGPWHxsU/wCVQn7OQ5tPeFyRYME5llBWZlmOzytV0YvMysKi+3QyGB+xPh31HqdH4+Nj",
+	"2p8csifp4NHo6bhHQbcfFs47fNTrlYvdudpyXwErV+6vgYvEMqU4YV/Rb18uEkoofQUrCe2Qn7SE4/eG",
+	"U/x+/q6mxwVdYAES0tpWKSxMtHBa8MhQOfZuFycJQQeNca9KOoEwiqPljlpeIAO5OewqclavDFp4Llem",
+	"X09a+BNU7yKtsgHUF+FwRbbaRYeeC74DNniDu8+D2u1B7fagdntQuz2o3R7Ubv8ItVvcWCGbKDaWKnXu",
+	"uKkPTsrLQvnLioxYJlek9dfTN68JFeOZVLp9gpmPXEkvJ+51o9Bf6MED6MED6MED6MED6I/pAfT/AgAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

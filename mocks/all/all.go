@@ -10,6 +10,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/timewave"
 	"github.com/vendorctl/vendorctl/mocks/vitecauto"
 	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
 )
@@ -30,6 +31,12 @@ type Config struct {
 	// (0: off).
 	MediaconnectRateLimit float64
 
+	// TimeWaveClientID and TimeWaveClientSecret are TimeWave's OAuth client credentials.
+	TimeWaveClientID     string
+	TimeWaveClientSecret string
+	// TimeWaveRateLimit is TimeWave's emulated rate limit in requests per second per client (0: off).
+	TimeWaveRateLimit float64
+
 	// FixturesDir, when set, replaces the embedded fixtures of each vendor that has a sub-folder of
 	// that name in it (FixturesDir/vitecauto/customers.json, ...).
 	FixturesDir string
@@ -37,7 +44,9 @@ type Config struct {
 }
 
 // Names are the vendors New builds, in order.
-func Names() []string { return []string{vitecauto.Name, mediaconnect.Name, vitecmaklare.Name} }
+func Names() []string {
+	return []string{vitecauto.Name, mediaconnect.Name, vitecmaklare.Name, timewave.Name}
+}
 
 // fixtures returns the fixture folder of api under cfg.FixturesDir, or nil for the embedded fixtures.
 func (cfg Config) fixtures(api string) (fs.FS, error) {
@@ -96,6 +105,21 @@ func New(cfg Config) ([]mockkit.Vendor, error) {
 		return nil, fmt.Errorf("build %s mock: %w", vitecmaklare.Name, err)
 	}
 	vendors = append(vendors, vm)
+
+	if fx, err = cfg.fixtures(timewave.Name); err != nil {
+		return nil, err
+	}
+	tw, err := timewave.New(timewave.Config{
+		ClientID:     cfg.TimeWaveClientID,
+		ClientSecret: cfg.TimeWaveClientSecret,
+		RateLimit:    mockkit.RateLimit{Rate: cfg.TimeWaveRateLimit},
+		Fixtures:     fx,
+		Options:      cfg.Options,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build %s mock: %w", timewave.Name, err)
+	}
+	vendors = append(vendors, tw)
 	return vendors, nil
 }
 
@@ -132,6 +156,11 @@ func (cfg Config) Credentials(api string) Credentials {
 		return Credentials{
 			User:     orDefault(cfg.VitecMaklareUser, vitecmaklare.DefaultUser),
 			Password: orDefault(cfg.VitecMaklarePassword, vitecmaklare.DefaultPassword),
+		}
+	case timewave.Name:
+		return Credentials{
+			ClientID:     orDefault(cfg.TimeWaveClientID, timewave.DefaultClientID),
+			ClientSecret: orDefault(cfg.TimeWaveClientSecret, timewave.DefaultClientSecret),
 		}
 	}
 	return Credentials{}

@@ -47,7 +47,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.MediaconnectClientSecret, "mediaconnect-client-secret", envOr("VENDORCTL_MEDIACONNECT_CLIENT_SECRET", "mock-secret"), "Mediaconnect (ConnectID) OAuth client_secret (env VENDORCTL_MEDIACONNECT_CLIENT_SECRET)")
 	fs.DurationVar(&cfg.MediaconnectTokenTTL, "mediaconnect-token-ttl", 12*time.Hour, "lifetime of Mediaconnect access tokens (env VENDORCTL_MEDIACONNECT_TOKEN_TTL)")
 	fs.Float64Var(&cfg.MediaconnectRateLimit, "mediaconnect-rate-limit", 0, "Mediaconnect API rate limit in requests per second per OAuth client, 0 for none (env VENDORCTL_MEDIACONNECT_RATE_LIMIT)")
-	for name, env := range map[string]string{"mediaconnect-token-ttl": "VENDORCTL_MEDIACONNECT_TOKEN_TTL", "mediaconnect-rate-limit": "VENDORCTL_MEDIACONNECT_RATE_LIMIT"} {
+	fs.StringVar(&cfg.TimeWaveClientID, "timewave-client-id", envOr("VENDORCTL_TIMEWAVE_CLIENT_ID", "mock-client"), "TimeWave OAuth client_id (env VENDORCTL_TIMEWAVE_CLIENT_ID)")
+	fs.StringVar(&cfg.TimeWaveClientSecret, "timewave-client-secret", envOr("VENDORCTL_TIMEWAVE_CLIENT_SECRET", "mock-secret"), "TimeWave OAuth client_secret (env VENDORCTL_TIMEWAVE_CLIENT_SECRET)")
+	fs.Float64Var(&cfg.TimeWaveRateLimit, "timewave-rate-limit", 0, "TimeWave rate limit emulation in requests per second per OAuth client, 429 with Retry-After beyond it; 0 for none (env VENDORCTL_TIMEWAVE_RATE_LIMIT)")
+	for name, env := range map[string]string{"mediaconnect-token-ttl": "VENDORCTL_MEDIACONNECT_TOKEN_TTL", "mediaconnect-rate-limit": "VENDORCTL_MEDIACONNECT_RATE_LIMIT", "timewave-rate-limit": "VENDORCTL_TIMEWAVE_RATE_LIMIT"} {
 		if v := envOr(env, ""); v != "" {
 			if err := fs.Set(name, v); err != nil {
 				return usageErrorf("%s=%q: %v", env, v, err)
@@ -68,6 +71,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if cfg.MediaconnectRateLimit < 0 || math.IsNaN(cfg.MediaconnectRateLimit) || math.IsInf(cfg.MediaconnectRateLimit, 0) {
 		return usageErrorf("--mediaconnect-rate-limit %g: want 0 (off) or a positive rate", cfg.MediaconnectRateLimit)
+	}
+	if cfg.TimeWaveRateLimit < 0 || math.IsNaN(cfg.TimeWaveRateLimit) || math.IsInf(cfg.TimeWaveRateLimit, 0) {
+		return usageErrorf("--timewave-rate-limit %g: want 0 (off) or a positive rate", cfg.TimeWaveRateLimit)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {

@@ -1,0 +1,34 @@
+package timewave_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/vendorctl/vendorctl/mocks/mocktest"
+)
+
+// Every hostile request of the table gets a 4xx in the vendor's shape and changes nothing.
+func TestBadInput(t *testing.T) {
+	cases, err := mocktest.LoadBadInputs("testdata/bad-input.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 25 {
+		t.Fatalf("%d cases, want at least 25", len(cases))
+	}
+	m := mocktest.Start(t, mocktest.Only("timewave"))
+	creds := m.Credentials("timewave")
+	resp, err := http.PostForm(m.BaseURL("timewave")+"/oauth/token", url.Values{
+		"client_id": {creds.ClientID}, "client_secret": {creds.ClientSecret}, "grant_type": {"client_credentials"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	readJSON(t, resp, &tok)
+	resp.Body.Close()
+	m.RunBadInputs(t, "timewave", cases, func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok.AccessToken) })
+}

@@ -1,0 +1,499 @@
+package timewave
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	timewaveapi "github.com/vendorctl/vendorctl/gen/timewave"
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/specs"
+)
+
+// Operation ids of the spec that the renderer tells apart.
+const (
+	opRequestToken = "requestToken"
+	opCreateClient = "createClient"
+	opUpdateClient = "updateClient"
+)
+
+// ListClients implements GET /clients: filter, sort, then one page.
+func (m *Mock) ListClients(ctx context.Context, req timewaveapi.ListClientsRequestObject) (timewaveapi.ListClientsResponseObject, error) {
+	p := req.Params
+	if err := m.checkFilters(queryOf(ctx)); err != nil {
+		return nil, err
+	}
+	match, err := matcher(p)
+	if err != nil {
+		return nil, err
+	}
+	size, page, err := paging(p)
+	if err != nil {
+		return nil, err
+	}
+	field, desc := "id", false
+	if p.Sort != nil {
+		field, desc = strings.CutPrefix(string(*p.Sort), "-")
+	}
+
+	m.mu.RLock()
+	rows := make([]timewaveapi.Client, 0, len(m.store.byID))
+	for _, r := range m.store.byID {
+		if match(&r.client) {
+			rows = append(rows, m.view(r))
+		}
+	}
+	m.mu.RUnlock()
+	sortClients(rows, field, desc)
+
+	total := len(rows)
+	lastPage := max(1, (total+size-1)/size)
+	out := timewaveapi.ListClients200JSONResponse{CurrentPage: page, LastPage: lastPage, PerPage: size, Total: total, Data: []timewaveapi.Client{}}
+	if total > 0 && page <= lastPage {
+		start := (page - 1) * size
+		end := min(start+size, total)
+		out.Data = rows[start:end]
+		from, to := start+1, end
+		out.From, out.To = &from, &to
+	}
+	return out, nil
+}
+
+// checkFilters refuses filter[...] parameters that the spec does not declare, as spatie's query builder
+// does (400), instead of silently ignoring them.
+func (m *Mock) checkFilters(q url.Values) error {
+	var unknown []string
+	for k := range q {
+		if strings.HasPrefix(k, "filter[") && !m.filters[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	vs := make([]specs.Violation, len(unknown))
+	for i, k := range unknown {
+		vs[i] = specs.Violation{In: "query", Field: k, Message: "The " + k + " filter is not allowed."}
+	}
+	return &mockkit.Error{Status: http.StatusBadRequest, Message: vs[0].Message, Violations: vs}
+}
+
+func queryError(field, msg string) *mockkit.Error {
+	return &mockkit.Error{Status: http.StatusBadRequest, Message: msg, Violations: []specs.Violation{{In: "query", Field: field, Message: msg}}}
+}
+
+// matcher builds the filter of a list request. Every given filter must hold (AND).
+func matcher(p timewaveapi.ListClientsParams) (func(*timewaveapi.Client) bool, error) {
+	var conds []func(*timewaveapi.Client) bool
+	if p.FilterId != nil {
+		id := *p.FilterId
+		conds = append(conds, func(c *timewaveapi.Client) bool { return c.Id == id })
+	}
+	if p.FilterIdGt != nil {
+		n := *p.FilterIdGt
+		conds = append(conds, func(c *timewaveapi.Client) bool { return c.Id > n })
+	}
+	if p.FilterIdLt != nil {
+		n := *p.FilterIdLt
+		conds = append(conds, func(c *timewaveapi.Client) bool { return c.Id < n })
+	}
+	if p.FilterIdBetween != nil {
+		const name = "filter[id][between]"
+		a, b, ok := strings.Cut(*p.FilterIdBetween, ",")
+		lo, errA := strconv.Atoi(strings.TrimSpace(a))
+		hi, errB := strconv.Atoi(strings.TrimSpace(b))
+		if !ok || errA != nil || errB != nil {
+			return nil, queryError(name, "The "+name+" format is invalid.")
+		}
+		conds = append(conds, func(c *timewaveapi.Client) bool { return lo <= c.Id && c.Id <= hi })
+	}
+	if p.FilterStatus != nil {
+		s := *p.FilterStatus
+		conds = append(conds, func(c *timewaveapi.Client) bool { return c.Status == s })
+	}
+	if p.FilterNumber != nil {
+		n := *p.FilterNumber
+		conds = append(conds, func(c *timewaveapi.Client) bool { return c.Number != nil && *c.Number == n })
+	}
+	if p.FilterDeleted != nil {
+		d := *p.FilterDeleted
+		conds = append(conds, func(c *timewaveapi.Client) bool { return c.Deleted == d })
+	}
+	if p.FilterEmail != nil {
+		e := *p.FilterEmail
+		conds = append(conds, func(c *timewaveapi.Client) bool { return c.Email != nil && string(*c.Email) == e })
+	}
+	if p.FilterPersonalNumber != nil {
+		n := *p.FilterPersonalNumber
+		conds = append(conds, func(c *timewaveapi.Client) bool { return c.PersonalNumber != nil && *c.PersonalNumber == n })
+	}
+	return func(c *timewaveapi.Client) bool {
+		for _, cond := range conds {
+			if !cond(c) {
+				return false
+			}
+		}
+		return true
+	}, nil
+}
+
+// paging returns the page size and number: page[size] with page[number] when page[size] is given (a
+// plain page is then ignored), else page (or page[number]) with the default size.
+func paging(p timewaveapi.ListClientsParams) (size, page int, err error) {
+	size, page = DefaultPageSize, 1
+	switch {
+	case p.PageSize != nil:
+		size = *p.PageSize
+		if p.PageNumber != nil {
+			page = *p.PageNumber
+		}
+	case p.Page != nil:
+		page = *p.Page
+	case p.PageNumber != nil:
+		page = *p.PageNumber
+	}
+	// The request validator refuses these already; the checks keep the arithmetic safe without it.
+	if size < 1 || size > MaxPageSize {
+		return 0, 0, queryError("page[size]", fmt.Sprintf("The page[size] must be between 1 and %d.", MaxPageSize))
+	}
+	if page < 1 {
+		return 0, 0, queryError("page", "The page must be at least 1.")
+	}
+	return size, page, nil
+}
+
+// sortKey is one client's value of a sort field: a string, a number, or null.
+type sortKey struct {
+	null  bool
+	isStr bool
+	str   string
+	num   float64
+}
+
+func strKey[T ~string](s *T) sortKey {
+	if s == nil {
+		return sortKey{null: true}
+	}
+	return sortKey{isStr: true, str: string(*s)}
+}
+
+func intKey(n *int) sortKey {
+	if n == nil {
+		return sortKey{null: true}
+	}
+	return sortKey{num: float64(*n)}
+}
+
+func boolKey(b bool) sortKey {
+	if b {
+		return sortKey{num: 1}
+	}
+	return sortKey{}
+}
+
+func keyOf(c *timewaveapi.Client, field string) sortKey {
+	switch field {
+	case "status":
+		return sortKey{isStr: true, str: string(c.Status)}
+	case "title":
+		return strKey(c.Title)
+	case "number":
+		return strKey(c.Number)
+	case "deleted":
+		return boolKey(c.Deleted)
+	case "phone":
+		return strKey(c.Phone)
+	case "mobile":
+		return strKey(c.Mobile)
+	case "paymentterms":
+		return strKey(c.Paymentterms)
+	case "email":
+		return strKey(c.Email)
+	case "clientnbr":
+		return sortKey{num: float64(c.Clientnbr)}
+	case "employee_id":
+		return intKey(c.EmployeeId)
+	case "paymenttype":
+		return sortKey{num: float64(c.Paymenttype)}
+	case "hourpot":
+		if c.Hourpot == nil {
+			return sortKey{null: true}
+		}
+		return sortKey{num: *c.Hourpot}
+	case "fax":
+		return strKey(c.Fax)
+	case "workphone":
+		return strKey(c.Workphone)
+	case "has_hourpot":
+		return boolKey(c.HasHourpot)
+	case "secondary_email":
+		return strKey(c.SecondaryEmail)
+	case "www":
+		return strKey(c.Www)
+	case "invoicetemplate_id":
+		return intKey(c.InvoicetemplateId)
+	case "first_name":
+		return strKey(c.FirstName)
+	case "last_name":
+		return strKey(c.LastName)
+	case "company_name":
+		return strKey(c.CompanyName)
+	case "personal_number":
+		return strKey(c.PersonalNumber)
+	case "invoice_fee_id":
+		return intKey(c.InvoiceFeeId)
+	}
+	return sortKey{num: float64(c.Id)}
+}
+
+func compareKeys(a, b sortKey) int {
+	switch {
+	case a.null && b.null:
+		return 0
+	case a.null:
+		return -1
+	case b.null:
+		return 1
+	case a.isStr:
+		return strings.Compare(a.str, b.str)
+	}
+	return cmp.Compare(a.num, b.num)
+}
+
+// sortClients orders by field (null first ascending, last descending, as MySQL does); ties keep id
+// order, ascending in both directions.
+func sortClients(rows []timewaveapi.Client, field string, desc bool) {
+	slices.SortFunc(rows, func(a, b timewaveapi.Client) int {
+		c := compareKeys(keyOf(&a, field), keyOf(&b, field))
+		if desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Id, b.Id)
+	})
+}
+
+func notFound(key any) timewaveapi.NotFoundJSONResponse {
+	return timewaveapi.NotFoundJSONResponse{Message: fmt.Sprintf(`No query results for model [App\Models\Client] %v`, key)}
+}
+
+// GetClient implements GET /clients/{id}.
+func (m *Mock) GetClient(_ context.Context, req timewaveapi.GetClientRequestObject) (timewaveapi.GetClientResponseObject, error) {
+	m.mu.RLock()
+	r, ok := m.store.byID[req.Id]
+	m.mu.RUnlock()
+	if !ok {
+		return timewaveapi.GetClient404JSONResponse{NotFoundJSONResponse: notFound(req.Id)}, nil
+	}
+	return timewaveapi.GetClient200JSONResponse{Data: m.view(r)}, nil
+}
+
+// FindClientByNumber implements GET /clients/findByNumber/{number}.
+func (m *Mock) FindClientByNumber(_ context.Context, req timewaveapi.FindClientByNumberRequestObject) (timewaveapi.FindClientByNumberResponseObject, error) {
+	m.mu.RLock()
+	r, ok := m.store.byNumber(req.Number)
+	m.mu.RUnlock()
+	if !ok {
+		return timewaveapi.FindClientByNumber404JSONResponse{NotFoundJSONResponse: notFound(req.Number)}, nil
+	}
+	return timewaveapi.FindClientByNumber200JSONResponse{Data: m.view(r)}, nil
+}
+
+// CreateClient implements POST /clients. The body has passed the schema; the rules a schema cannot
+// express are checked under the write lock, and nothing is stored unless all of them hold.
+func (m *Mock) CreateClient(_ context.Context, req timewaveapi.CreateClientRequestObject) (timewaveapi.CreateClientResponseObject, error) {
+	if req.Body == nil {
+		return nil, mockkit.Errorf(http.StatusBadRequest, "the request body is missing")
+	}
+	b := *req.Body
+	raw, err := asMap(b)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if fe := m.ruleErrors(opCreateClient, raw, nil); len(fe) > 0 {
+		return timewaveapi.CreateClient422JSONResponse{UnprocessableEntityJSONResponse: timewaveapi.UnprocessableEntityJSONResponse(fe.body())}, nil
+	}
+	s := m.store
+	id := s.nextID
+	c := timewaveapi.Client{
+		Id:                id,
+		Clientnbr:         s.nextClientnbr,
+		Status:            deref(b.Status, timewaveapi.ClientStatusActive),
+		Title:             b.Title,
+		Number:            b.Number,
+		Phone:             b.Phone,
+		Mobile:            b.Mobile,
+		Paymentterms:      b.Paymentterms,
+		Email:             b.Email,
+		EmployeeId:        b.EmployeeId,
+		Paymenttype:       deref(b.PaymentType, timewaveapi.PaymentTypePrint),
+		Hourpot:           b.Hourpot,
+		Fax:               b.Fax,
+		Workphone:         b.Workphone,
+		HasHourpot:        deref(b.HasHourpot, false),
+		SecondaryEmail:    b.SecondaryEmail,
+		Www:               b.Www,
+		InvoicetemplateId: b.InvoicetemplateId,
+		FirstName:         b.FirstName,
+		LastName:          b.LastName,
+		CompanyName:       b.CompanyName,
+		PersonalNumber:    b.PersonalNumber,
+		InvoiceFeeId:      b.InvoiceFeeId,
+		FullReductionPot:  deref(b.FullReductionPot, timewaveapi.FullReductionPotYes),
+		Contacts:          []timewaveapi.ClientContact{},
+		Addresses:         []timewaveapi.ClientAddress{},
+		References:        []timewaveapi.Reference{},
+	}
+	c.Type = kindOf(c.CompanyName)
+	addr := func(in *timewaveapi.AddressInput, delivery, invoice bool) {
+		if in == nil {
+			return
+		}
+		a := timewaveapi.ClientAddress{
+			Id: s.nextAddressID, ClientId: id, Address: in.Address, City: in.City, PostalCode: in.PostalCode,
+			IsDelivery: delivery, IsInvoice: invoice,
+		}
+		if in.WorkareaId != nil {
+			w := m.ref.workareas[*in.WorkareaId] // checked by ruleErrors
+			a.Workarea = &w
+		}
+		s.nextAddressID++
+		c.Addresses = append(c.Addresses, a)
+	}
+	addr(b.Address, b.DeliveryAddress == nil, b.InvoiceAddress == nil)
+	addr(b.DeliveryAddress, true, false)
+	addr(b.InvoiceAddress, false, true)
+	if b.References != nil {
+		for _, in := range *b.References {
+			c.References = append(c.References, timewaveapi.Reference{Id: s.nextReferenceID, Name: in.Name, Description: in.Description})
+			s.nextReferenceID++
+		}
+	}
+	r := record{
+		client: c, bankID: b.BankId, clienttypeID: b.ClienttypeId, vat: b.Vat, comment: b.Comment,
+		referenceName: b.ReferenceName, taxreductionPercentage: b.TaxreductionPercentage,
+	}
+	s.byID[id] = r
+	s.nextID++
+	s.nextClientnbr++
+	return timewaveapi.CreateClient201JSONResponse{Data: m.view(r)}, nil
+}
+
+// UpdateClient implements PUT /clients/{id}: the given fields replace the stored ones, the others are
+// kept. Checked and written under one lock; a rejected update changes nothing.
+func (m *Mock) UpdateClient(_ context.Context, req timewaveapi.UpdateClientRequestObject) (timewaveapi.UpdateClientResponseObject, error) {
+	if req.Body == nil {
+		return nil, mockkit.Errorf(http.StatusBadRequest, "the request body is missing")
+	}
+	b := *req.Body
+	raw, err := asMap(b)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.store.byID[req.Id]
+	if !ok {
+		return timewaveapi.UpdateClient404JSONResponse{NotFoundJSONResponse: notFound(req.Id)}, nil
+	}
+	if fe := m.ruleErrors(opUpdateClient, raw, &r); len(fe) > 0 {
+		return timewaveapi.UpdateClient422JSONResponse{UnprocessableEntityJSONResponse: timewaveapi.UnprocessableEntityJSONResponse(fe.body())}, nil
+	}
+	c := &r.client
+	set(&c.Status, b.Status)
+	setPtr(&c.Title, b.Title)
+	setPtr(&c.Number, b.Number)
+	setPtr(&c.Phone, b.Phone)
+	setPtr(&c.Mobile, b.Mobile)
+	setPtr(&c.Paymentterms, b.Paymentterms)
+	setPtr(&c.Email, b.Email)
+	setPtr(&c.EmployeeId, b.EmployeeId)
+	set(&c.Paymenttype, b.PaymentType)
+	setPtr(&c.Hourpot, b.Hourpot)
+	setPtr(&c.Fax, b.Fax)
+	setPtr(&c.Workphone, b.Workphone)
+	set(&c.HasHourpot, b.HasHourpot)
+	setPtr(&c.SecondaryEmail, b.SecondaryEmail)
+	setPtr(&c.Www, b.Www)
+	setPtr(&c.InvoicetemplateId, b.InvoicetemplateId)
+	setPtr(&c.FirstName, b.FirstName)
+	setPtr(&c.LastName, b.LastName)
+	if b.CompanyName != nil {
+		c.CompanyName = b.CompanyName
+		c.Type = kindOf(c.CompanyName)
+	}
+	setPtr(&c.PersonalNumber, b.PersonalNumber)
+	setPtr(&c.InvoiceFeeId, b.InvoiceFeeId)
+	set(&c.FullReductionPot, b.FullReductionPot)
+	setPtr(&r.vat, b.Vat)
+	setPtr(&r.bankID, b.BankId)
+	setPtr(&r.clienttypeID, b.ClienttypeId)
+	setPtr(&r.referenceName, b.ReferenceName)
+	setPtr(&r.comment, b.Comment)
+	if b.References != nil {
+		refs := slices.Clone(c.References) // never change the stored slice in place
+		for _, in := range *b.References {
+			i := slices.IndexFunc(refs, func(x timewaveapi.Reference) bool { return x.Id == in.Id }) // exists: checked
+			refs[i].Name = in.Name
+			if in.Description != nil {
+				refs[i].Description = in.Description
+			}
+		}
+		c.References = refs
+	}
+	m.store.byID[req.Id] = r
+	return timewaveapi.UpdateClient200JSONResponse{Data: m.view(r)}, nil
+}
+
+func deref[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+func setPtr[T any](dst **T, v *T) {
+	if v != nil {
+		*dst = v
+	}
+}
+
+// kindOf is the client's type: a company when it has a company name (inferred).
+func kindOf(companyName *string) timewaveapi.ClientKind {
+	if companyName != nil && strings.TrimSpace(*companyName) != "" {
+		return timewaveapi.ClientKindCompany
+	}
+	return timewaveapi.ClientKindPerson
+}
+
+// asMap turns a decoded body back into generic JSON, the form the rule checks read (they also run on
+// raw bodies that failed the schema).
+func asMap(v any) (map[string]any, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode body: %w", err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(data, &out); err != nil {
+		return nil, fmt.Errorf("decode body: %w", err)
+	}
+	return out, nil
+}
