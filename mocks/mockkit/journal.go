@@ -230,7 +230,7 @@ func redactBody(body []byte, contentType string, limit int) (string, bool) {
 		if out, err := json.Marshal(redactJSON(v)); err == nil {
 			body = out
 		}
-	case mightHoldSecret(body) && !strings.HasSuffix(mt, "json"):
+	case !strings.HasSuffix(mt, "json") && mightHoldSecret(body):
 		// Text and XML bodies are kept unless they look like they carry credentials.
 		return "[body not recorded: it may hold credentials]", false
 	}
@@ -263,21 +263,26 @@ func mightHoldSecret(body []byte) bool {
 		return false
 	}
 	for i, c := range body {
+		// A cheap look at the next letter keeps the full comparison off most letters.
+		if i+1 >= len(body) {
+			break
+		}
+		next := body[i+1] | 0x20
 		switch c | 0x20 {
 		case 's':
-			if hasPrefixFold(body[i:], "secret") {
+			if next == 'e' && hasPrefixFold(body[i:], "secret") {
 				return true
 			}
 		case 'p':
-			if hasPrefixFold(body[i:], "password") {
+			if next == 'a' && hasPrefixFold(body[i:], "password") {
 				return true
 			}
 		case 't':
-			if hasPrefixFold(body[i:], "token") {
+			if next == 'o' && hasPrefixFold(body[i:], "token") {
 				return true
 			}
 		case 'a':
-			if hasPrefixFold(body[i:], "api_key") || hasPrefixFold(body[i:], "apikey") {
+			if next == 'p' && (hasPrefixFold(body[i:], "api_key") || hasPrefixFold(body[i:], "apikey")) {
 				return true
 			}
 		}

@@ -43,27 +43,39 @@ func (m *Mock) ListClients(ctx context.Context, req timewaveapi.ListClientsReque
 		field, desc = strings.CutPrefix(string(*p.Sort), "-")
 	}
 
+	// Filter and sort ids with their sort keys; only the clients of the page are copied out.
 	m.mu.RLock()
-	rows := make([]timewaveapi.Client, 0, len(m.store.byID))
-	for _, r := range m.store.byID {
-		if match(&r.client) {
-			rows = append(rows, m.view(r))
+	defer m.mu.RUnlock()
+	hits := make([]hit, 0, len(m.store.byID))
+	var c timewaveapi.Client // one copy for the loop: &r.client would put every record on the heap
+	for id, r := range m.store.byID {
+		c = r.client
+		if match(&c) {
+			hits = append(hits, hit{id: id, key: keyOf(&c, field)})
 		}
 	}
-	m.mu.RUnlock()
-	sortClients(rows, field, desc)
+	sortHits(hits, desc)
 
-	total := len(rows)
+	total := len(hits)
 	lastPage := max(1, (total+size-1)/size)
 	out := timewaveapi.ListClients200JSONResponse{CurrentPage: page, LastPage: lastPage, PerPage: size, Total: total, Data: []timewaveapi.Client{}}
 	if total > 0 && page <= lastPage {
 		start := (page - 1) * size
 		end := min(start+size, total)
-		out.Data = rows[start:end]
+		out.Data = make([]timewaveapi.Client, 0, end-start)
+		for _, h := range hits[start:end] {
+			out.Data = append(out.Data, m.view(m.store.byID[h.id]))
+		}
 		from, to := start+1, end
 		out.From, out.To = &from, &to
 	}
 	return out, nil
+}
+
+// hit is a client that matches a list request: its id and its value of the sort field.
+type hit struct {
+	id  int
+	key sortKey
 }
 
 // checkFilters refuses filter[...] parameters that the spec does not declare, as spatie's query builder
@@ -268,18 +280,18 @@ func compareKeys(a, b sortKey) int {
 	return cmp.Compare(a.num, b.num)
 }
 
-// sortClients orders by field (null first ascending, last descending, as MySQL does); ties keep id
-// order, ascending in both directions.
-func sortClients(rows []timewaveapi.Client, field string, desc bool) {
-	slices.SortFunc(rows, func(a, b timewaveapi.Client) int {
-		c := compareKeys(keyOf(&a, field), keyOf(&b, field))
+// sortHits orders by the sort key (null first ascending, last descending, as MySQL does); ties keep
+// id order, ascending in both directions.
+func sortHits(hits []hit, desc bool) {
+	slices.SortFunc(hits, func(a, b hit) int {
+		c := compareKeys(a.key, b.key)
 		if desc {
 			c = -c
 		}
 		if c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Id, b.Id)
+		return cmp.Compare(a.id, b.id)
 	})
 }
 
