@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
@@ -67,59 +68,61 @@ func (cfg Config) fixtures(api string) (fs.FS, error) {
 	return os.DirFS(dir), nil
 }
 
-// New builds every vendor mock.
+// New builds every vendor mock. The vendors are built at once, each on its own goroutine: loading its
+// spec is most of a vendor's start-up, and they share nothing while they are built.
 func New(cfg Config) ([]mockkit.Vendor, error) {
-	var vendors []mockkit.Vendor
-	fx, err := cfg.fixtures(vitecauto.Name)
-	if err != nil {
-		return nil, err
+	builders := []struct {
+		name  string
+		build func(fx fs.FS) (mockkit.Vendor, error)
+	}{
+		{vitecauto.Name, func(fx fs.FS) (mockkit.Vendor, error) {
+			return vitecauto.New(vitecauto.Config{APIKey: cfg.VitecAutoAPIKey, Fixtures: fx, Options: cfg.Options})
+		}},
+		{mediaconnect.Name, func(fx fs.FS) (mockkit.Vendor, error) {
+			return mediaconnect.New(mediaconnect.Config{
+				ClientID:     cfg.MediaconnectClientID,
+				ClientSecret: cfg.MediaconnectClientSecret,
+				TokenTTL:     cfg.MediaconnectTokenTTL,
+				RateLimit:    mockkit.RateLimit{Rate: cfg.MediaconnectRateLimit},
+				Fixtures:     fx,
+				Options:      cfg.Options,
+			})
+		}},
+		{vitecmaklare.Name, func(fx fs.FS) (mockkit.Vendor, error) {
+			return vitecmaklare.New(vitecmaklare.Config{Users: cfg.maklareUsers(), Fixtures: fx, Options: cfg.Options})
+		}},
+		{timewave.Name, func(fx fs.FS) (mockkit.Vendor, error) {
+			return timewave.New(timewave.Config{
+				ClientID:     cfg.TimeWaveClientID,
+				ClientSecret: cfg.TimeWaveClientSecret,
+				RateLimit:    mockkit.RateLimit{Rate: cfg.TimeWaveRateLimit},
+				Fixtures:     fx,
+				Options:      cfg.Options,
+			})
+		}},
 	}
-	va, err := vitecauto.New(vitecauto.Config{APIKey: cfg.VitecAutoAPIKey, Fixtures: fx, Options: cfg.Options})
-	if err != nil {
-		return nil, fmt.Errorf("build %s mock: %w", vitecauto.Name, err)
+	vendors := make([]mockkit.Vendor, len(builders))
+	errs := make([]error, len(builders))
+	var wg sync.WaitGroup
+	for i, b := range builders {
+		fx, err := cfg.fixtures(b.name)
+		if err != nil {
+			return nil, err
+		}
+		wg.Go(func() {
+			v, err := b.build(fx)
+			if err != nil {
+				err = fmt.Errorf("build %s mock: %w", b.name, err)
+			}
+			vendors[i], errs[i] = v, err
+		})
 	}
-	vendors = append(vendors, va)
-
-	fx, err = cfg.fixtures(mediaconnect.Name)
-	if err != nil {
-		return nil, err
+	wg.Wait()
+	for _, err := range errs { // the first vendor's error, as when they were built one by one
+		if err != nil {
+			return nil, err
+		}
 	}
-	mc, err := mediaconnect.New(mediaconnect.Config{
-		ClientID:     cfg.MediaconnectClientID,
-		ClientSecret: cfg.MediaconnectClientSecret,
-		TokenTTL:     cfg.MediaconnectTokenTTL,
-		RateLimit:    mockkit.RateLimit{Rate: cfg.MediaconnectRateLimit},
-		Fixtures:     fx,
-		Options:      cfg.Options,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("build %s mock: %w", mediaconnect.Name, err)
-	}
-	vendors = append(vendors, mc)
-
-	if fx, err = cfg.fixtures(vitecmaklare.Name); err != nil {
-		return nil, err
-	}
-	vm, err := vitecmaklare.New(vitecmaklare.Config{Users: cfg.maklareUsers(), Fixtures: fx, Options: cfg.Options})
-	if err != nil {
-		return nil, fmt.Errorf("build %s mock: %w", vitecmaklare.Name, err)
-	}
-	vendors = append(vendors, vm)
-
-	if fx, err = cfg.fixtures(timewave.Name); err != nil {
-		return nil, err
-	}
-	tw, err := timewave.New(timewave.Config{
-		ClientID:     cfg.TimeWaveClientID,
-		ClientSecret: cfg.TimeWaveClientSecret,
-		RateLimit:    mockkit.RateLimit{Rate: cfg.TimeWaveRateLimit},
-		Fixtures:     fx,
-		Options:      cfg.Options,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("build %s mock: %w", timewave.Name, err)
-	}
-	vendors = append(vendors, tw)
 	return vendors, nil
 }
 

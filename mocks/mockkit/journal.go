@@ -58,6 +58,7 @@ type Journal struct {
 	full    bool
 	lastID  uint64
 	bodyCap int
+	texts   *textCache
 }
 
 // NewJournal keeps the last size entries (default DefaultJournalSize), bodies capped at bodyCap bytes
@@ -69,7 +70,7 @@ func NewJournal(size, bodyCap int) *Journal {
 	if bodyCap <= 0 {
 		bodyCap = DefaultBodyCap
 	}
-	return &Journal{entries: make([]Entry, size), bodyCap: bodyCap}
+	return &Journal{entries: make([]Entry, size), bodyCap: bodyCap, texts: newTextCache()}
 }
 
 // record stores an entry built from a finished exchange.
@@ -80,8 +81,8 @@ func (j *Journal) record(e Entry, reqHeader http.Header, reqBody, respBody []byt
 	e.Query = redactValuesInPlace(e.Query)
 	e.RequestHeaders = redactHeader(reqHeader)
 	var cut1, cut2 bool
-	e.RequestBody, cut1 = redactBody(reqBody, reqCT, j.bodyCap)
-	e.ResponseBody, cut2 = redactBody(respBody, respCT, j.bodyCap)
+	e.RequestBody, cut1 = j.texts.text(reqBody, reqCT, j.bodyCap)
+	e.ResponseBody, cut2 = j.texts.text(respBody, respCT, j.bodyCap)
 	e.Truncated = cut1 || cut2
 	j.mu.Lock()
 	j.lastID++

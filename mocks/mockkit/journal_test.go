@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestJournalIsBounded(t *testing.T) {
@@ -157,5 +158,34 @@ func TestMightHoldSecretMatchesLowerCaseSearch(t *testing.T) {
 		if got, want := mightHoldSecret([]byte(body)), slow([]byte(body)); got != want {
 			t.Errorf("mightHoldSecret(%q) = %v, lower-case search says %v", body, got, want)
 		}
+	}
+}
+
+// The text cache gives what redactBody gives, for the same body and content type only, and shares it.
+func TestTextCacheIsExact(t *testing.T) {
+	c := newTextCache()
+	secret := []byte(`{"access_token":"tok-abc","expires_in":3600}`)
+	for i := range 2 {
+		got, _ := c.text(secret, "application/json", 1000)
+		if strings.Contains(got, "tok-abc") || !strings.Contains(got, "expires_in") {
+			t.Fatalf("round %d: %q", i, got)
+		}
+	}
+	plain := []byte("<token>xml-tok</token>")
+	if got, _ := c.text(plain, "application/json", 1000); got != "[unparsable JSON body not recorded]" {
+		t.Errorf("as JSON: %q", got)
+	}
+	if got, _ := c.text(plain, "application/xml", 1000); strings.Contains(got, "xml-tok") {
+		t.Errorf("as XML: %q", got)
+	}
+	long := bytes.Repeat([]byte("a"), 20)
+	a, cutA := c.text(long, "text/plain", 8)
+	b, cutB := c.text(bytes.Clone(long), "text/plain", 8)
+	if a != "aaaaaaaa" || !cutA || !cutB || unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Errorf("capped body: %q %v, %q %v, shared %v", a, cutA, b, cutB, unsafe.StringData(a) == unsafe.StringData(b))
+	}
+	long[0] = 'b' // the cache holds its own copy
+	if got, _ := c.text(long, "text/plain", 8); got != "baaaaaaa" {
+		t.Errorf("changed body: %q", got)
 	}
 }

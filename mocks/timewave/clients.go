@@ -43,11 +43,46 @@ func (m *Mock) ListClients(ctx context.Context, req timewaveapi.ListClientsReque
 		field, desc = strings.CutPrefix(string(*p.Sort), "-")
 	}
 
-	// Filter and sort ids with their sort keys; only the clients of the page are copied out.
+	// Filter and sort ids (with their sort keys); only the clients of the page are copied out.
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	hits := make([]hit, 0, len(m.store.byID))
+	ids := m.sortedMatches(match, field, desc)
+
+	total := len(ids)
+	lastPage := max(1, (total+size-1)/size)
+	out := timewaveapi.ListClients200JSONResponse{CurrentPage: page, LastPage: lastPage, PerPage: size, Total: total, Data: []timewaveapi.Client{}}
+	if total > 0 && page <= lastPage {
+		start := (page - 1) * size
+		end := min(start+size, total)
+		out.Data = make([]timewaveapi.Client, 0, end-start)
+		for _, id := range ids[start:end] {
+			out.Data = append(out.Data, m.view(m.store.byID[id]))
+		}
+		from, to := start+1, end
+		out.From, out.To = &from, &to
+	}
+	return out, nil
+}
+
+// sortedMatches returns the ids of the clients that match, in the order of the sort field. The caller
+// holds the read lock.
+func (m *Mock) sortedMatches(match func(*timewaveapi.Client) bool, field string, desc bool) []int {
 	var c timewaveapi.Client // one copy for the loop: &r.client would put every record on the heap
+	if field == "id" {       // the default order: ids are unique, so no key is needed
+		ids := make([]int, 0, len(m.store.byID))
+		for id, r := range m.store.byID {
+			c = r.client
+			if match(&c) {
+				ids = append(ids, id)
+			}
+		}
+		slices.Sort(ids)
+		if desc {
+			slices.Reverse(ids)
+		}
+		return ids
+	}
+	hits := make([]hit, 0, len(m.store.byID))
 	for id, r := range m.store.byID {
 		c = r.client
 		if match(&c) {
@@ -55,21 +90,11 @@ func (m *Mock) ListClients(ctx context.Context, req timewaveapi.ListClientsReque
 		}
 	}
 	sortHits(hits, desc)
-
-	total := len(hits)
-	lastPage := max(1, (total+size-1)/size)
-	out := timewaveapi.ListClients200JSONResponse{CurrentPage: page, LastPage: lastPage, PerPage: size, Total: total, Data: []timewaveapi.Client{}}
-	if total > 0 && page <= lastPage {
-		start := (page - 1) * size
-		end := min(start+size, total)
-		out.Data = make([]timewaveapi.Client, 0, end-start)
-		for _, h := range hits[start:end] {
-			out.Data = append(out.Data, m.view(m.store.byID[h.id]))
-		}
-		from, to := start+1, end
-		out.From, out.To = &from, &to
+	ids := make([]int, len(hits))
+	for i, h := range hits {
+		ids[i] = h.id
 	}
-	return out, nil
+	return ids
 }
 
 // hit is a client that matches a list request: its id and its value of the sort field.
