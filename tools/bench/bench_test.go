@@ -176,6 +176,9 @@ Transfer/sec:     21.46MB
 		res.Status[200] != 60990 || res.Status[0] != 10 || res.Errors != 3 || res.Requests != 61003 {
 		t.Fatalf("%+v", res)
 	}
+	if res.BodyBytes != int64(64.39*(1<<20)) {
+		t.Errorf("bytes %d", res.BodyBytes)
+	}
 	if got := res.StatusSummary(); got != "other×10 2xx/3xx×60990 errors×3" {
 		t.Errorf("summary %q", got)
 	}
@@ -262,7 +265,7 @@ func TestReportTargets(t *testing.T) {
 	}
 	md := rep.markdown()
 	for _, want := range []string{
-		"| vitecauto | vendorctl | 16 000 | 1.00 | 4.00 | 200×16000 |",
+		"| vitecauto | vendorctl | 16 000 | 1.00 | 4.00 | 0 | 200×16000 |",
 		"vitecauto 16.0× | met",
 		"vitecauto 80 % | met",
 		"vitecauto 4.00 ms | met",
@@ -320,20 +323,21 @@ func TestReadResponse(t *testing.T) {
 	for name, tc := range map[string]struct {
 		raw     string
 		code    int
+		size    int64
 		closing bool
 	}{
-		"length":     {"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", 200, false},
-		"chunked":    {"HTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\nA;x=1\r\n0123456789\r\n0\r\nTrailer: t\r\n\r\n", 201, false},
-		"close":      {"HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 404, true},
-		"http10":     {"HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx", 200, true},
-		"keep-alive": {"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\nx", 200, false},
-		"no length":  {"HTTP/1.1 200 OK\r\n\r\nto the end", 200, true},
-		"no content": {"HTTP/1.1 204 No Content\r\n\r\n", 204, false},
+		"length":     {"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", 200, 3, false},
+		"chunked":    {"HTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\nA;x=1\r\n0123456789\r\n0\r\nTrailer: t\r\n\r\n", 201, 13, false},
+		"close":      {"HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 404, 0, true},
+		"http10":     {"HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx", 200, 1, true},
+		"keep-alive": {"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\nx", 200, 1, false},
+		"no length":  {"HTTP/1.1 200 OK\r\n\r\nto the end", 200, 14, true},
+		"no content": {"HTTP/1.1 204 No Content\r\n\r\n", 204, 0, false},
 	} {
 		br := bufio.NewReader(strings.NewReader(tc.raw + "NEXT"))
-		code, closing, err := readResponse(br)
-		if err != nil || code != tc.code || closing != tc.closing {
-			t.Errorf("%s: %d %v %v", name, code, closing, err)
+		code, size, closing, err := readResponse(br)
+		if err != nil || code != tc.code || size != tc.size || closing != tc.closing {
+			t.Errorf("%s: %d %d %v %v", name, code, size, closing, err)
 			continue
 		}
 		if rest, _ := io.ReadAll(br); !tc.closing && string(rest) != "NEXT" {
@@ -342,7 +346,7 @@ func TestReadResponse(t *testing.T) {
 	}
 	for _, bad := range []string{"HTTP/1.1 2x0 OK\r\n\r\n", "SSH-2.0\r\n", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
 		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nab"} {
-		if _, _, err := readResponse(bufio.NewReader(strings.NewReader(bad))); err == nil {
+		if _, _, _, err := readResponse(bufio.NewReader(strings.NewReader(bad))); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
 	}

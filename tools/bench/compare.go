@@ -47,6 +47,7 @@ type compareConfig struct {
 	starts      int
 	out         string
 	command     string
+	procs       int
 }
 
 func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -63,6 +64,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.IntVar(&cfg.starts, "starts", 5, "vendorctl starts timed to the first healthy answer")
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this file")
 	fs.StringVar(&cfg.command, "command", "", "the command to print in the report (default: this one)")
+	fs.IntVar(&cfg.procs, "procs", 0, "GOMAXPROCS of the load generator (0: the Go default, one per CPU)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -74,6 +76,9 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if cfg.command == "" {
 		cfg.command = "go run ./tools/bench compare " + strings.Join(args, " ")
+	}
+	if cfg.procs > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(cfg.procs))
 	}
 	loader, err := chooseLoader(cfg.loader)
 	if err != nil {
@@ -111,6 +116,20 @@ func (r *row) median(f func(*Result) float64) float64 {
 }
 
 func (r *row) rps() float64 { return r.median(func(x *Result) float64 { return x.RPS() }) }
+
+// answerBytes is the mean size of an answer's body (wrk: of the whole answer).
+func (r *row) answerBytes() float64 {
+	var bytes int64
+	n := 0
+	for _, x := range r.runs {
+		bytes += x.BodyBytes
+		n += x.Requests - x.Errors
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(bytes) / float64(n)
+}
 func (r *row) p50() time.Duration {
 	return time.Duration(r.median(func(x *Result) float64 { return float64(x.P50) }))
 }
@@ -385,15 +404,19 @@ func (rep *report) markdown() string {
 	if rep.prismMsg != "" {
 		fmt.Fprintf(&b, "%s\n\n", rep.prismMsg)
 	}
-	b.WriteString("| vendor | server | req/s | p50 ms | p99 ms | answers |\n|---|---|---:|---:|---:|---|\n")
+	sizeHead := "body bytes"
+	if rep.loader == "wrk" {
+		sizeHead = "answer bytes (with headers)"
+	}
+	fmt.Fprintf(&b, "| vendor | server | req/s | p50 ms | p99 ms | %s | answers |\n|---|---|---:|---:|---:|---:|---|\n", sizeHead)
 	for _, api := range rep.apis {
 		for _, kind := range kinds {
 			r := rep.row(kind, api)
 			if r == nil {
 				continue
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", api, kind, thousands(r.rps()),
-				formatMS(r.p50()), formatMS(r.p99()), r.answers().StatusSummary())
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", api, kind, thousands(r.rps()),
+				formatMS(r.p50()), formatMS(r.p99()), thousands(r.answerBytes()), r.answers().StatusSummary())
 		}
 	}
 	b.WriteString("\n| server | ready ms (process start to first healthy answer) | RSS after the load MB | peak RSS MB |\n|---|---:|---:|---:|\n")

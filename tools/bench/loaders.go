@@ -88,7 +88,7 @@ func wrkScript(r Request) string {
 }
 
 var (
-	wrkTotal   = regexp.MustCompile(`(\d+) requests in ([0-9.]+)(us|ms|s|m),`)
+	wrkTotal   = regexp.MustCompile(`(\d+) requests in ([0-9.]+)(us|ms|s|m), ([0-9.]+)(B|KB|MB|GB) read`)
 	wrkPct     = regexp.MustCompile(`(?m)^\s+(50|99)(?:\.0+)?%\s+([0-9.]+)(us|ms|s|m)\s*$`)
 	wrkNon2xx  = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
 	wrkSockErr = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
@@ -107,6 +107,9 @@ func parseWrk(out string) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Requests: total, Elapsed: elapsed, Status: map[int]int{}, Loader: "wrk"}
+	if read, err := strconv.ParseFloat(m[4], 64); err == nil {
+		res.BodyBytes = int64(read * map[string]float64{"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30}[m[5]])
+	}
 	for _, p := range wrkPct.FindAllStringSubmatch(out, -1) {
 		d, err := wrkDuration(p[2], p[3])
 		if err != nil {

@@ -88,6 +88,8 @@ type Result struct {
 	FirstError string
 	// P50, P99 and Max are latency percentiles of the answered requests.
 	P50, P99, Max time.Duration
+	// BodyBytes is the size of the answers' bodies in all (wrk: of the whole answers, headers included).
+	BodyBytes int64
 	// Loader names what sent the load (the Go load generator, wrk).
 	Loader    string
 	latencies []time.Duration // sorted
@@ -200,6 +202,7 @@ func Load(ctx context.Context, cfg LoadConfig) (*Result, error) {
 			lat := make([]time.Duration, 0, 1024)
 			status := map[int]int{}
 			errs, firstErr := 0, ""
+			var bodyBytes int64
 			for {
 				pause.RLock()
 				n, ok := take()
@@ -208,7 +211,7 @@ func Load(ctx context.Context, cfg LoadConfig) (*Result, error) {
 					break
 				}
 				t0 := time.Now()
-				code, err := wk.do(ctx, wires[n%len(wires)])
+				code, size, err := wk.do(ctx, wires[n%len(wires)])
 				d := time.Since(t0)
 				pause.RUnlock()
 				if err != nil {
@@ -222,6 +225,7 @@ func Load(ctx context.Context, cfg LoadConfig) (*Result, error) {
 				} else {
 					status[code]++
 					lat = append(lat, d)
+					bodyBytes += size
 				}
 				done := int(answered.Add(1))
 				if cfg.Progress != nil && cfg.Every > 0 && done%cfg.Every == 0 {
@@ -236,6 +240,7 @@ func Load(ctx context.Context, cfg LoadConfig) (*Result, error) {
 				res.Status[c] += k
 			}
 			res.Errors += errs
+			res.BodyBytes += bodyBytes
 			if res.FirstError == "" {
 				res.FirstError = firstErr
 			}
@@ -266,60 +271,60 @@ func (w *worker) close() {
 	}
 }
 
-// do sends one request and reads the whole answer; it returns the status code.
-func (w *worker) do(ctx context.Context, wire []byte) (int, error) {
+// do sends one request and reads the whole answer; it returns the status code and the body's size.
+func (w *worker) do(ctx context.Context, wire []byte) (int, int64, error) {
 	for attempt := 0; ; attempt++ {
 		fresh := false
 		if w.conn == nil {
 			d := net.Dialer{Timeout: w.timeout}
 			conn, err := d.DialContext(ctx, "tcp", w.addr)
 			if err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			w.conn, w.br, fresh = conn, bufio.NewReaderSize(conn, 32<<10), true
 		}
 		_ = w.conn.SetDeadline(time.Now().Add(w.timeout))
-		code, err := w.exchange(wire)
+		code, size, err := w.exchange(wire)
 		if err == nil {
-			return code, nil
+			return code, size, nil
 		}
 		w.close()
 		// A keep-alive connection the server closed while idle fails on first use: retry once on a
 		// fresh one, as HTTP clients do. An error on a fresh connection is the server's.
 		if fresh || attempt > 0 || !reusedConnError(err) {
-			return 0, err
+			return 0, 0, err
 		}
 	}
 }
 
-func (w *worker) exchange(wire []byte) (int, error) {
+func (w *worker) exchange(wire []byte) (int, int64, error) {
 	if _, err := w.conn.Write(wire); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	code, closing, err := readResponse(w.br)
+	code, size, closing, err := readResponse(w.br)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if closing {
 		w.close()
 	}
-	return code, nil
+	return code, size, nil
 }
 
-// readResponse reads one HTTP/1.1 answer and discards its body; it reports the status code and
-// whether the server closes the connection. It allocates nothing, so that the load generator's own
+// readResponse reads one HTTP/1.1 answer and discards its body; it reports the status code, the
+// body's size and whether the server closes the connection. It allocates nothing, so that the load generator's own
 // garbage collection stays out of the latencies it measures.
-func readResponse(br *bufio.Reader) (code int, closing bool, err error) {
+func readResponse(br *bufio.Reader) (code int, size int64, closing bool, err error) {
 	line, err := br.ReadSlice('\n')
 	if err != nil {
-		return 0, false, err
+		return 0, 0, false, err
 	}
 	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) {
-		return 0, false, fmt.Errorf("malformed status line %q", line)
+		return 0, 0, false, fmt.Errorf("malformed status line %q", line)
 	}
 	for _, c := range line[9:12] {
 		if c < '0' || c > '9' {
-			return 0, false, fmt.Errorf("malformed status line %q", line)
+			return 0, 0, false, fmt.Errorf("malformed status line %q", line)
 		}
 		code = code*10 + int(c-'0')
 	}
@@ -328,7 +333,7 @@ func readResponse(br *bufio.Reader) (code int, closing bool, err error) {
 	for {
 		line, err = br.ReadSlice('\n')
 		if err != nil {
-			return 0, false, err
+			return 0, 0, false, err
 		}
 		line = bytes.TrimRight(line, "\r\n")
 		if len(line) == 0 {
@@ -336,14 +341,14 @@ func readResponse(br *bufio.Reader) (code int, closing bool, err error) {
 		}
 		name, value, ok := bytes.Cut(line, []byte(":"))
 		if !ok {
-			return 0, false, fmt.Errorf("malformed header line %q", line)
+			return 0, 0, false, fmt.Errorf("malformed header line %q", line)
 		}
 		value = bytes.TrimSpace(value)
 		switch {
 		case bytes.EqualFold(name, []byte("Content-Length")):
 			n, ok := parseDigits(value, 10)
 			if !ok {
-				return 0, false, fmt.Errorf("bad Content-Length %q", value)
+				return 0, 0, false, fmt.Errorf("bad Content-Length %q", value)
 			}
 			length = n
 		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
@@ -358,43 +363,46 @@ func readResponse(br *bufio.Reader) (code int, closing bool, err error) {
 	}
 	switch {
 	case code/100 == 1 || code == http.StatusNoContent || code == http.StatusNotModified:
-		return code, closing, nil
+		return code, 0, closing, nil
 	case chunked:
-		return code, closing, discardChunked(br)
+		size, err = discardChunked(br)
+		return code, size, closing, err
 	case length >= 0:
-		_, err = br.Discard(int(length))
-		return code, closing, err
+		n, err := br.Discard(int(length))
+		return code, int64(n), closing, err
 	default: // the body runs to the end of the connection
-		_, err = io.Copy(io.Discard, br)
-		return code, true, err
+		size, err = io.Copy(io.Discard, br)
+		return code, size, true, err
 	}
 }
 
-func discardChunked(br *bufio.Reader) error {
+func discardChunked(br *bufio.Reader) (int64, error) {
+	var total int64
 	for {
 		line, err := br.ReadSlice('\n')
 		if err != nil {
-			return err
+			return total, err
 		}
 		sizeText, _, _ := bytes.Cut(bytes.TrimRight(line, "\r\n"), []byte(";"))
 		size, ok := parseDigits(bytes.TrimSpace(sizeText), 16)
 		if !ok {
-			return fmt.Errorf("bad chunk size %q", line)
+			return total, fmt.Errorf("bad chunk size %q", line)
 		}
 		if size == 0 {
 			for { // trailer, up to the empty line
 				line, err := br.ReadSlice('\n')
 				if err != nil {
-					return err
+					return total, err
 				}
 				if len(bytes.TrimRight(line, "\r\n")) == 0 {
-					return nil
+					return total, nil
 				}
 			}
 		}
 		if _, err := br.Discard(int(size) + 2); err != nil { // the chunk and its CRLF
-			return err
+			return total, err
 		}
+		total += size
 	}
 }
 
