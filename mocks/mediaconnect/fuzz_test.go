@@ -6,21 +6,18 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
 
 // FuzzHTTP drives the API's HTTP entry point with arbitrary requests, authenticated with a client or a
 // user token or not at all: it never answers 5xx, never panics, and every answer to a documented
 // operation conforms to the spec.
 func FuzzHTTP(f *testing.F) {
-	var violation atomic.Value
-	m, err := mediaconnect.New(mediaconnect.Config{Options: mockkit.Options{OnResponseViolation: func(api, op string, err error) {
-		violation.Store(err.Error())
-	}}})
+	var fz mocktest.Fuzzer
+	m, err := mediaconnect.New(mediaconnect.Config{Options: fz.Options()})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -37,35 +34,18 @@ func FuzzHTTP(f *testing.F) {
 	f.Add("POST", "/v1/customer/info", "user", `null`, "application/json")
 	f.Add("GET", "/v1/client/customer/info/../x%2F?%00=1", "none", "\xff\xfe", "text/plain")
 	f.Fuzz(func(t *testing.T, method, target, who, body, contentType string) {
-		if !validMethod(method) || !strings.HasPrefix(target, "/") {
-			t.Skip()
-		}
-		req, err := http.NewRequest(method, "http://mock"+target, strings.NewReader(body))
-		if err != nil {
-			t.Skip()
-		}
-		req.RequestURI = target
+		header := map[string]string{"Content-Type": contentType}
 		if tok := tokens[who]; tok != "" {
-			req.Header.Set("Authorization", "Bearer "+tok)
+			header["Authorization"] = "Bearer " + tok
 		}
-		if contentType != "" {
-			req.Header.Set("Content-Type", contentType)
-		}
-		violation.Store("")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if rec.Code >= 500 {
-			t.Fatalf("%s %s: status %d: %s", method, target, rec.Code, rec.Body)
-		}
-		if v := violation.Load().(string); v != "" {
-			t.Fatalf("%s %s: answer violates the spec: %s", method, target, v)
-		}
+		fz.Serve(t, h, method, target, body, header)
 	})
 }
 
 // FuzzConnectID drives ConnectID's token and authorize endpoints: never a 5xx, every error in the
 // OAuth shape, and never a redirect to anything but an absolute http(s) URL.
 func FuzzConnectID(f *testing.F) {
+	var fz mocktest.Fuzzer
 	m, err := mediaconnect.New(mediaconnect.Config{})
 	if err != nil {
 		f.Fatal(err)
@@ -78,22 +58,8 @@ func FuzzConnectID(f *testing.F) {
 	f.Add("GET", "/user/oauth/authorize?client_id=mock-client&redirect_uri=javascript:alert(1)&response_type=code", "", "")
 	f.Add("POST", "/user/oauth/token", "--x\r\n", "multipart/form-data; boundary=x")
 	f.Fuzz(func(t *testing.T, method, target, body, contentType string) {
-		if !validMethod(method) || !strings.HasPrefix(target, "/") {
-			t.Skip()
-		}
-		req, err := http.NewRequest(method, "http://mock"+target, strings.NewReader(body))
-		if err != nil {
-			t.Skip()
-		}
-		req.RequestURI = target
-		if contentType != "" {
-			req.Header.Set("Content-Type", contentType)
-		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
+		rec := fz.Serve(t, h, method, target, body, map[string]string{"Content-Type": contentType})
 		switch {
-		case rec.Code >= 500:
-			t.Fatalf("%s %s: status %d: %s", method, target, rec.Code, rec.Body)
 		case rec.Code == http.StatusFound:
 			loc, err := url.Parse(rec.Header().Get("Location"))
 			if err != nil || (loc.Scheme != "http" && loc.Scheme != "https") || loc.Host == "" {
@@ -108,14 +74,6 @@ func FuzzConnectID(f *testing.F) {
 			}
 		}
 	})
-}
-
-func validMethod(m string) bool {
-	switch m {
-	case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS":
-		return true
-	}
-	return false
 }
 
 // fuzzToken gets a client or user token from the mock's ConnectID, in-process.

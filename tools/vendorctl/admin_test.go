@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,6 +47,30 @@ func TestServeAdminAPI(t *testing.T) {
 		t.Fatalf("journal: %d %s", status, body)
 	}
 
+	// A 503 rule on vitecauto touches no other vendor.
+	if st, b := post(t, base+"/__admin/faults", `{"api":"vitecauto","status":503}`); st != 201 {
+		t.Fatalf("add 503 rule: %d %s", st, b)
+	}
+	if st, _ := get(t, customer, key); st != 503 {
+		t.Fatalf("vitecauto under a 503 rule: %d", st)
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+"/vitecmaklare/CRM/Contact/M30011/P1001", nil)
+	req.SetBasicAuth("mock-user", "mock-password")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("vitecmaklare while vitecauto has a 503 rule: %d", resp.StatusCode)
+	}
+	if del(t, base+"/__admin/faults") != 204 {
+		t.Fatal("clear faults")
+	}
+	if st, _ := get(t, customer, key); st != 200 {
+		t.Fatalf("vitecauto after DELETE /__admin/faults: %d", st)
+	}
+
 	if st, b := post(t, base+"/__admin/faults", `{"api":"vitecauto","latencyMs":400}`); st != 201 {
 		t.Fatalf("add latency rule: %d %s", st, b)
 	}
@@ -73,9 +99,50 @@ func TestServeAdminAPI(t *testing.T) {
 		t.Fatalf("validate accepted the drifted body (exit %d): %s", code, out)
 	}
 	del(t, base+"/__admin/faults")
+
+	// POST /__admin/reset brings TimeWave's total back after a create.
+	tok := timewaveToken(t, base)
+	total := func() int {
+		_, body := get(t, base+"/timewave/v3/clients?page[size]=1", map[string]string{"Authorization": "Bearer " + tok})
+		var page struct{ Total int }
+		if err := json.Unmarshal(body, &page); err != nil {
+			t.Fatalf("list: %s", body)
+		}
+		return page.Total
+	}
+	before := total()
+	req, _ = http.NewRequest(http.MethodPost, base+"/timewave/v3/clients", strings.NewReader(`{"first_name":"Återställd","last_name":"Kund"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if resp, err = http.DefaultClient.Do(req); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("create: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if total() != before+1 {
+		t.Fatal("create did not raise the total")
+	}
 	if st, _ := post(t, base+"/__admin/reset", ""); st != 200 {
 		t.Fatalf("reset: %d", st)
 	}
+	if got := total(); got != before {
+		t.Fatalf("total after reset %d, want %d", got, before)
+	}
+}
+
+func timewaveToken(t *testing.T, base string) string {
+	t.Helper()
+	resp, err := http.PostForm(base+"/timewave/v3/oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {"mock-client"}, "client_secret": {"mock-secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
+		t.Fatalf("timewave token: %d %v", resp.StatusCode, err)
+	}
+	return tok.AccessToken
 }
 
 func TestServeFaultsFileAndSeed(t *testing.T) {

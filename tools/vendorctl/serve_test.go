@@ -38,9 +38,16 @@ var baseLine = regexp.MustCompile(`mock vendors on (http://[0-9.:]+)`)
 // returns run's error.
 func startServe(t *testing.T, args ...string) (base string, stdout *syncBuffer, stop func() error) {
 	t.Helper()
+	base, stdout, _, stop = launchServe(t, args...)
+	return base, stdout, stop
+}
+
+// launchServe is startServe that also returns what serve logs.
+func launchServe(t *testing.T, args ...string) (base string, stdout, stderr *syncBuffer, stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout = &syncBuffer{}
-	stderr := &syncBuffer{}
+	stderr = &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), stdout, stderr)
@@ -71,7 +78,7 @@ func startServe(t *testing.T, args ...string) (base string, stdout *syncBuffer, 
 		return err
 	}
 	t.Cleanup(func() { _ = stop() })
-	return base, stdout, stop
+	return base, stdout, stderr, stop
 }
 
 func get(t *testing.T, url string, header map[string]string) (int, []byte) {
