@@ -176,7 +176,7 @@ Transfer/sec:     21.46MB
 		res.Status[200] != 60990 || res.Status[0] != 10 || res.Errors != 3 || res.Requests != 61003 {
 		t.Fatalf("%+v", res)
 	}
-	if res.BodyBytes != int64(64.39*(1<<20)) {
+	if want := 64.39 * (1 << 20); res.BodyBytes != int64(want) {
 		t.Errorf("bytes %d", res.BodyBytes)
 	}
 	if got := res.StatusSummary(); got != "other×10 2xx/3xx×60990 errors×3" {
