@@ -24,6 +24,7 @@ func BenchmarkHandler(b *testing.B) {
 			status               int
 		}{
 			{"list", http.MethodGet, "/clients", nil, http.StatusOK},
+			{"smallPage", http.MethodGet, "/clients?page[size]=2", nil, http.StatusOK},
 			{"fullPage", http.MethodGet, "/clients?page[size]=1000", nil, http.StatusOK},
 			{"get", http.MethodGet, "/clients/1001", nil, http.StatusOK},
 			{"create", http.MethodPost, "/clients", []byte(`{"name":"Bench AB","type":2,"clienttype_id":2,"status":"active"}`), http.StatusCreated},

@@ -69,15 +69,18 @@ func (m *Mock) ListClients(ctx context.Context, req timewaveapi.ListClientsReque
 func (m *Mock) sortedMatches(match func(*timewaveapi.Client) bool, field string, desc bool) []int {
 	var c timewaveapi.Client // one copy for the loop: &r.client would put every record on the heap
 	if field == "id" {       // the default order: ids are unique, so no key is needed
-		ids := make([]int, 0, len(m.store.byID))
-		for id, r := range m.store.byID {
-			c = r.client
-			if match(&c) {
-				ids = append(ids, id)
+		all := m.store.sortedIDs()
+		ids := all
+		if match != nil {
+			ids = make([]int, 0, len(all))
+			for _, id := range all {
+				if c = m.store.byID[id].client; match(&c) {
+					ids = append(ids, id)
+				}
 			}
 		}
-		slices.Sort(ids)
 		if desc {
+			ids = slices.Clone(ids) // the store's own slice is read-only
 			slices.Reverse(ids)
 		}
 		return ids
@@ -85,7 +88,7 @@ func (m *Mock) sortedMatches(match func(*timewaveapi.Client) bool, field string,
 	hits := make([]hit, 0, len(m.store.byID))
 	for id, r := range m.store.byID {
 		c = r.client
-		if match(&c) {
+		if match == nil || match(&c) {
 			hits = append(hits, hit{id: id, key: keyOf(&c, field)})
 		}
 	}
@@ -127,7 +130,8 @@ func queryError(field, msg string) *mockkit.Error {
 	return &mockkit.Error{Status: http.StatusBadRequest, Message: msg, Violations: []specs.Violation{{In: "query", Field: field, Message: msg}}}
 }
 
-// matcher builds the filter of a list request. Every given filter must hold (AND).
+// matcher builds the filter of a list request. Every given filter must hold (AND). Without a filter it
+// returns nil: every client matches.
 func matcher(p timewaveapi.ListClientsParams) (func(*timewaveapi.Client) bool, error) {
 	var conds []func(*timewaveapi.Client) bool
 	if p.FilterId != nil {
@@ -171,6 +175,9 @@ func matcher(p timewaveapi.ListClientsParams) (func(*timewaveapi.Client) bool, e
 	if p.FilterPersonalNumber != nil {
 		n := *p.FilterPersonalNumber
 		conds = append(conds, func(c *timewaveapi.Client) bool { return c.PersonalNumber != nil && *c.PersonalNumber == n })
+	}
+	if len(conds) == 0 {
+		return nil, nil // every client matches
 	}
 	return func(c *timewaveapi.Client) bool {
 		for _, cond := range conds {
@@ -422,7 +429,7 @@ func (m *Mock) CreateClient(_ context.Context, req timewaveapi.CreateClientReque
 		client: c, bankID: b.BankId, clienttypeID: b.ClienttypeId, vat: b.Vat, comment: b.Comment,
 		referenceName: b.ReferenceName, taxreductionPercentage: b.TaxreductionPercentage,
 	}
-	s.byID[id] = r
+	s.add(id, r)
 	s.nextID++
 	s.nextClientnbr++
 	return timewaveapi.CreateClient201JSONResponse{Data: m.view(r)}, nil

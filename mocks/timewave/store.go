@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"reflect"
-	"sort"
+	"slices"
 
 	timewaveapi "github.com/vendorctl/vendorctl/gen/timewave"
 )
@@ -148,7 +148,9 @@ func loadReference(fsys fs.FS) (*tables, error) {
 
 // store is the mutable state; the Mock's mutex guards it.
 type store struct {
-	byID            map[int]record
+	byID map[int]record
+	// ids are the keys of byID in ascending order; read-only but for add.
+	ids             []int
 	nextID          int
 	nextClientnbr   int
 	nextAddressID   int
@@ -168,16 +170,21 @@ func newStore(seed []record) *store {
 			s.nextReferenceID = max(s.nextReferenceID, ref.Id+1)
 		}
 	}
+	s.ids = make([]int, 0, len(s.byID))
+	for id := range s.byID {
+		s.ids = append(s.ids, id)
+	}
+	slices.Sort(s.ids)
 	return s
 }
 
-func (s *store) sortedIDs() []int {
-	ids := make([]int, 0, len(s.byID))
-	for id := range s.byID {
-		ids = append(ids, id)
-	}
-	sort.Ints(ids)
-	return ids
+// sortedIDs returns the ids in ascending order; the caller must not modify the slice.
+func (s *store) sortedIDs() []int { return s.ids }
+
+// add stores a new client under id, which is nextID, above every other: ids stay in order.
+func (s *store) add(id int, r record) {
+	s.byID[id] = r
+	s.ids = append(s.ids, id)
 }
 
 // byNumber returns the client with the given number (the lowest id when several share it).

@@ -211,7 +211,8 @@ func TestParseStatus(t *testing.T) {
 
 func TestPickKeepsReportOrder(t *testing.T) {
 	known, unknown := pick([]string{"timewave", "newvendor", "vitecauto"})
-	if len(known) != 2 || known[0].API != "vitecauto" || known[1].API != "timewave" || fmt.Sprint(unknown) != "[newvendor]" {
+	if len(known) != 3 || known[0].API != "vitecauto" || known[1].label() != "timewave" || known[2].label() != "timewave, 2 per page" ||
+		fmt.Sprint(unknown) != "[newvendor]" {
 		t.Fatalf("known %v unknown %v", known, unknown)
 	}
 }

@@ -234,16 +234,17 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 		if kind == kindValidated {
 			rep.unknown = unknown
 			for _, sc := range known {
-				rep.apis = append(rep.apis, sc.API)
+				rep.apis = append(rep.apis, sc.label())
 			}
 		}
 		hc := &http.Client{Timeout: 10 * time.Second}
+		tokens := map[string]string{}
 		for _, sc := range known {
-			reqs, err := sc.vendorctlRequests(ctx, hc, "http://"+addr, false)
+			reqs, err := sc.vendorctlRequests(ctx, hc, "http://"+addr, false, tokens)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", kind, err)
 			}
-			targets = append(targets, target{kind: kind, api: sc.API, srv: s, reqs: reqs})
+			targets = append(targets, target{kind: kind, api: sc.label(), srv: s, reqs: reqs})
 		}
 	}
 	if len(rep.apis) == 0 {
@@ -253,27 +254,32 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 	// Prism: one process per spec, the same request on the spec's own paths.
 	rep.prismMsg = prismAvailable(cfg.prism)
 	if rep.prismMsg == "" {
+		prisms := map[string]*server{} // by API: scenarios of one vendor share its Prism
 		for _, sc := range scenarios() {
-			if !slices.Contains(rep.apis, sc.API) {
+			if !slices.Contains(rep.apis, sc.label()) {
 				continue
 			}
-			addr, err := freeAddr()
-			if err != nil {
-				return nil, err
-			}
 			req := sc.prismRequest()
-			host, port := splitAddr(addr)
-			argv := []string{cfg.prism, "mock", "-h", host, "-p", port, sc.Spec}
-			fmt.Fprintf(log, "bench: starting Prism on %s\n", sc.Spec)
-			s, err := startServer(ctx, "prism "+sc.API, addr, argv, probe{Target: req.Target, Header: req.Header}, 90*time.Second)
-			if err != nil {
-				return nil, err
+			s, ok := prisms[sc.API]
+			if !ok {
+				addr, err := freeAddr()
+				if err != nil {
+					return nil, err
+				}
+				host, port := splitAddr(addr)
+				argv := []string{cfg.prism, "mock", "-h", host, "-p", port, sc.Spec}
+				fmt.Fprintf(log, "bench: starting Prism on %s\n", sc.Spec)
+				s, err = startServer(ctx, "prism "+sc.API, addr, argv, probe{Target: req.Target, Header: req.Header}, 90*time.Second)
+				if err != nil {
+					return nil, err
+				}
+				prisms[sc.API] = s
+				stops = append(stops, s)
+				info := &serverInfo{label: kindPrism + " " + sc.API, ready: []time.Duration{s.Ready}}
+				rep.servers = append(rep.servers, info)
+				infoOf[s] = info
 			}
-			stops = append(stops, s)
-			info := &serverInfo{label: kindPrism + " " + sc.API, ready: []time.Duration{s.Ready}}
-			rep.servers = append(rep.servers, info)
-			infoOf[s] = info
-			targets = append(targets, target{kind: kindPrism, api: sc.API, srv: s, reqs: []Request{req}})
+			targets = append(targets, target{kind: kindPrism, api: sc.label(), srv: s, reqs: []Request{req}})
 		}
 	}
 	rep.servers = append([]*serverInfo{startup}, rep.servers...)

@@ -41,9 +41,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErrorf("no vendor to load: the server runs %v", running)
 	}
 	hc := &http.Client{Timeout: 10 * time.Second}
+	tokens := map[string]string{}
 	var reqs []Request
 	for _, sc := range known {
-		r, err := sc.vendorctlRequests(ctx, hc, "http://"+*addr, false)
+		r, err := sc.vendorctlRequests(ctx, hc, "http://"+*addr, false, tokens)
 		if err != nil {
 			return err
 		}

@@ -105,10 +105,11 @@ func soak(ctx context.Context, cfg soakConfig, log io.Writer) (*soakResult, erro
 	}
 	res := &soakResult{}
 	hc := &http.Client{Timeout: 10 * time.Second}
+	tokens := map[string]string{}
 	var reqs []Request
 	var rules []map[string]any
 	for _, sc := range known {
-		r, err := sc.vendorctlRequests(ctx, hc, base, true)
+		r, err := sc.vendorctlRequests(ctx, hc, base, true, tokens)
 		if err != nil {
 			return nil, err
 		}
