@@ -122,15 +122,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // buildVendors builds every vendor mock with the garbage collector paused: loading the specs makes
 // some 15 MB of short-lived garbage, and collecting it on the way delays the first healthy answer
-// by tens of milliseconds on a small machine. Afterwards the collector runs as GOGC says (not as it
-// was, so that two builds at once in one process cannot leave it off).
+// by tens of milliseconds on a small machine. Afterwards the collector runs as GOGC says, or at
+// serveGCPercent (not as it was, so that two builds at once in one process cannot leave it off).
 func buildVendors(cfg all.Config) ([]mockkit.Vendor, error) {
 	debug.SetGCPercent(-1)
 	defer debug.SetGCPercent(gcPercent(os.Getenv("GOGC")))
 	return all.New(cfg)
 }
 
-// gcPercent is the collector's setting for a GOGC value, as the runtime reads it.
+// serveGCPercent is serve's collector target when GOGC is not set. The mocks' live heap is small and
+// steady (specs, fixtures, the bounded journal) while every request makes garbage: collecting at 200 %
+// instead of Go's 100 % gives some 10 % more requests per second for about 6 MB more RSS.
+const serveGCPercent = 200
+
+// gcPercent is the collector's setting for a GOGC value, as the runtime reads it ("" is serve's own).
 func gcPercent(gogc string) int {
 	if gogc == "off" {
 		return -1
@@ -138,7 +143,7 @@ func gcPercent(gogc string) int {
 	if n, err := strconv.Atoi(gogc); err == nil {
 		return n
 	}
-	return 100
+	return serveGCPercent
 }
 
 func printTable(w io.Writer, base string, vendors []mockkit.Vendor) {

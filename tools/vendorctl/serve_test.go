@@ -249,7 +249,7 @@ func TestServeMediaconnectRateLimit(t *testing.T) {
 }
 
 func TestGCPercentReadsGOGC(t *testing.T) {
-	for gogc, want := range map[string]int{"": 100, "off": -1, "200": 200, "bad": 100} {
+	for gogc, want := range map[string]int{"": serveGCPercent, "off": -1, "100": 100, "bad": serveGCPercent} {
 		if got := gcPercent(gogc); got != want {
 			t.Errorf("gcPercent(%q) = %d, want %d", gogc, got, want)
 		}
