@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -114,8 +115,10 @@ func soak(ctx context.Context, cfg soakConfig, log io.Writer) (*soakResult, erro
 			return nil, err
 		}
 		reqs = append(reqs, r...)
-		rules = append(rules, soakFaults(sc.API)...)
-		res.apis = append(res.apis, sc.API)
+		if !slices.Contains(res.apis, sc.API) {
+			rules = append(rules, soakFaults(sc.API)...)
+			res.apis = append(res.apis, sc.API)
+		}
 	}
 	if len(reqs) == 0 {
 		return nil, fmt.Errorf("vendorctl serves no vendor the soak knows (it serves %v)", running)
