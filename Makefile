@@ -98,7 +98,7 @@ bench-prism: ## install Prism's CLI into $(PRISM_DIR) with npm for the compariso
 BENCH_ARGS ?=
 .PHONY: bench
 bench: build bench-prism ## load test over loopback: vendorctl serve with and without validation vs Prism, markdown report
-	$(GO) run ./tools/bench compare --vendorctl bin/vendorctl --prism $(PRISM) --out bin/bench-report.md --command 'make bench$(if $(BENCH_ARGS), BENCH_ARGS="$(BENCH_ARGS)")' $(BENCH_ARGS)
+	$(GO) run ./tools/bench compare --pin --vendorctl bin/vendorctl --prism $(PRISM) --out bin/bench-report.md --command 'make bench$(if $(BENCH_ARGS), BENCH_ARGS="$(BENCH_ARGS)")' $(BENCH_ARGS)
 
 SOAK_ARGS ?=
 .PHONY: soak

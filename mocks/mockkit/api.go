@@ -76,7 +76,6 @@ const (
 	bodyKey              = "mockkit.body"
 	requestViolationsKey = "mockkit.requestViolations"
 	faultKey             = "mockkit.fault"
-	recorderKey          = "mockkit.recorder"
 )
 
 // RouteOf returns the spec route matched for the request, or nil.

@@ -12,19 +12,18 @@ import (
 	"github.com/vendorctl/vendorctl/specs"
 )
 
-// recorder copies what is written through it; when held, it keeps the answer back instead, so that a
-// fault can rewrite it before it is sent.
+// recorder keeps the answer back: observe checks and journals it, a fault may rewrite it, and then it
+// is sent in one piece with its Content-Length (an answer larger than net/http's buffer would
+// otherwise go out in chunks, one write each).
 type recorder struct {
 	http.ResponseWriter
 	body   *bytes.Buffer
-	hold   bool
 	status int
 }
 
 func (r *recorder) WriteHeader(code int) {
-	r.status = code
-	if !r.hold {
-		r.ResponseWriter.WriteHeader(code)
+	if r.status == 0 {
+		r.status = code
 	}
 }
 
@@ -32,26 +31,16 @@ func (r *recorder) Write(p []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
-	r.body.Write(p)
-	if r.hold {
-		return len(p), nil
-	}
-	return r.ResponseWriter.Write(p)
+	return r.body.Write(p)
 }
 
-func (r *recorder) Flush() {
-	if r.hold {
-		return
-	}
-	if f, ok := r.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
+// Flush does nothing: the answer is sent whole.
+func (r *recorder) Flush() {}
 
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// observe sees every exchange whole: it sends a held (drifted or truncated) answer, checks the answer
-// against the spec, and records the exchange in the journal.
+// observe sees every exchange whole: it drifts a faulted answer, checks the answer against the spec,
+// records the exchange in the journal and sends the answer (a truncated one before any of that).
 func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -63,7 +52,6 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			rec.body = new(bytes.Buffer)
 		}
 		res.Writer = rec
-		c.Set(recorderKey, rec)
 		defer func() {
 			if p := recover(); p != nil { // a deliberate abort (reset, truncate): journal it, then let net/http close
 				res.Writer = rec.ResponseWriter
@@ -76,8 +64,13 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		res.Writer = rec.ResponseWriter
 		rule, _ := c.Get(faultKey).(*Rule)
-		if rec.hold {
-			a.sendHeld(c, rec, rule)
+		if rule != nil && rule.Truncate {
+			a.sendTruncated(rec) // panics
+		}
+		if rule != nil && rule.Drift != "" {
+			body := driftBody(rule.Drift, RouteOf(c), rec.statusOr200(), rec.Header().Get("Content-Type"), rec.body.Bytes())
+			rec.body.Reset()
+			rec.body.Write(body)
 		}
 		var respViolations []specs.Violation
 		if route := RouteOf(c); route != nil && !a.cfg.NoValidation && rec.status != 0 {
@@ -93,12 +86,44 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		a.record(c, start, rec, rec.status, respViolations)
+		rec.send(c.Request().Method)
 		if rec.body.Cap() <= maxPooledBody { // nothing holds on to the bytes: the journal and the memo copy them
 			rec.body.Reset()
 			a.bufs.Put(rec.body)
 		}
 		return nil
 	}
+}
+
+func (r *recorder) statusOr200() int {
+	if r.status == 0 {
+		return http.StatusOK
+	}
+	return r.status
+}
+
+// send writes the answer with its length, in one write.
+func (r *recorder) send(method string) {
+	w, status, body := r.ResponseWriter, r.statusOr200(), r.body.Bytes()
+	if method != http.MethodHead && status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified {
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	}
+	w.WriteHeader(status)
+	if len(body) > 0 {
+		_, _ = w.Write(body)
+	}
+}
+
+// sendTruncated sends the headers and half the body, then drops the connection.
+func (a *api) sendTruncated(r *recorder) {
+	w, body := r.ResponseWriter, r.body.Bytes()
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(r.statusOr200())
+	_, _ = w.Write(body[:len(body)/2])
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	panic(http.ErrAbortHandler)
 }
 
 // maxPooledBody is the largest response buffer kept for reuse.
@@ -124,31 +149,6 @@ func (a *api) checkResponse(c echo.Context, route *specs.Route, rule *Rule, rec 
 		memo.add(key, route.Operation(), req.Method, rec.status, header, body)
 	}
 	return err
-}
-
-// sendHeld writes a held answer, drifted or truncated as its rule says.
-func (a *api) sendHeld(c echo.Context, rec *recorder, rule *Rule) {
-	w := rec.ResponseWriter
-	body := rec.body.Bytes()
-	status := rec.status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	if rule != nil && rule.Drift != "" {
-		body = driftBody(rule.Drift, RouteOf(c), status, w.Header().Get("Content-Type"), body)
-		rec.body.Reset()
-		rec.body.Write(body)
-	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	if rule != nil && rule.Truncate {
-		_, _ = w.Write(body[:len(body)/2])
-		if f, ok := w.(http.Flusher); ok {
-			f.Flush()
-		}
-		panic(http.ErrAbortHandler)
-	}
-	_, _ = w.Write(body)
 }
 
 func (a *api) record(c echo.Context, start time.Time, rec *recorder, status int, respViolations []specs.Violation) {
@@ -220,11 +220,8 @@ func (a *api) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
 			panic(http.ErrAbortHandler)
 		case rule.Status != 0:
 			return faultStatus(rule)
-		case rule.Truncate, rule.Drift != "":
-			if rec, ok := c.Get(recorderKey).(*recorder); ok {
-				rec.hold = true
-			}
 		}
+		// Truncate and drift rewrite the answer in observe.
 		return next(c)
 	}
 }

@@ -50,6 +50,11 @@ type compareConfig struct {
 	out         string
 	command     string
 	procs       int
+	pin         bool
+	// cpus is the number of CPUs of the machine, whatever CPUs this process may use.
+	cpus int
+	// pinned says the servers run on CPU 0 and this process on CPU 1.
+	pinned bool
 }
 
 func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -67,6 +72,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this file")
 	fs.StringVar(&cfg.command, "command", "", "the command to print in the report (default: this one)")
 	fs.IntVar(&cfg.procs, "procs", 0, "GOMAXPROCS of the load generator (0: the Go default, one per CPU)")
+	fs.BoolVar(&cfg.pin, "pin", false, "with taskset and 2 CPUs or more: run the servers on CPU 0 and the load generator on CPU 1, so that neither takes the other's time slices")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -78,6 +84,17 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if cfg.command == "" {
 		cfg.command = "go run ./tools/bench compare " + strings.Join(args, " ")
+	}
+	cfg.cpus = onlineCPUs()
+	if cfg.pin {
+		if _, err := exec.LookPath("taskset"); err == nil && cfg.cpus >= 2 {
+			if os.Getenv(pinnedEnv) == "" {
+				return rerunPinned(ctx, args, stdout, stderr)
+			}
+			cfg.pinned = true
+		} else {
+			fmt.Fprintln(stderr, "bench: --pin needs taskset and 2 CPUs: the servers and the load generator share the CPUs")
+		}
 	}
 	if cfg.procs > 0 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(cfg.procs))
@@ -180,7 +197,7 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 	}
 	healthProbe := probe{Target: "/__admin/health"}
 	serveArgs := func(addr string, extra ...string) []string {
-		return append([]string{cfg.vendorctl, "serve", "--addr", addr, "--log-level", "error"}, extra...)
+		return cfg.onServerCPU(append([]string{cfg.vendorctl, "serve", "--addr", addr, "--log-level", "error"}, extra...))
 	}
 
 	// Start-up: the time from starting the process to the first healthy answer (every vendor ready).
@@ -190,7 +207,8 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 		if err != nil {
 			return nil, err
 		}
-		s, err := startServer(ctx, "vendorctl", addr, serveArgs(addr), healthProbe, 10*time.Second)
+		// On every CPU, as it runs when nothing else does (a pinned run's own process has only CPU 1).
+		s, err := startServer(ctx, "vendorctl", addr, cfg.onAllCPUs(serveArgs(addr)[len(cfg.onServerCPU(nil)):]), healthProbe, 10*time.Second)
 		if err != nil {
 			return nil, err
 		}
@@ -274,7 +292,7 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 					if kind == kindPrismQuiet {
 						argv = append(argv, "-v", "error")
 					}
-					argv = append(argv, sc.Spec)
+					argv = cfg.onServerCPU(append(argv, sc.Spec))
 					fmt.Fprintf(log, "bench: starting %s on %s\n", kind, sc.Spec)
 					s, err = startServer(ctx, kind+" "+sc.API, addr, argv, probe{Target: req.Target, Header: req.Header}, 90*time.Second)
 					if err != nil {
@@ -326,6 +344,60 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 	}
 	rep.elapsed = time.Since(rep.started)
 	return rep, nil
+}
+
+// pinnedEnv marks the process that rerunPinned started on CPU 1.
+const pinnedEnv = "VENDORCTL_BENCH_PINNED"
+
+// rerunPinned runs this command again on CPU 1 (taskset), where the load generator then runs; the
+// servers it starts go to CPU 0.
+func rerunPinned(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, "taskset", append([]string{"-c", "1", self, "compare"}, args...)...)
+	cmd.Env = append(os.Environ(), pinnedEnv+"=1")
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return &exitError{code: ee.ExitCode()}
+		}
+		return err
+	}
+	return nil
+}
+
+// onServerCPU runs argv on CPU 0 when the run is pinned.
+func (cfg compareConfig) onServerCPU(argv []string) []string {
+	if !cfg.pinned {
+		return argv
+	}
+	return append([]string{"taskset", "-c", "0"}, argv...)
+}
+
+// onAllCPUs runs argv on every CPU when the run is pinned (its children would inherit CPU 1 only).
+func (cfg compareConfig) onAllCPUs(argv []string) []string {
+	if !cfg.pinned {
+		return argv
+	}
+	return append([]string{"taskset", "-c", fmt.Sprintf("0-%d", cfg.cpus-1)}, argv...)
+}
+
+// onlineCPUs counts the machine's CPUs (runtime.NumCPU counts those this process may use).
+func onlineCPUs() int {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.NumCPU()
+	}
+	n := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		if k, _, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "processor" {
+			n++
+		}
+	}
+	return max(n, 1)
 }
 
 func healthAPIs(ctx context.Context, addr string) ([]string, error) {
@@ -407,10 +479,14 @@ func (rep *report) markdown() string {
 	cfg := rep.cfg
 	fmt.Fprintf(&b, "### Load test, %s\n\n", rep.started.UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(&b, "Command: `%s`\n\n", cfg.command)
-	fmt.Fprintf(&b, "Machine: %d CPUs (%s), %s/%s, %s. Load generator: %s on the same machine, %d connections, "+
+	placement := "servers and load generator share the CPUs"
+	if cfg.pinned {
+		placement = "servers on CPU 0, load generator on CPU 1 (taskset)"
+	}
+	fmt.Fprintf(&b, "Machine: %d CPUs (%s), %s/%s, %s. Load generator: %s on the same machine (%s), %d connections, "+
 		"%s per measurement after a %s warm-up; %d rounds with the servers interleaved, medians shown. "+
 		"One request per vendor, full request and response validation on unless marked. Run took %s.\n\n",
-		runtime.NumCPU(), cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), loaderLabel(rep.loader),
+		cfg.cpus, cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), loaderLabel(rep.loader), placement,
 		cfg.concurrency, cfg.duration, cfg.warmup, cfg.rounds, rep.elapsed.Round(time.Second))
 	if len(rep.unknown) > 0 {
 		fmt.Fprintf(&b, "Served but not in the benchmark (no scenario yet): %s.\n\n", strings.Join(rep.unknown, ", "))
