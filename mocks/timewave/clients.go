@@ -1,6 +1,7 @@
 package timewave
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	timewaveapi "github.com/vendorctl/vendorctl/gen/timewave"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
@@ -43,9 +45,13 @@ func (m *Mock) ListClients(ctx context.Context, req timewaveapi.ListClientsReque
 		field, desc = strings.CutPrefix(string(*p.Sort), "-")
 	}
 
-	// Filter and sort ids (with their sort keys); only the clients of the page are copied out.
+	key := queryOf(ctx).Encode()
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	if cached, ok := m.pages.get(m.store, key); ok {
+		return cached, nil
+	}
+	// Filter and sort ids (with their sort keys); only the clients of the page are copied out.
 	ids := m.sortedMatches(match, field, desc)
 
 	total := len(ids)
@@ -61,7 +67,57 @@ func (m *Mock) ListClients(ctx context.Context, req timewaveapi.ListClientsReque
 		from, to := start+1, end
 		out.From, out.To = &from, &to
 	}
-	return out, nil
+	// Encoded as the generated ListClients200JSONResponse encodes itself, once for this store.
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(out); err != nil {
+		return nil, err
+	}
+	encoded := encodedPage(buf.Bytes())
+	m.pages.put(m.store, key, encoded)
+	return encoded, nil
+}
+
+// encodedPage is a 200 answer of GET /clients, encoded once.
+type encodedPage []byte
+
+// VisitListClientsResponse writes the page as timewaveapi.ListClients200JSONResponse writes itself.
+func (p encodedPage) VisitListClientsResponse(w http.ResponseWriter) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(p)
+	return err
+}
+
+// pageCacheSize bounds the encoded pages kept.
+const pageCacheSize = 64
+
+// pageCache keeps the encoded pages of GET /clients (by query) for one version of one store: a page is
+// built and encoded once until a client is created or changed or the store is reset. Safe for
+// concurrent use; callers hold the Mock's read lock, so the store does not change meanwhile.
+type pageCache struct {
+	mu      sync.Mutex
+	store   *store
+	version uint64
+	pages   map[string]encodedPage
+}
+
+func (pc *pageCache) get(s *store, key string) (encodedPage, bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.store != s || pc.version != s.version {
+		return nil, false
+	}
+	page, ok := pc.pages[key]
+	return page, ok
+}
+
+func (pc *pageCache) put(s *store, key string, page encodedPage) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.store != s || pc.version != s.version || len(pc.pages) >= pageCacheSize {
+		pc.store, pc.version, pc.pages = s, s.version, map[string]encodedPage{}
+	}
+	pc.pages[key] = page
 }
 
 // sortedMatches returns the ids of the clients that match, in the order of the sort field. The caller
@@ -497,7 +553,7 @@ func (m *Mock) UpdateClient(_ context.Context, req timewaveapi.UpdateClientReque
 		}
 		c.References = refs
 	}
-	m.store.byID[req.Id] = r
+	m.store.put(req.Id, r)
 	return timewaveapi.UpdateClient200JSONResponse{Data: m.view(r)}, nil
 }
 

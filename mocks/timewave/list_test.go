@@ -272,3 +272,41 @@ func TestListBadQuery(t *testing.T) {
 		}
 	})
 }
+
+// A page is encoded once per state of the store: a create, an update and a reset all show in the next
+// answer to the very same request.
+func TestListFollowsEveryChange(t *testing.T) {
+	e := newEnv(t, timewave.Config{})
+	const q = "filter[id][between]=1001,1002&sort=-id"
+	phoneOf := func() any {
+		p := e.list(q)
+		if len(p.Data) == 0 || p.Data[0]["id"] != 1002.0 {
+			t.Fatalf("first of %s: %v", q, p.Data)
+		}
+		return p.Data[0]["phone"]
+	}
+	fixture := phoneOf()
+	phoneOf() // served from the cache
+	if status, body := e.call(http.MethodPut, "/clients/1002", map[string]any{"phone": "031-15 42 99"}); status != http.StatusOK {
+		t.Fatalf("update: %d %s", status, body)
+	}
+	if got := phoneOf(); got != "031-15 42 99" {
+		t.Fatalf("after the update: phone %v", got)
+	}
+	total := e.total()
+	if status, body := e.call(http.MethodPost, "/clients", map[string]any{"name": "Ny Kund AB", "type": 2, "clienttype_id": 2}); status != http.StatusCreated {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	if got := e.total(); got != total+1 {
+		t.Fatalf("after the create: total %d, want %d", got, total+1)
+	}
+	if err := e.mock.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if got := phoneOf(); got != fixture {
+		t.Fatalf("after the reset: phone %v, want %v", got, fixture)
+	}
+	if got := e.total(); got != total {
+		t.Fatalf("after the reset: total %d, want %d", got, total)
+	}
+}

@@ -150,7 +150,9 @@ func loadReference(fsys fs.FS) (*tables, error) {
 type store struct {
 	byID map[int]record
 	// ids are the keys of byID in ascending order; read-only but for add.
-	ids             []int
+	ids []int
+	// version counts the changes of the clients (add, put), for the page cache.
+	version         uint64
 	nextID          int
 	nextClientnbr   int
 	nextAddressID   int
@@ -185,6 +187,13 @@ func (s *store) sortedIDs() []int { return s.ids }
 func (s *store) add(id int, r record) {
 	s.byID[id] = r
 	s.ids = append(s.ids, id)
+	s.version++
+}
+
+// put replaces the client stored under id.
+func (s *store) put(id int, r record) {
+	s.byID[id] = r
+	s.version++
 }
 
 // byNumber returns the client with the given number (the lowest id when several share it).

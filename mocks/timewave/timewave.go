@@ -88,6 +88,8 @@ type Mock struct {
 
 	mu    sync.RWMutex
 	store *store
+	// pages are encoded pages of GET /clients for the store as it is.
+	pages pageCache
 }
 
 var (
