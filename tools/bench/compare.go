@@ -67,7 +67,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.IntVar(&cfg.concurrency, "c", 32, "connections (requests in flight)")
 	fs.DurationVar(&cfg.duration, "d", 3*time.Second, "duration of one measurement")
 	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "load before the first measurement of each server and vendor, not counted")
-	fs.IntVar(&cfg.rounds, "rounds", 3, "measurements of each server and vendor, interleaved; the report gives medians")
+	fs.IntVar(&cfg.rounds, "rounds", 5, "measurements of each server and vendor, interleaved; the report gives medians")
 	fs.IntVar(&cfg.starts, "starts", 5, "vendorctl starts timed to the first healthy answer")
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this file")
 	fs.StringVar(&cfg.command, "command", "", "the command to print in the report (default: this one)")
