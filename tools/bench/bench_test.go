@@ -352,3 +352,13 @@ func TestReadResponse(t *testing.T) {
 		}
 	}
 }
+
+func TestParseStatTicks(t *testing.T) {
+	stat := "4242 (prism mock (x)) S 1 4242 4242 0 -1 4194560 1234 0 0 0 150 37 0 0 20 0 11 0 100 0 0"
+	if n, err := parseStatTicks(stat); err != nil || n != 187 {
+		t.Fatalf("%d %v", n, err)
+	}
+	if _, err := parseStatTicks("4242 (x) S 1"); err == nil {
+		t.Error("no error for a short line")
+	}
+}

@@ -330,6 +330,7 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 	}
 	for round := 1; round <= cfg.rounds; round++ {
 		for _, t := range targets {
+			waitIdle(ctx, stops, 3*time.Second)
 			res, err := loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, cfg.duration)
 			if err != nil {
 				return nil, fmt.Errorf("load %s %s: %w", t.kind, t.api, err)
@@ -484,7 +485,7 @@ func (rep *report) markdown() string {
 		placement = "servers on CPU 0, load generator on CPU 1 (taskset)"
 	}
 	fmt.Fprintf(&b, "Machine: %d CPUs (%s), %s/%s, %s. Load generator: %s on the same machine (%s), %d connections, "+
-		"%s per measurement after a %s warm-up; %d rounds with the servers interleaved, medians shown. "+
+		"%s per measurement after a %s warm-up, each once every server is idle; %d rounds with the servers interleaved, medians shown. "+
 		"One request per vendor, full request and response validation on unless marked. Run took %s.\n\n",
 		cfg.cpus, cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), loaderLabel(rep.loader), placement,
 		cfg.concurrency, cfg.duration, cfg.warmup, cfg.rounds, rep.elapsed.Round(time.Second))

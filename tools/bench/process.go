@@ -117,6 +117,64 @@ func (s *server) removeLog() {
 	_ = os.Remove(s.log.Name())
 }
 
+// cpuTicks is the CPU time the server's process has used, in clock ticks (utime + stime of
+// /proc/PID/stat).
+func (s *server) cpuTicks() (int64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	return parseStatTicks(string(data))
+}
+
+// parseStatTicks reads utime and stime (fields 14 and 15) of a /proc/PID/stat line; the command name
+// (field 2) is in parentheses and may hold spaces.
+func parseStatTicks(stat string) (int64, error) {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, errors.New("malformed /proc stat")
+	}
+	f := strings.Fields(stat[i+1:]) // from field 3 (state) on
+	if len(f) < 13 {
+		return 0, errors.New("short /proc stat")
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, errors.New("malformed /proc stat times")
+	}
+	return utime + stime, nil
+}
+
+// waitIdle waits, at most max, until the servers together use less than one clock tick (10 ms of
+// CPU) in 100 ms: a server that was just loaded may go on working (collecting garbage, writing
+// logs) and would take the next measurement's CPU.
+func waitIdle(ctx context.Context, servers []*server, max time.Duration) {
+	total := func() int64 {
+		var sum int64
+		for _, s := range servers {
+			if t, err := s.cpuTicks(); err == nil {
+				sum += t
+			}
+		}
+		return sum
+	}
+	deadline := time.Now().Add(max)
+	last := total()
+	for time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+		now := total()
+		if now-last < 1 {
+			return
+		}
+		last = now
+	}
+}
+
 // memory is a process's resident set size now and at its peak, in bytes (Linux: /proc/PID/status).
 type memory struct {
 	RSS, Peak int64
