@@ -167,7 +167,7 @@ func redactHeader(h http.Header) map[string][]string {
 	out := make(map[string][]string, len(h))
 	for k, vs := range h {
 		if Sensitive(k) {
-			out[k] = redactedValue
+			out[k] = []string{redacted}
 			continue
 		}
 		start := len(values)
@@ -176,9 +176,6 @@ func redactHeader(h http.Header) map[string][]string {
 	}
 	return out
 }
-
-// redactedValue is the value of every redacted header or parameter; entries are never modified.
-var redactedValue = []string{redacted}
 
 // redactValuesInPlace redacts the secrets of a map the caller owns (a freshly parsed query).
 func redactValuesInPlace(v map[string][]string) map[string][]string {
@@ -245,16 +242,16 @@ var secretMarkers = [][]byte{[]byte("secret"), []byte("password"), []byte("token
 
 // Two non-ASCII letters lower-case to ASCII ones (KELVIN SIGN to k, LATIN CAPITAL LETTER I WITH DOT
 // ABOVE to i), as Sensitive's strings.ToLower does.
-var (
-	kelvinSign = []byte("\u212a")
-	dottedI    = []byte("\u0130")
+const (
+	kelvinSign = "\u212a"
+	dottedI    = "\u0130"
 )
 
 // mightHoldSecret is a cheap test that keeps the JSON walk off bodies without a sensitive key: a
 // case-insensitive search for the markers in one pass, without copying the body. A body with one of
 // the two non-ASCII letters that lower-case to ASCII takes the exact, slower test.
 func mightHoldSecret(body []byte) bool {
-	if bytes.Contains(body, kelvinSign) || bytes.Contains(body, dottedI) {
+	if bytes.Contains(body, []byte(kelvinSign)) || bytes.Contains(body, []byte(dottedI)) {
 		lower := bytes.ToLower(body)
 		for _, m := range secretMarkers {
 			if bytes.Contains(lower, bytes.ToLower(m)) {
