@@ -5,7 +5,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
-	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 )
@@ -22,10 +21,17 @@ func (f *Fuzzer) Options() mockkit.Options {
 	return mockkit.Options{OnResponseViolation: func(_, _ string, err error) { f.violation.Store(err.Error()) }}
 }
 
+// FuzzT is the part of *testing.T that Serve needs.
+type FuzzT interface {
+	Helper()
+	Skip(args ...any)
+	Fatalf(format string, args ...any)
+}
+
 // Serve sends one request to h (a vendor's Handler, paths relative to its base) with the given headers
 // (empty values are left out), checks the answer, and returns it. Inputs that are not a request at all
 // (an unknown method, a target not starting with "/") are skipped.
-func (f *Fuzzer) Serve(t *testing.T, h http.Handler, method, target, body string, header map[string]string) *httptest.ResponseRecorder {
+func (f *Fuzzer) Serve(t FuzzT, h http.Handler, method, target, body string, header map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
 	switch method {
 	case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS":

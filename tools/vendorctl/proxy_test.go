@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/vendorctl/vendorctl/tools/internal/proxy"
 	"github.com/vendorctl/vendorctl/tools/internal/upstreamtest"
@@ -21,39 +18,7 @@ var proxyLine = regexp.MustCompile(`on (http://[0-9.:]+) →`)
 // returns run's error.
 func startProxy(t *testing.T, args ...string) (base string, stderr *syncBuffer, stop func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	stdout := &syncBuffer{}
-	stderr = &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"proxy", "--addr", "127.0.0.1:0"}, args...), stdout, stderr)
-	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if m := proxyLine.FindStringSubmatch(stdout.String()); m != nil {
-			base = m[1]
-			break
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("proxy exited early: %v\nstderr: %s", err, stderr.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("proxy did not start; stderr: %s", stderr.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	var once sync.Once
-	var err error
-	stop = func() error {
-		once.Do(func() {
-			cancel()
-			err = <-done
-		})
-		return err
-	}
-	t.Cleanup(func() { _ = stop() })
+	base, _, stderr, stop = launch(t, proxyLine, append([]string{"proxy", "--addr", "127.0.0.1:0"}, args...)...)
 	return base, stderr, stop
 }
 

@@ -45,26 +45,32 @@ func startServe(t *testing.T, args ...string) (base string, stdout *syncBuffer, 
 // launchServe is startServe that also returns what serve logs.
 func launchServe(t *testing.T, args ...string) (base string, stdout, stderr *syncBuffer, stop func() error) {
 	t.Helper()
+	return launch(t, baseLine, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+}
+
+// launch runs a long-running vendorctl command in-process until the test ends (or stop is called),
+// and returns the base URL that line finds in its output; stop returns run's error.
+func launch(t *testing.T, line *regexp.Regexp, args ...string) (base string, stdout, stderr *syncBuffer, stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout = &syncBuffer{}
-	stderr = &syncBuffer{}
+	stdout, stderr = &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), stdout, stderr)
-	}()
+	go func() { done <- run(ctx, args, stdout, stderr) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if m := baseLine.FindStringSubmatch(stdout.String()); m != nil {
+		if m := line.FindStringSubmatch(stdout.String()); m != nil {
 			base = m[1]
 			break
 		}
 		select {
 		case err := <-done:
-			t.Fatalf("serve exited early: %v\nstderr: %s", err, stderr.String())
+			cancel()
+			t.Fatalf("%s exited early: %v\nstderr: %s", args[0], err, stderr.String())
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start; stderr: %s", stderr.String())
+			cancel()
+			t.Fatalf("%s did not start; stderr: %s", args[0], stderr.String())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
