@@ -79,7 +79,9 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s); make test runs t
 bench-go: ## Go benchmarks: validation per vendor, mock handlers in-process, client round trips
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-PRISM_VERSION ?= 5.16.0
+# Prism 5.14.2 is the newest release whose package declares the Node these machines have (20): 5.15.x
+# and 5.16.0 declare Node >= 24.
+PRISM_VERSION ?= 5.14.2
 PRISM_DIR ?= .bench/prism
 PRISM = $(PRISM_DIR)/node_modules/.bin/prism
 
