@@ -32,6 +32,14 @@ func echoPath() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, r.URL.Path) })
 }
 
+// localRequest is a request as a client on the same machine sends it (httptest's default Host,
+// example.com, is refused by the admin API).
+func localRequest(method, target string) *http.Request {
+	r := httptest.NewRequest(method, target, nil)
+	r.Host = "127.0.0.1:8080"
+	return r
+}
+
 func TestServerMountsAndAdmin(t *testing.T) {
 	a := &fakeVendor{name: "a", prefix: "/a", h: echoPath()}
 	b := &fakeVendor{name: "b", prefix: "/b/api", h: echoPath()}
@@ -48,7 +56,7 @@ func TestServerMountsAndAdmin(t *testing.T) {
 		}
 	}
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/__admin/health", nil))
+	h.ServeHTTP(rec, localRequest("GET", "/__admin/health"))
 	var health struct {
 		Status string
 		APIs   []struct{ Name string }
@@ -57,12 +65,12 @@ func TestServerMountsAndAdmin(t *testing.T) {
 		t.Fatalf("health: %d %s", rec.Code, rec.Body)
 	}
 	rec = httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("POST", "/__admin/reset?api=b", nil))
+	h.ServeHTTP(rec, localRequest("POST", "/__admin/reset?api=b"))
 	if rec.Code != 200 || a.resets != 0 || b.resets != 1 {
 		t.Fatalf("reset b: %d, resets a=%d b=%d", rec.Code, a.resets, b.resets)
 	}
 	rec = httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("POST", "/__admin/reset", nil))
+	h.ServeHTTP(rec, localRequest("POST", "/__admin/reset"))
 	if rec.Code != 200 || a.resets != 1 || b.resets != 2 {
 		t.Fatalf("reset all: %d, resets a=%d b=%d", rec.Code, a.resets, b.resets)
 	}
@@ -75,7 +83,7 @@ func TestServerMountsAndAdmin(t *testing.T) {
 		{"GET", "/elsewhere", 404},
 	} {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, nil))
+		h.ServeHTTP(rec, localRequest(tc.method, tc.path))
 		if rec.Code != tc.status || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 			t.Errorf("%s %s: %d %s", tc.method, tc.path, rec.Code, rec.Body)
 		}
