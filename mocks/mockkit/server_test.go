@@ -147,3 +147,31 @@ func TestServeGracefulShutdown(t *testing.T) {
 		t.Fatal("server still accepts connections after shutdown")
 	}
 }
+
+// Outside every prefix the server answers unclean paths itself, with a 404 in the admin shape: the
+// ServeMux behind it would redirect them (a 307 keeps a POST a POST).
+func TestServerNeverRedirects(t *testing.T) {
+	a := &fakeVendor{name: "a", prefix: "/a", h: echoPath()}
+	srv, err := mockkit.NewServer(nil, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	for _, target := range []string{"/__admin", "/__admin/../__admin/reset", "/__admin/./reset", "/__admin//reset",
+		"//__admin/reset", "/x/../__admin/reset", "/..", "/.", "/__admin/%2e%2e/__admin/reset", "/__admin/reset/."} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, localRequest("POST", target))
+		if rec.Code != 404 || rec.Header().Get("Location") != "" || !strings.Contains(rec.Body.String(), `"error"`) {
+			t.Errorf("POST %s: %d %s", target, rec.Code, rec.Body)
+		}
+	}
+	if a.resets != 0 {
+		t.Fatalf("a hostile path reset the vendor %d times", a.resets)
+	}
+	// A prefix spelled with escapes still reaches the vendor, never http.StripPrefix's plain-text 404.
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, localRequest("GET", "/%61/x%2Fy"))
+	if rec.Code != 200 || rec.Body.String() != "/x/y" {
+		t.Fatalf("escaped prefix: %d %q", rec.Code, rec.Body)
+	}
+}
