@@ -14,7 +14,26 @@ import (
 
 func post(t *testing.T, url, body string) (int, []byte) {
 	t.Helper()
-	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	return send(t, http.MethodPost, url, "", body, map[string]string{"Content-Type": "application/json"})
+}
+
+func del(t *testing.T, url string) int {
+	t.Helper()
+	status, _ := send(t, http.MethodDelete, url, "", "", nil)
+	return status
+}
+
+// send sends a request with the given Host (empty: the server's own), body and headers.
+func send(t *testing.T, method, url, host, body string, header map[string]string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if host != "" {
+		req.Host = host
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,17 +41,6 @@ func post(t *testing.T, url, body string) (int, []byte) {
 	var b bytes.Buffer
 	_, _ = b.ReadFrom(resp.Body)
 	return resp.StatusCode, b.Bytes()
-}
-
-func del(t *testing.T, url string) int {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodDelete, url, nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
 }
 
 // The admin API over real HTTP, as the README documents it.
@@ -202,24 +210,11 @@ func TestServeFixturesDir(t *testing.T) {
 	}
 }
 
-// adminCall sends an admin request with the given Host (empty: the server's own) and headers.
+// adminCall is send with the body as a string.
 func adminCall(t *testing.T, method, url, host, body string, header map[string]string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(method, url, strings.NewReader(body))
-	if host != "" {
-		req.Host = host
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var b bytes.Buffer
-	_, _ = b.ReadFrom(resp.Body)
-	return resp.StatusCode, b.String()
+	status, b := send(t, method, url, host, body, header)
+	return status, string(b)
 }
 
 // The two browser attacks on a developer's laptop: a page that POSTs a fault across sites, and a
