@@ -43,15 +43,17 @@ type TokenResponse struct {
 	RefreshToken string `json:"refresh_token,omitempty"`
 }
 
-// newConnectID builds ConnectID's handler (paths relative to https://connectid.no).
+// newConnectID builds ConnectID's handler (paths relative to https://connectid.no). Paths match
+// exactly, as sent: http.ServeMux would redirect "/../__admin/reset" out of the vendor.
 func (m *Mock) newConnectID() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc(TokenPath, m.token)
-	mux.HandleFunc(AuthorizePath, m.authorize)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	routes := map[string]http.HandlerFunc{TokenPath: m.token, AuthorizePath: m.authorize}
+	return m.guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h, ok := routes[r.URL.Path]; ok {
+			h(w, r)
+			return
+		}
 		writeOAuthError(w, http.StatusNotFound, errInvalidRequest, "no such ConnectID endpoint: "+r.Method+" "+r.URL.Path)
-	})
-	return m.guard(mux)
+	}))
 }
 
 // guard recovers from panics (answered 500 server_error in the OAuth shape) and caps request bodies.

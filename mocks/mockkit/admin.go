@@ -21,7 +21,7 @@ type adminError struct {
 }
 
 func (s *Server) routeAdmin() {
-	s.mux.HandleFunc("GET /__admin/health", s.health)
+	s.mux.Handle("GET /__admin/health", s.cfg.Admin.ProtectOpen(http.HandlerFunc(s.health)))
 	s.mux.Handle("POST /__admin/reset", s.guard(s.reset))
 	s.mux.Handle("GET /__admin/state", s.guard(s.state))
 	s.mux.Handle("GET /__admin/requests", s.guard(s.listRequests))
@@ -29,27 +29,16 @@ func (s *Server) routeAdmin() {
 	s.mux.Handle("GET /__admin/faults", s.guard(s.listFaults))
 	s.mux.Handle("POST /__admin/faults", s.guard(s.addFaults))
 	s.mux.Handle("DELETE /__admin/faults", s.guard(s.clearFaults))
-	s.mux.Handle("/__admin/", s.guard(func(w http.ResponseWriter, r *http.Request) {
+	notFound := s.guard(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, adminError{Error: "no such admin endpoint: " + r.Method + " " + r.URL.Path})
-	}))
+	})
+	s.mux.Handle("/__admin/", notFound)
+	s.mux.Handle("/__admin", notFound) // else the mux redirects to /__admin/
 }
 
-// guard requires the admin token, when one is set.
+// guard applies the admin guard (Host, cross-site, token, content type) to an endpoint.
 func (s *Server) guard(h http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.cfg.AdminToken != "" {
-			presented := r.Header.Get("X-Admin-Token")
-			if tok, err := BearerToken(r.Header); err == nil {
-				presented = tok
-			}
-			if !SecretEqual(presented, s.cfg.AdminToken) {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="vendorctl admin"`)
-				writeJSON(w, http.StatusUnauthorized, adminError{Error: "the admin API needs the admin token (Authorization: Bearer TOKEN or X-Admin-Token)"})
-				return
-			}
-		}
-		h(w, r)
-	})
+	return s.cfg.Admin.Protect(h)
 }
 
 type healthAPI struct {

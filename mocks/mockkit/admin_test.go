@@ -57,7 +57,7 @@ func adminServer(t *testing.T, token string) (*httptest.Server, *mockkit.Journal
 	opts := mockkit.TestOptions(t)
 	opts.Journal, opts.Faults = journal, faults
 	a, b := newKitVendor(t, "a", opts), newKitVendor(t, "b", opts)
-	srv, err := mockkit.NewServerWith(mockkit.ServerConfig{Journal: journal, Faults: faults, AdminToken: token}, a, b)
+	srv, err := mockkit.NewServerWith(mockkit.ServerConfig{Journal: journal, Faults: faults, Admin: mockkit.AdminGuard{Token: token}}, a, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,8 +69,14 @@ func adminServer(t *testing.T, token string) (*httptest.Server, *mockkit.Journal
 func call(t *testing.T, method, url, body string, header map[string]string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for k, v := range header {
 		req.Header.Set(k, v)
+	}
+	if host := header["Host"]; host != "" {
+		req.Host = host
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"path"
 	"sort"
 	"strings"
 	"time"
@@ -56,9 +58,9 @@ type ServerConfig struct {
 	// Journal and Faults are the ones the vendors were built with (Options); the admin API exposes them.
 	Journal *Journal
 	Faults  *Faults
-	// AdminToken, when set, is required on every admin endpoint but health, as
-	// "Authorization: Bearer TOKEN" or "X-Admin-Token: TOKEN".
-	AdminToken string
+	// Admin guards every admin endpoint: Host, cross-site requests, content type, and its Token on
+	// every endpoint but health. Zero: loopback Hosts only, no token.
+	Admin AdminGuard
 }
 
 // NewServer assembles the vendors with no journal, faults or admin token.
@@ -87,7 +89,7 @@ func NewServerWith(cfg ServerConfig, vendors ...Vendor) (*Server, error) {
 				return nil, fmt.Errorf("mockkit: prefix %q used by %q and %q", p, other, v.Name())
 			}
 			seen[p] = v.Name()
-			s.mounts = append(s.mounts, mounted{prefix: p, handler: http.StripPrefix(p, m.Handler)})
+			s.mounts = append(s.mounts, mounted{prefix: p, handler: stripPrefix(p, m.Handler)})
 		}
 	}
 	sort.Slice(s.mounts, func(i, j int) bool { return len(s.mounts[i].prefix) > len(s.mounts[j].prefix) })
@@ -100,7 +102,7 @@ func NewServerWith(cfg ServerConfig, vendors ...Vendor) (*Server, error) {
 
 // Handler is the server's HTTP handler. Requests under a vendor prefix go to that vendor as they are:
 // unlike http.ServeMux, the server does not clean or redirect paths with "..", "." or "//", so hostile
-// paths get the vendor's own 4xx instead of a redirect.
+// paths get the vendor's own 4xx instead of a redirect. Such paths outside every prefix get a 404 too.
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for _, m := range s.mounts {
@@ -109,7 +111,40 @@ func (s *Server) Handler() http.Handler {
 				return
 			}
 		}
+		if !isCleanPath(r.URL.Path) {
+			writeJSON(w, http.StatusNotFound, adminError{Error: "no such path: " + r.URL.Path + " (paths are taken as sent, never cleaned)"})
+			return
+		}
 		s.mux.ServeHTTP(w, r)
+	})
+}
+
+// isCleanPath reports whether p has no ".", ".." or empty segment, so that http.ServeMux takes it as
+// it is instead of redirecting.
+func isCleanPath(p string) bool {
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean == p
+}
+
+// stripPrefix removes prefix from the request's path. Unlike http.StripPrefix it never answers on its
+// own: when the escaped path spells the prefix with escapes (/vitec%61uto), the vendor gets the
+// decoded path alone, and answers it in its own shape.
+func stripPrefix(prefix string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := new(http.Request)
+		*r2 = *r
+		r2.URL = new(url.URL)
+		*r2.URL = *r.URL
+		r2.URL.Path = strings.TrimPrefix(r.URL.Path, prefix)
+		if rest, ok := strings.CutPrefix(r.URL.RawPath, prefix); ok {
+			r2.URL.RawPath = rest
+		} else {
+			r2.URL.RawPath = ""
+		}
+		h.ServeHTTP(w, r2)
 	})
 }
 

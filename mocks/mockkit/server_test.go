@@ -32,6 +32,14 @@ func echoPath() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, r.URL.Path) })
 }
 
+// localRequest is a request as a client on the same machine sends it (httptest's default Host,
+// example.com, is refused by the admin API).
+func localRequest(method, target string) *http.Request {
+	r := httptest.NewRequest(method, target, nil)
+	r.Host = "127.0.0.1:8080"
+	return r
+}
+
 func TestServerMountsAndAdmin(t *testing.T) {
 	a := &fakeVendor{name: "a", prefix: "/a", h: echoPath()}
 	b := &fakeVendor{name: "b", prefix: "/b/api", h: echoPath()}
@@ -48,7 +56,7 @@ func TestServerMountsAndAdmin(t *testing.T) {
 		}
 	}
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/__admin/health", nil))
+	h.ServeHTTP(rec, localRequest("GET", "/__admin/health"))
 	var health struct {
 		Status string
 		APIs   []struct{ Name string }
@@ -57,12 +65,12 @@ func TestServerMountsAndAdmin(t *testing.T) {
 		t.Fatalf("health: %d %s", rec.Code, rec.Body)
 	}
 	rec = httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("POST", "/__admin/reset?api=b", nil))
+	h.ServeHTTP(rec, localRequest("POST", "/__admin/reset?api=b"))
 	if rec.Code != 200 || a.resets != 0 || b.resets != 1 {
 		t.Fatalf("reset b: %d, resets a=%d b=%d", rec.Code, a.resets, b.resets)
 	}
 	rec = httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("POST", "/__admin/reset", nil))
+	h.ServeHTTP(rec, localRequest("POST", "/__admin/reset"))
 	if rec.Code != 200 || a.resets != 1 || b.resets != 2 {
 		t.Fatalf("reset all: %d, resets a=%d b=%d", rec.Code, a.resets, b.resets)
 	}
@@ -75,7 +83,7 @@ func TestServerMountsAndAdmin(t *testing.T) {
 		{"GET", "/elsewhere", 404},
 	} {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, nil))
+		h.ServeHTTP(rec, localRequest(tc.method, tc.path))
 		if rec.Code != tc.status || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 			t.Errorf("%s %s: %d %s", tc.method, tc.path, rec.Code, rec.Body)
 		}
@@ -137,5 +145,33 @@ func TestServeGracefulShutdown(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + ln.Addr().String() + "/"); err == nil {
 		t.Fatal("server still accepts connections after shutdown")
+	}
+}
+
+// Outside every prefix the server answers unclean paths itself, with a 404 in the admin shape: the
+// ServeMux behind it would redirect them (a 307 keeps a POST a POST).
+func TestServerNeverRedirects(t *testing.T) {
+	a := &fakeVendor{name: "a", prefix: "/a", h: echoPath()}
+	srv, err := mockkit.NewServer(nil, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	for _, target := range []string{"/__admin", "/__admin/../__admin/reset", "/__admin/./reset", "/__admin//reset",
+		"//__admin/reset", "/x/../__admin/reset", "/..", "/.", "/__admin/%2e%2e/__admin/reset", "/__admin/reset/."} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, localRequest("POST", target))
+		if rec.Code != 404 || rec.Header().Get("Location") != "" || !strings.Contains(rec.Body.String(), `"error"`) {
+			t.Errorf("POST %s: %d %s", target, rec.Code, rec.Body)
+		}
+	}
+	if a.resets != 0 {
+		t.Fatalf("a hostile path reset the vendor %d times", a.resets)
+	}
+	// A prefix spelled with escapes still reaches the vendor, never http.StripPrefix's plain-text 404.
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, localRequest("GET", "/%61/x%2Fy"))
+	if rec.Code != 200 || rec.Body.String() != "/x/y" {
+		t.Fatalf("escaped prefix: %d %q", rec.Code, rec.Body)
 	}
 }

@@ -14,7 +14,26 @@ import (
 
 func post(t *testing.T, url, body string) (int, []byte) {
 	t.Helper()
-	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	return send(t, http.MethodPost, url, "", body, map[string]string{"Content-Type": "application/json"})
+}
+
+func del(t *testing.T, url string) int {
+	t.Helper()
+	status, _ := send(t, http.MethodDelete, url, "", "", nil)
+	return status
+}
+
+// send sends a request with the given Host (empty: the server's own), body and headers.
+func send(t *testing.T, method, url, host, body string, header map[string]string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if host != "" {
+		req.Host = host
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,17 +41,6 @@ func post(t *testing.T, url, body string) (int, []byte) {
 	var b bytes.Buffer
 	_, _ = b.ReadFrom(resp.Body)
 	return resp.StatusCode, b.Bytes()
-}
-
-func del(t *testing.T, url string) int {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodDelete, url, nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
 }
 
 // The admin API over real HTTP, as the README documents it.
@@ -199,5 +207,74 @@ func TestServeFixturesDir(t *testing.T) {
 	}
 	if st, _ := get(t, base+"/vitecauto/api/customer?companyId=998&customerId=500191", key); st != 404 {
 		t.Fatalf("embedded fixture still served: %d", st)
+	}
+}
+
+// adminCall is send with the body as a string.
+func adminCall(t *testing.T, method, url, host, body string, header map[string]string) (int, string) {
+	t.Helper()
+	status, b := send(t, method, url, host, body, header)
+	return status, string(b)
+}
+
+// The two browser attacks on a developer's laptop: a page that POSTs a fault across sites, and a
+// DNS-rebinding page that reads the journal (personal numbers) under its own host name.
+func TestServeAdminRefusesBrowserAttacks(t *testing.T) {
+	base, _, _ := startServe(t)
+	get(t, base+"/vitecmaklare/CRM/Contact/M30011/P1001", nil) // a journal entry
+	form := map[string]string{"Content-Type": "text/plain", "Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"}
+	if st, body := adminCall(t, "POST", base+"/__admin/faults", "", `{"api":"vitecauto","status":500}`, form); st != 403 || !strings.Contains(body, `"error":"the admin API refuses a request a browser sent from another site`) {
+		t.Errorf("cross-site POST of a fault: %d %s", st, body)
+	}
+	if st, body := adminCall(t, "POST", base+"/__admin/faults", "", `{"api":"vitecauto","status":500}`, map[string]string{"Content-Type": "text/plain"}); st != 415 {
+		t.Errorf("text/plain fault: %d %s", st, body)
+	}
+	if _, rules := get(t, base+"/__admin/faults", nil); !strings.Contains(string(rules), `"faults":[]`) {
+		t.Fatalf("a refused request added a fault: %s", rules)
+	}
+	st, body := adminCall(t, "GET", base+"/__admin/requests", "evil.example", "", nil)
+	if st != 403 || strings.Contains(body, "P1001") || !strings.Contains(body, "--public-host evil.example") {
+		t.Errorf("rebound journal read: %d %s", st, body)
+	}
+	if _, journal := get(t, base+"/__admin/requests", nil); !strings.Contains(string(journal), "P1001") {
+		t.Fatalf("the journal lacks the entry the test relies on: %s", journal)
+	}
+}
+
+// --public-host may be repeated and comma-separated; it lets a load balancer call health by name.
+func TestServePublicHost(t *testing.T) {
+	base, _, _ := startServe(t, "--public-host", "mocks.internal, alt.internal", "--public-host", "lb.internal")
+	for _, host := range []string{"mocks.internal:8080", "alt.internal", "LB.internal"} {
+		if st, body := adminCall(t, "GET", base+"/__admin/health", host, "", nil); st != 200 {
+			t.Errorf("Host %s: %d %s", host, st, body)
+		}
+	}
+	if st, _ := adminCall(t, "GET", base+"/__admin/health", "evil.example", "", nil); st != 403 {
+		t.Errorf("Host evil.example: %d", st)
+	}
+	for _, bad := range []string{"http://mocks.internal", "mocks.internal:8080", "", "a b", "mocks.internal/x"} {
+		for _, cmd := range []string{"serve", "proxy"} {
+			if _, stderr, code := runCmd(t, cmd, "--public-host", bad); code != 2 || !strings.Contains(stderr, "public-host") {
+				t.Errorf("%s --public-host %q: exit %d %s", cmd, bad, code, stderr)
+			}
+		}
+	}
+}
+
+// proxy, like serve, refuses to listen beyond loopback without an admin token, and then requires it.
+func TestProxyAdminToken(t *testing.T) {
+	_, stderr, code := runCmd(t, "proxy", "--api", "vitecauto", "--upstream", "http://127.0.0.1:1", "--addr", "0.0.0.0:0")
+	if code != 2 || !strings.Contains(stderr, "--admin-token") {
+		t.Fatalf("proxy on 0.0.0.0 without a token: exit %d, stderr %s", code, stderr)
+	}
+	base, _, _ := startProxy(t, "--api", "vitecauto", "--upstream", "http://127.0.0.1:1", "--admin-token", "adm1n")
+	if st, body := adminCall(t, "GET", base+"/__admin/violations", "", "", nil); st != 401 {
+		t.Errorf("violations without the token: %d %s", st, body)
+	}
+	if st, body := adminCall(t, "GET", base+"/__admin/violations", "", "", map[string]string{"Authorization": "Bearer adm1n"}); st != 200 {
+		t.Errorf("violations with the token: %d %s", st, body)
+	}
+	if st, body := adminCall(t, "DELETE", base+"/__admin/violations", "evil.example", "", map[string]string{"Authorization": "Bearer adm1n"}); st != 403 {
+		t.Errorf("violations under a rebound name: %d %s", st, body)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
@@ -30,6 +31,8 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("VENDORCTL_PROXY_ADDR", "127.0.0.1:8090"), "listen address (env VENDORCTL_PROXY_ADDR)")
 	strict := fs.Bool("strict", false, "answer 502 problem+json instead of a response that violates the spec")
 	logLevel := fs.String("log-level", envOr("VENDORCTL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VENDORCTL_LOG_LEVEL)")
+	adminToken := fs.String("admin-token", os.Getenv("VENDORCTL_ADMIN_TOKEN"), "token required by GET and DELETE /__admin/violations (env VENDORCTL_ADMIN_TOKEN); required when --addr is not a loopback address")
+	hosts := publicHostFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -44,12 +47,16 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return usageErrorf("--log-level %q: %v", *logLevel, err)
 	}
+	if err := checkAdminExposure(*addr, *adminToken); err != nil {
+		return err
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	spec, err := specs.Load(*api)
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	p, err := proxy.New(proxy.Config{Spec: spec, Upstream: *upstream, Strict: *strict, Logger: logger})
+	p, err := proxy.New(proxy.Config{Spec: spec, Upstream: *upstream, Strict: *strict, Logger: logger,
+		Admin: mockkit.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}})
 	if err != nil {
 		return usageErrorf("%v", err)
 	}

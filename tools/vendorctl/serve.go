@@ -38,6 +38,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	faultsFile := fs.String("faults", "", "JSON file with an array of fault rules to start with")
 	seed := fs.Uint64("seed", 0, "seed for fault probabilities (0: random); the same seed repeats a run")
 	adminToken := fs.String("admin-token", os.Getenv("VENDORCTL_ADMIN_TOKEN"), "token required by the admin API, except health (env VENDORCTL_ADMIN_TOKEN); required when --addr is not a loopback address")
+	hosts := publicHostFlag(fs)
 	var cfg all.Config
 	fs.StringVar(&cfg.FixturesDir, "fixtures", "", "folder with a sub-folder of fixture files per vendor, replacing the embedded fixtures")
 	fs.StringVar(&cfg.VitecAutoAPIKey, "vitecauto-api-key", envOr("VENDORCTL_VITECAUTO_API_KEY", "mock-api-key"), "Vitec Autodata x-api-key (env VENDORCTL_VITECAUTO_API_KEY)")
@@ -102,7 +103,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}
-	srv, err := mockkit.NewServerWith(mockkit.ServerConfig{Logger: logger, Journal: journal, Faults: faults, AdminToken: *adminToken}, vendors...)
+	srv, err := mockkit.NewServerWith(mockkit.ServerConfig{Logger: logger, Journal: journal, Faults: faults,
+		Admin: mockkit.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}}, vendors...)
 	if err != nil {
 		return err
 	}

@@ -89,17 +89,7 @@ func launch(t *testing.T, line *regexp.Regexp, args ...string) (base string, std
 
 func get(t *testing.T, url string, header map[string]string) (int, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, body
+	return send(t, http.MethodGet, url, "", "", header)
 }
 
 func TestServe(t *testing.T) {

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -65,6 +66,9 @@ type Config struct {
 	Transport http.RoundTripper
 	// MaxBodyBytes caps the bodies buffered for validation (default DefaultMaxBodyBytes).
 	MaxBodyBytes int64
+	// Admin guards /__admin/violations as it guards the mocks' admin API (Host, cross-site requests,
+	// content type, token); its refusals are problem+json. Zero: loopback Hosts only, no token.
+	Admin mockkit.AdminGuard
 }
 
 // Proxy is the validating reverse proxy. It is an http.Handler.
@@ -73,6 +77,7 @@ type Proxy struct {
 	spec     *specs.Spec
 	upstream *url.URL
 	rp       *httputil.ReverseProxy
+	adminH   http.Handler
 	log      *slog.Logger
 	stats    *stats
 }
@@ -101,6 +106,11 @@ func New(cfg Config) (*Proxy, error) {
 		p.log = slog.New(slog.DiscardHandler)
 	}
 	p.log = p.log.With("api", cfg.Spec.Name())
+	guard := cfg.Admin
+	guard.Refuse = func(w http.ResponseWriter, status int, message string) {
+		p.problem(w, status, http.StatusText(status), message)
+	}
+	p.adminH = guard.Protect(http.HandlerFunc(p.admin))
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(u)
@@ -127,7 +137,7 @@ type ctxKey struct{}
 // ServeHTTP validates the request, forwards it, and validates the answer.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, AdminPath) {
-		p.admin(w, r)
+		p.adminH.ServeHTTP(w, r)
 		return
 	}
 	x := &exchange{}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/specs"
 	"github.com/vendorctl/vendorctl/tools/internal/proxy"
 	"github.com/vendorctl/vendorctl/tools/internal/upstreamtest"
@@ -242,5 +243,55 @@ func TestUnreachableUpstream(t *testing.T) {
 	}
 	if _, err := proxy.New(proxy.Config{Spec: spec, Upstream: "not a url"}); err == nil {
 		t.Error("a bad upstream URL was accepted")
+	}
+}
+
+// /__admin/violations is guarded as the mocks' admin API is: Host, cross-site requests, token.
+func TestAdminIsGuarded(t *testing.T) {
+	spec, err := specs.Load("vitecauto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := proxy.New(proxy.Config{Spec: spec, Upstream: "http://127.0.0.1:1", Admin: mockkit.AdminGuard{Token: "adm1n", AllowedHosts: []string{"proxy.internal"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	defer ps.Close()
+	token := map[string]string{"X-Admin-Token": "adm1n"}
+	cases := []struct {
+		name, method, host string
+		header             map[string]string
+		status             int
+	}{
+		{"rebound name", http.MethodGet, "evil.example", token, 403},
+		{"cross-site delete", http.MethodDelete, "", map[string]string{"X-Admin-Token": "adm1n", "Sec-Fetch-Site": "cross-site"}, 403},
+		{"foreign origin", http.MethodDelete, "", map[string]string{"X-Admin-Token": "adm1n", "Origin": "http://evil.example"}, 403},
+		{"no token", http.MethodGet, "", nil, 401},
+		{"token", http.MethodGet, "", token, 200},
+		{"allowed host", http.MethodGet, "proxy.internal:8090", token, 200},
+	}
+	for _, tc := range cases {
+		req, _ := http.NewRequest(tc.method, ps.URL+"/__admin/violations", nil)
+		if tc.host != "" {
+			req.Host = tc.host
+		}
+		for k, v := range tc.header {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("%s: %d %s", tc.name, resp.StatusCode, body)
+			continue
+		}
+		var prob proxy.Problem
+		if tc.status >= 400 && (resp.Header.Get("Content-Type") != "application/problem+json" || json.Unmarshal(body, &prob) != nil || prob.Status != tc.status || prob.Detail == "") {
+			t.Errorf("%s: refusal is not a problem: %s %s", tc.name, resp.Header.Get("Content-Type"), body)
+		}
 	}
 }
