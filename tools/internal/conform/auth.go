@@ -60,12 +60,23 @@ type Auth interface {
 
 // authSet resolves the security schemes of a spec to Auth strategies, once per run.
 type authSet struct {
-	schemes map[string]Auth   // usable schemes
-	missing map[string]string // scheme name → why it cannot be used
+	schemes map[string]Auth     // usable schemes
+	missing map[string]unusable // scheme name → why it cannot be used
 }
 
+// unusable says why a security scheme cannot be used; credentials is set when passing credentials
+// (the flag or variable that why names) would make it usable, unset when conform does not support it.
+type unusable struct {
+	why         string
+	credentials bool
+}
+
+func noCredentials(why string) unusable { return unusable{why: why, credentials: true} }
+
+func unsupported(why string) unusable { return unusable{why: why} }
+
 func newAuthSet(doc *openapi3.T, serverURL, baseURL string, creds Credentials, client *http.Client) *authSet {
-	s := &authSet{schemes: map[string]Auth{}, missing: map[string]string{}}
+	s := &authSet{schemes: map[string]Auth{}, missing: map[string]unusable{}}
 	if doc.Components == nil {
 		return s
 	}
@@ -83,40 +94,43 @@ func newAuthSet(doc *openapi3.T, serverURL, baseURL string, creds Credentials, c
 	return s
 }
 
-func newAuth(ss *openapi3.SecurityScheme, serverURL, baseURL string, creds Credentials, client *http.Client) (Auth, string) {
+// noClient is why an OAuth 2.0 scheme, or a token endpoint, cannot be used without a client.
+const noClient = "no OAuth 2.0 client: pass --client-id and --client-secret or VENDORCTL_CLIENT_ID and VENDORCTL_CLIENT_SECRET"
+
+func newAuth(ss *openapi3.SecurityScheme, serverURL, baseURL string, creds Credentials, client *http.Client) (Auth, unusable) {
 	switch strings.ToLower(ss.Type) {
 	case "apikey":
 		if creds.APIKey == "" {
-			return nil, fmt.Sprintf("no API key for the %s %q: pass --api-key or VENDORCTL_API_KEY", ss.In, ss.Name)
+			return nil, noCredentials(fmt.Sprintf("no API key for the %s %q: pass --api-key or VENDORCTL_API_KEY", ss.In, ss.Name))
 		}
-		return &apiKeyAuth{in: ss.In, name: ss.Name, key: creds.APIKey}, ""
+		return &apiKeyAuth{in: ss.In, name: ss.Name, key: creds.APIKey}, unusable{}
 	case "http":
 		if !strings.EqualFold(ss.Scheme, "basic") {
-			return nil, fmt.Sprintf("http %s authentication is not supported by conform", ss.Scheme)
+			return nil, unsupported(fmt.Sprintf("http %s authentication is not supported by conform", ss.Scheme))
 		}
 		if creds.User == "" {
-			return nil, "no user for http basic: pass --user and --password or VENDORCTL_USER and VENDORCTL_PASSWORD"
+			return nil, noCredentials("no user for http basic: pass --user and --password or VENDORCTL_USER and VENDORCTL_PASSWORD")
 		}
-		return &basicAuth{user: creds.User, password: creds.Password}, ""
+		return &basicAuth{user: creds.User, password: creds.Password}, unusable{}
 	case "oauth2":
 		if ss.Flows == nil {
-			return nil, "oauth2 scheme without flows"
+			return nil, unsupported("oauth2 scheme without flows")
 		}
 		if creds.ClientID == "" {
-			return nil, "no OAuth 2.0 client: pass --client-id and --client-secret or VENDORCTL_CLIENT_ID and VENDORCTL_CLIENT_SECRET"
+			return nil, noCredentials(noClient)
 		}
 		if f := ss.Flows.ClientCredentials; f != nil {
-			return newClientCredentials(tokenURL(creds, f.TokenURL, serverURL, baseURL), creds, client), ""
+			return newClientCredentials(tokenURL(creds, f.TokenURL, serverURL, baseURL), creds, client), unusable{}
 		}
 		if f := ss.Flows.AuthorizationCode; f != nil {
 			if creds.AuthorizeURL == "" {
-				return nil, "needs a user token (OAuth 2.0 authorization code): pass --authorize-url to run the login flow"
+				return nil, noCredentials("needs a user token (OAuth 2.0 authorization code): pass --authorize-url (VENDORCTL_AUTHORIZE_URL) to run the login flow")
 			}
-			return newAuthorizationCode(creds.AuthorizeURL, tokenURL(creds, f.TokenURL, serverURL, baseURL), creds, client), ""
+			return newAuthorizationCode(creds.AuthorizeURL, tokenURL(creds, f.TokenURL, serverURL, baseURL), creds, client), unusable{}
 		}
-		return nil, "only the clientCredentials and authorizationCode OAuth 2.0 flows are supported by conform"
+		return nil, unsupported("only the clientCredentials and authorizationCode OAuth 2.0 flows are supported by conform")
 	}
-	return nil, fmt.Sprintf("security scheme type %q is not supported by conform", ss.Type)
+	return nil, unsupported(fmt.Sprintf("security scheme type %q is not supported by conform", ss.Type))
 }
 
 // invalidFor returns how to send wrong credentials for a scheme, whether or not valid ones are known.
@@ -130,6 +144,82 @@ func invalidFor(ss *openapi3.SecurityScheme) func(req *http.Request) {
 		}
 	}
 	return func(req *http.Request) { req.Header.Set("Authorization", "Bearer "+invalidToken) }
+}
+
+// ErrUnnamedHost is returned by New when conform would send the client secret to a URL it picked itself
+// (the spec's token URL) on another host than the base URL: a mock's base and production's token
+// endpoint, say. *HostError says which URL and what to set.
+var ErrUnnamedHost = errors.New("credentials would go to a host that was not named")
+
+// HostError is an ErrUnnamedHost: the URL conform picked, and the flag that names the right one.
+type HostError struct {
+	// What is "token URL"; Scheme the security scheme it belongs to.
+	What, Scheme string
+	URL, BaseURL string
+	// Flag is the vendorctl flag to set (Credentials.TokenURL in Go).
+	Flag string
+}
+
+func (e *HostError) Error() string {
+	return fmt.Sprintf("the %s %s (from the spec's %s scheme) is on another host than the base URL %s, and conform sends credentials only to hosts you name: pass %s",
+		e.What, e.URL, e.Scheme, e.BaseURL, e.Flag)
+}
+
+// Is makes a *HostError match ErrUnnamedHost and ErrConfig.
+func (e *HostError) Is(target error) bool { return target == ErrUnnamedHost || target == ErrConfig }
+
+// checkNamedHosts returns a *HostError when an oauth2 flow that will run would send the client's
+// credentials to a URL that nobody named: one taken from the spec (not Credentials.TokenURL) whose host
+// is not the base URL's. Schemes that will not run (no client id; an authorization code flow without
+// an authorize URL) send nothing and are not checked.
+func checkNamedHosts(doc *openapi3.T, serverURL, baseURL string, creds Credentials) error {
+	if doc.Components == nil || creds.ClientID == "" || creds.TokenURL != "" {
+		return nil
+	}
+	names := make([]string, 0, len(doc.Components.SecuritySchemes))
+	for name := range doc.Components.SecuritySchemes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		ref := doc.Components.SecuritySchemes[name]
+		if ref == nil || ref.Value == nil || ref.Value.Flows == nil || !strings.EqualFold(ref.Value.Type, "oauth2") {
+			continue
+		}
+		var specURL string
+		switch f := ref.Value.Flows; {
+		case f.ClientCredentials != nil:
+			specURL = f.ClientCredentials.TokenURL
+		case f.AuthorizationCode != nil && creds.AuthorizeURL != "":
+			specURL = f.AuthorizationCode.TokenURL
+		default:
+			continue
+		}
+		if u := tokenURL(creds, specURL, serverURL, baseURL); !sameHost(u, baseURL) {
+			return &HostError{What: "token URL", Scheme: name, URL: u, BaseURL: baseURL, Flag: "--token-url"}
+		}
+	}
+	return nil
+}
+
+// sameHost reports whether a and b are on the same scheme, host and port (default ports filled in).
+func sameHost(a, b string) bool {
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	if errA != nil || errB != nil {
+		return false
+	}
+	return strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(ua.Hostname(), ub.Hostname()) && port(ua) == port(ub)
+}
+
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
 }
 
 // tokenURL picks the token URL of an oauth2 flow: the configured one, else the spec's, rebased onto the
@@ -300,6 +390,8 @@ type requirement struct {
 	auths   []Auth
 	invalid []func(req *http.Request)
 	missing string // non-empty: not usable
+	// noCredentials says that credentials conform was not given are among what is missing.
+	noCredentials bool
 }
 
 // resolve picks the first alternative of the security requirements whose schemes are all usable.
@@ -307,6 +399,7 @@ type requirement struct {
 func (s *authSet) resolve(doc *openapi3.T, reqs openapi3.SecurityRequirements) (req requirement, secured bool) {
 	var reasons []string
 	var first *requirement
+	noCreds := false
 	for _, alt := range reqs {
 		if len(alt) == 0 { // {} : anonymous access is allowed
 			return requirement{}, false
@@ -326,16 +419,18 @@ func (s *authSet) resolve(doc *openapi3.T, reqs openapi3.SecurityRequirements) (
 			if ref := doc.Components.SecuritySchemes[name]; ref != nil && ref.Value != nil {
 				r.invalid = append(r.invalid, invalidFor(ref.Value))
 			}
-			why := s.missing[name]
-			if why == "" {
-				why = "unknown security scheme"
+			why, known := s.missing[name]
+			if !known {
+				why = unsupported("unknown security scheme")
 			}
-			r.missing = joinReason(r.missing, name+": "+why)
+			r.missing = joinReason(r.missing, name+": "+why.why)
+			r.noCredentials = r.noCredentials || why.credentials
 		}
 		if r.missing == "" {
 			return r, true
 		}
 		reasons = append(reasons, r.missing)
+		noCreds = noCreds || r.noCredentials
 		if first == nil {
 			first = &r
 		}
@@ -344,6 +439,7 @@ func (s *authSet) resolve(doc *openapi3.T, reqs openapi3.SecurityRequirements) (
 		return requirement{}, false
 	}
 	first.missing = strings.Join(reasons, "; or ")
+	first.noCredentials = noCreds
 	return *first, true
 }
 

@@ -60,6 +60,9 @@ type Config struct {
 	Credentials Credentials
 	// AllowWrites enables the operations and flows that write.
 	AllowWrites bool
+	// AllowSkips lets a run pass although checks were skipped for want of credentials (zero: such a
+	// run fails, Report.Passed is false, so that a run never passes while testing nothing).
+	AllowSkips bool
 	// Exclude names checks not to run (they are left out of the report).
 	Exclude []string
 	// Vendor overrides what is registered for the spec's API name (nil: the registered one, if any).
@@ -127,6 +130,9 @@ func New(cfg Config) (*Runner, error) {
 		return nil, err
 	}
 	doc := cfg.Spec.Doc()
+	if err := checkNamedHosts(doc, cfg.Spec.ServerURL(), r.base.String(), cfg.Credentials); err != nil {
+		return nil, err
+	}
 	r.auth = newAuthSet(doc, cfg.Spec.ServerURL(), r.base.String(), cfg.Credentials, client)
 	safe := map[string]bool{}
 	for _, id := range r.vendor.Safe {
@@ -176,7 +182,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	if err := r.preflight(ctx); err != nil {
 		return nil, err
 	}
-	rep := &Report{API: r.spec.Name(), BaseURL: r.base.String(), AllowWrites: r.cfg.AllowWrites, Started: r.now(),
+	rep := &Report{API: r.spec.Name(), BaseURL: r.base.String(), AllowWrites: r.cfg.AllowWrites, AllowSkips: r.cfg.AllowSkips, Started: r.now(),
 		Operations: []*TargetResult{}, Flows: []*TargetResult{}}
 	total := len(r.ops) + len(r.vendor.Flows)
 	n := 0
@@ -471,6 +477,8 @@ type opRun struct {
 	flowErr  error
 	isFlow   bool
 	flowSkip string
+	// noCredentials is why checks were skipped for credentials conform was not given ("": none were).
+	noCredentials string
 }
 
 func (o *opRun) of(kind exchangeKind) []*exchange {
@@ -511,7 +519,10 @@ func (r *Runner) plan(ctx context.Context, op *operation, run *opRun) {
 	valid := req.missing == "" || !secured
 	if op.tokenEndpoint && r.cfg.Credentials.ClientID == "" {
 		valid = false
-		req.missing = "no OAuth 2.0 client: pass --client-id and --client-secret or VENDORCTL_CLIENT_ID and VENDORCTL_CLIENT_SECRET"
+		req.missing, req.noCredentials = noClient, true
+	}
+	if !valid && req.noCredentials {
+		run.noCredentials = req.missing
 	}
 	if op.tokenEndpoint {
 		// A token request may invalidate the tokens issued before it (TimeWave's does).
@@ -628,6 +639,7 @@ func (r *Runner) finishTarget(t *TargetResult, run *opRun, start time.Time) {
 		res.Name = ch.Name
 		t.Checks = append(t.Checks, res)
 	}
+	t.MissingCredentials = run.noCredentials
 	t.Duration = r.now().Sub(start)
 	t.DurationMS = ms(t.Duration)
 }

@@ -289,8 +289,11 @@ func TestNoCredentialsSkipsWhatNeedsThem(t *testing.T) {
 	ts := httptest.NewServer(upstreamtest.VitecAuto(false))
 	defer ts.Close()
 	rep := run(t, conform.Config{Spec: loadSpec(t, "vitecauto"), BaseURL: ts.URL})
-	if !rep.Passed() {
-		t.Fatalf("failed:\n%s", text(t, rep))
+	if rep.Passed() || rep.Summary.Failed != 0 || len(rep.MissingCredentials) != 1 || !strings.Contains(rep.MissingCredentials[0].Reason, "VENDORCTL_API_KEY") {
+		t.Fatalf("want a run that fails for the missing key alone, naming VENDORCTL_API_KEY:\n%s", text(t, rep))
+	}
+	if rep := run(t, conform.Config{Spec: loadSpec(t, "vitecauto"), BaseURL: ts.URL, AllowSkips: true}); !rep.Passed() {
+		t.Fatalf("failed with AllowSkips:\n%s", text(t, rep))
 	}
 	status := map[string]conform.CheckResult{}
 	for _, ch := range rep.Operations[0].Checks {
