@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"golang.org/x/oauth2"
@@ -273,9 +274,15 @@ func (a *basicAuth) Reset() {}
 type tokenAuth struct {
 	client *http.Client
 	newTS  func(ctx context.Context) (oauth2.TokenSource, error)
+	// tokenURL and resume are set for the client credentials flow: resume builds the token source
+	// from a token the token endpoint answered to conform's own request, so that it is used, not
+	// replaced by a new one (TimeWave keeps one token per client: each new one logs out the last).
+	tokenURL string
+	resume   func(ctx context.Context, tok *oauth2.Token) oauth2.TokenSource
 
-	mu sync.Mutex
-	ts oauth2.TokenSource
+	mu      sync.Mutex
+	ts      oauth2.TokenSource
+	adopted *oauth2.Token // the next Apply starts from it
 }
 
 func (a *tokenAuth) Apply(ctx context.Context, req *http.Request) error {
@@ -283,6 +290,9 @@ func (a *tokenAuth) Apply(ctx context.Context, req *http.Request) error {
 	defer a.mu.Unlock()
 	// The token source outlives this request: give it a context of its own that only carries the client.
 	tctx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, a.client)
+	if a.ts == nil && a.adopted != nil {
+		a.ts, a.adopted = a.resume(tctx, a.adopted), nil
+	}
 	if a.ts == nil {
 		ts, err := a.newTS(tctx)
 		if err != nil {
@@ -305,8 +315,19 @@ func (a *tokenAuth) ApplyInvalid(req *http.Request) {
 
 func (a *tokenAuth) Reset() {
 	a.mu.Lock()
-	a.ts = nil
+	a.ts, a.adopted = nil, nil
 	a.mu.Unlock()
+}
+
+// adopt makes tok the token of the next request; it reports false for a flow that cannot resume.
+func (a *tokenAuth) adopt(tok *oauth2.Token) bool {
+	if a.resume == nil {
+		return false
+	}
+	a.mu.Lock()
+	a.ts, a.adopted = nil, tok
+	a.mu.Unlock()
+	return true
 }
 
 // redactTokenError keeps the status and OAuth error code of a refused token request, not its body.
@@ -324,9 +345,12 @@ func redactTokenError(err error) error {
 
 func newClientCredentials(tokenURL string, creds Credentials, client *http.Client) *tokenAuth {
 	cfg := &clientcredentials.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, TokenURL: tokenURL}
-	return &tokenAuth{client: client, newTS: func(ctx context.Context) (oauth2.TokenSource, error) {
-		return cfg.TokenSource(ctx), nil
-	}}
+	return &tokenAuth{client: client, tokenURL: tokenURL,
+		newTS: func(ctx context.Context) (oauth2.TokenSource, error) { return cfg.TokenSource(ctx), nil },
+		resume: func(ctx context.Context, tok *oauth2.Token) oauth2.TokenSource {
+			return oauth2.ReuseTokenSource(tok, cfg.TokenSource(ctx))
+		},
+	}
 }
 
 // ErrNoCode is returned when the authorize URL does not redirect with an authorization code.
@@ -469,4 +493,35 @@ func (s *authSet) reset() {
 	for _, a := range s.schemes {
 		a.Reset()
 	}
+}
+
+// afterTokenRequest is called once the token endpoint at tokenURL has answered conform's requests:
+// the client credentials schemes of that endpoint go on with tok, its last token (nil: none), and every
+// other scheme forgets its token, which the requests may have invalidated.
+func (s *authSet) afterTokenRequest(tokenURL string, tok *oauth2.Token) {
+	for _, a := range s.schemes {
+		if ta, ok := a.(*tokenAuth); ok && tok != nil && ta.tokenURL == tokenURL && ta.adopt(tok) {
+			continue
+		}
+		a.Reset()
+	}
+}
+
+// answeredToken reads an OAuth 2.0 token answer ("access_token", "token_type", "expires_in"). now
+// must be the wall clock: the oauth2 package judges expiry by it.
+func answeredToken(body any, now time.Time) *oauth2.Token {
+	obj, ok := body.(map[string]any)
+	if !ok {
+		return nil
+	}
+	access, _ := obj["access_token"].(string)
+	if access == "" {
+		return nil
+	}
+	tok := &oauth2.Token{AccessToken: access}
+	tok.TokenType, _ = obj["token_type"].(string)
+	if secs, ok := obj["expires_in"].(float64); ok && secs > 0 {
+		tok.Expiry = now.Add(time.Duration(secs) * time.Second)
+	}
+	return tok
 }

@@ -11,7 +11,11 @@
 //
 // A run is read-only unless Config.AllowWrites is set: operations with a write method (POST, PUT,
 // PATCH, DELETE, except the vendor's safe ones and OAuth token endpoints) and flows that write are
-// skipped. Credentials never reach a report or a log line.
+// skipped. Credentials never reach a report or a log line, and go only to hosts the caller named: a
+// token URL taken from the spec that is on another host than the base URL is refused (*HostError). A
+// run that skipped checks for want of credentials fails unless Config.AllowSkips. A token endpoint of
+// the spec is checked first and the token it answers is the one the run uses (TimeWave's new token
+// logs out the previous one).
 package conform
 
 import (
@@ -29,6 +33,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"golang.org/x/oauth2"
 
 	"github.com/vendorctl/vendorctl/specs"
 )
@@ -525,8 +530,9 @@ func (r *Runner) plan(ctx context.Context, op *operation, run *opRun) {
 		run.noCredentials = req.missing
 	}
 	if op.tokenEndpoint {
-		// A token request may invalidate the tokens issued before it (TimeWave's does).
-		defer r.auth.reset()
+		// A token request may invalidate the tokens issued before it (TimeWave's does): go on with the
+		// last one it answered.
+		defer func() { r.auth.afterTokenRequest(r.base.String()+op.path, r.lastToken(run)) }()
 	}
 
 	// positive: every body example, once per success media type.
@@ -614,6 +620,18 @@ func (r *Runner) plan(ctx context.Context, op *operation, run *opRun) {
 	run.exchanges = append(run.exchanges,
 		r.send(ctx, c, "without credentials", noAuth, withoutAuth, req),
 		r.send(ctx, c, "with invalid credentials", badAuth, withInvalidAuth, req))
+}
+
+// lastToken is the token of the last positive request of a token endpoint answered 2xx (nil: none).
+func (r *Runner) lastToken(run *opRun) *oauth2.Token {
+	for i := len(run.exchanges) - 1; i >= 0; i-- {
+		if x := run.exchanges[i]; x.kind == positive && x.decoded != nil {
+			if tok := answeredToken(x.decoded, time.Now()); tok != nil {
+				return tok
+			}
+		}
+	}
+	return nil
 }
 
 // finishTarget runs the checks and fills t.
