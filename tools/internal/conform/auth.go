@@ -157,13 +157,13 @@ type HostError struct {
 	// What is "token URL"; Scheme the security scheme it belongs to.
 	What, Scheme string
 	URL, BaseURL string
-	// Flag is the vendorctl flag to set (Credentials.TokenURL in Go).
-	Flag string
+	// Flag and Env are the vendorctl flag and environment variable to set (Credentials.TokenURL in Go).
+	Flag, Env string
 }
 
 func (e *HostError) Error() string {
-	return fmt.Sprintf("the %s %s (from the spec's %s scheme) is on another host than the base URL %s, and conform sends credentials only to hosts you name: pass %s",
-		e.What, e.URL, e.Scheme, e.BaseURL, e.Flag)
+	return fmt.Sprintf("the %s %s (from the spec's %s scheme) is on another host than the base URL %s, and conform sends credentials only to hosts you name: pass %s or %s",
+		e.What, e.URL, e.Scheme, e.BaseURL, e.Flag, e.Env)
 }
 
 // Is makes a *HostError match ErrUnnamedHost and ErrConfig.
@@ -197,7 +197,7 @@ func checkNamedHosts(doc *openapi3.T, serverURL, baseURL string, creds Credentia
 			continue
 		}
 		if u := tokenURL(creds, specURL, serverURL, baseURL); !sameHost(u, baseURL) {
-			return &HostError{What: "token URL", Scheme: name, URL: u, BaseURL: baseURL, Flag: "--token-url"}
+			return &HostError{What: "token URL", Scheme: name, URL: u, BaseURL: baseURL, Flag: "--token-url", Env: "VENDORCTL_TOKEN_URL"}
 		}
 	}
 	return nil
