@@ -2,12 +2,10 @@ package conform_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/all"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 )
 
@@ -26,26 +24,19 @@ func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWrit
 
 func startCountingMocks(t *testing.T) (string, []mockkit.Vendor, *tokenCounter) {
 	t.Helper()
-	vendors, err := all.New(all.Config{Options: mockkit.TestOptions(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mockkit.NewServer(nil, vendors...)
-	if err != nil {
-		t.Fatal(err)
-	}
 	c := &tokenCounter{}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		srv.Handler().ServeHTTP(rec, r)
-		if strings.HasSuffix(r.URL.Path, "/oauth/token") && rec.status == http.StatusOK {
-			c.mu.Lock()
-			c.issued = append(c.issued, r.URL.Path)
-			c.mu.Unlock()
-		}
-	}))
-	t.Cleanup(ts.Close)
-	return ts.URL, vendors, c
+	base, vendors := startMocksWith(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+			h.ServeHTTP(rec, r)
+			if strings.HasSuffix(r.URL.Path, "/oauth/token") && rec.status == http.StatusOK {
+				c.mu.Lock()
+				c.issued = append(c.issued, r.URL.Path)
+				c.mu.Unlock()
+			}
+		})
+	})
+	return base, vendors, c
 }
 
 // TimeWave keeps one token per client, and each new one logs out the last: a run fetches one token
