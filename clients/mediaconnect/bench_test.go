@@ -21,7 +21,7 @@ func BenchmarkGetCustomer(b *testing.B) {
 		{"clientValidation", []mediaconnect.Option{mediaconnect.WithValidation()}},
 	} {
 		client, err := mediaconnect.New(mocks.BaseURL("mediaconnect"), mediaconnect.Auth{
-			ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, TokenURL: mocks.URL + "/connectid/user/oauth/token",
+			ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, TokenURL: creds.TokenURL,
 		}, tc.opts...)
 		if err != nil {
 			b.Fatal(err)

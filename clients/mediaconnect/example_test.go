@@ -5,28 +5,30 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 
 	"golang.org/x/oauth2"
 
 	"github.com/vendorctl/vendorctl/clients/mediaconnect"
-	mock "github.com/vendorctl/vendorctl/mocks/mediaconnect"
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
 
 // Search customers in client mode: only the client's credentials are needed. Against production, use
-// mediaconnect.ProductionURL and leave Auth.TokenURL empty.
+// mediaconnect.ProductionURL and leave Auth.TokenURL empty; against a mock, its TokenURL is required.
 func Example() {
-	m, _ := mock.New(mock.Config{})
-	srv, _ := mockkit.NewServer(nil, m)
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	// In a test, mocktest.Start(t) does this and stops the mocks at the end.
+	mocks, err := mocktest.New(mocktest.Only("mediaconnect"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer mocks.Close()
+	creds := mocks.Credentials("mediaconnect")
 
-	client, err := mediaconnect.New(ts.URL+"/mediaconnect/capi", mediaconnect.Auth{
-		ClientID:     "mock-client",
-		ClientSecret: "mock-secret",
-		TokenURL:     ts.URL + "/connectid/user/oauth/token",
+	client, err := mediaconnect.New(mocks.BaseURL("mediaconnect"), mediaconnect.Auth{
+		ClientID:     creds.ClientID,
+		ClientSecret: creds.ClientSecret,
+		TokenURL:     creds.TokenURL,
 	}, mediaconnect.WithValidation())
 	if err != nil {
 		fmt.Println(err)
@@ -65,17 +67,21 @@ func Example() {
 // Act for a logged-in user: the authorization code flow with golang.org/x/oauth2 against the mock's
 // ConnectID, which logs in its test user (customer 563457) at once.
 func Example_userMode() {
-	m, _ := mock.New(mock.Config{})
-	srv, _ := mockkit.NewServer(nil, m)
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	mocks, err := mocktest.New(mocktest.Only("mediaconnect"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer mocks.Close()
+	creds := mocks.Credentials("mediaconnect")
 	ctx := context.Background()
 
 	conf := &oauth2.Config{
-		ClientID:     "mock-client",
-		ClientSecret: "mock-secret",
-		Endpoint:     mediaconnect.ConnectIDEndpoint(ts.URL + "/connectid"), // production: ConnectIDURL
-		RedirectURL:  "http://127.0.0.1:8765/callback",
+		ClientID:     creds.ClientID,
+		ClientSecret: creds.ClientSecret,
+		// Production: mediaconnect.Endpoint(mediaconnect.ProductionURL).
+		Endpoint:    oauth2.Endpoint{AuthURL: creds.AuthorizeURL, TokenURL: creds.TokenURL, AuthStyle: oauth2.AuthStyleInParams},
+		RedirectURL: "http://127.0.0.1:8765/callback",
 	}
 	// The user's browser goes to the authorize URL; ConnectID redirects it back with a code.
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -93,7 +99,7 @@ func Example_userMode() {
 		fmt.Println(err)
 		return
 	}
-	client, err := mediaconnect.New(ts.URL+"/mediaconnect/capi", mediaconnect.Auth{User: conf.TokenSource(ctx, tok)},
+	client, err := mediaconnect.New(mocks.BaseURL("mediaconnect"), mediaconnect.Auth{User: conf.TokenSource(ctx, tok)},
 		mediaconnect.WithValidation())
 	if err != nil {
 		fmt.Println(err)

@@ -8,11 +8,14 @@
 //	if errors.Is(err, mediaconnect.ErrTooManyCustomers) { ... narrow the search ... }
 //
 // The user endpoints act for a logged-in user: pass any oauth2.TokenSource of user tokens, typically
-// (*oauth2.Config).TokenSource after the authorization code flow (ConnectIDEndpoint gives the
-// endpoints; see Example_userMode).
+// (*oauth2.Config).TokenSource after the authorization code flow (Endpoint(baseURL) gives the
+// endpoints of the production and test bases, ConnectIDEndpoint those of a mock's ConnectID; see
+// Example_userMode).
 //
-// Point the base URL at a mock (http://127.0.0.1:8080/mediaconnect/capi, token URL
-// http://127.0.0.1:8080/connectid/user/oauth/token) to test against vendorctl serve.
+// Point the base URL at a mock (http://127.0.0.1:8080/mediaconnect/capi) and Auth.TokenURL at its
+// ConnectID (http://127.0.0.1:8080/connectid/user/oauth/token) to test against vendorctl serve. For a
+// base other than ProductionURL and TestURL, New and Endpoint refuse to guess a ConnectID
+// (ErrNoTokenURL): credentials only go to a host the caller named.
 package mediaconnect
 
 import (
@@ -58,6 +61,32 @@ func TestEndpoint() oauth2.Endpoint {
 		TokenURL:  "https://api-test.mediaconnect.no/login/oauth/token",
 		AuthStyle: oauth2.AuthStyleInParams,
 	}
+}
+
+// ErrNoTokenURL is returned by New and Endpoint for a base URL that is neither ProductionURL nor TestURL
+// when no ConnectID is named for it: a default would send the client secret to a host the caller did
+// not name (production ConnectID, for a mock's base).
+var ErrNoTokenURL = errors.New("mediaconnect: no ConnectID for this base URL")
+
+// Endpoint returns the OAuth 2.0 endpoints of the ConnectID that serves the API at baseURL: production
+// ConnectID for ProductionURL, the test login for TestURL. Any other base (a mock's) is ErrNoTokenURL:
+// name its ConnectID with ConnectIDEndpoint.
+func Endpoint(baseURL string) (oauth2.Endpoint, error) {
+	if ep, ok := knownEndpoint(baseURL); ok {
+		return ep, nil
+	}
+	return oauth2.Endpoint{}, fmt.Errorf("%w: %s is neither ProductionURL nor TestURL; use ConnectIDEndpoint with its ConnectID's base (a mock's: http://HOST:PORT/connectid)", ErrNoTokenURL, baseURL)
+}
+
+// knownEndpoint gives the documented ConnectID of the production and test bases.
+func knownEndpoint(baseURL string) (oauth2.Endpoint, bool) {
+	switch strings.TrimSuffix(baseURL, "/") {
+	case ProductionURL:
+		return ConnectIDEndpoint(ConnectIDURL), true
+	case TestURL:
+		return TestEndpoint(), true
+	}
+	return oauth2.Endpoint{}, false
 }
 
 // Types of the API.
@@ -144,8 +173,9 @@ func (e *APIError) Is(target error) bool {
 type Auth struct {
 	ClientID     string
 	ClientSecret string
-	// TokenURL is ConnectID's token endpoint for the client credentials grant (default the production
-	// one, ConnectIDEndpoint(ConnectIDURL).TokenURL).
+	// TokenURL is ConnectID's token endpoint for the client credentials grant. Empty: production
+	// ConnectID's for ProductionURL, the test login's for TestURL; for any other base (a mock's) New
+	// returns ErrNoTokenURL, so the client secret never goes to a host the caller did not name.
 	TokenURL string
 	// User gives user tokens (authorization code grant), e.g. (*oauth2.Config).TokenSource(ctx, tok),
 	// which refreshes them.
@@ -201,9 +231,9 @@ func New(baseURL string, auth Auth, opts ...Option) (*Client, error) {
 	server := strings.TrimSuffix(baseURL, "/")
 	c := &Client{}
 	if auth.ClientID != "" {
-		tokenURL := auth.TokenURL
-		if tokenURL == "" {
-			tokenURL = ConnectIDEndpoint(ConnectIDURL).TokenURL
+		tokenURL, err := clientTokenURL(baseURL, auth.TokenURL)
+		if err != nil {
+			return nil, err
 		}
 		cc := clientcredentials.Config{ClientID: auth.ClientID, ClientSecret: auth.ClientSecret,
 			TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInParams}
@@ -222,6 +252,18 @@ func New(baseURL string, auth Auth, opts ...Option) (*Client, error) {
 		c.userAPI = api
 	}
 	return c, nil
+}
+
+// clientTokenURL is the token URL of the client credentials grant: the one set, else the documented
+// one of the production or test base.
+func clientTokenURL(baseURL, set string) (string, error) {
+	if set != "" {
+		return set, nil
+	}
+	if ep, ok := knownEndpoint(baseURL); ok {
+		return ep.TokenURL, nil
+	}
+	return "", fmt.Errorf("%w: %s is neither ProductionURL nor TestURL; set Auth.TokenURL to its ConnectID's token URL (a mock's: http://HOST:PORT/connectid/user/oauth/token)", ErrNoTokenURL, baseURL)
 }
 
 // withToken sets "Authorization: Bearer" from ts on every request; ts caches and renews the token.

@@ -504,3 +504,70 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		t.Errorf("endpoint %+v", ep)
 	}
 }
+
+// recordHosts is a transport that records every URL asked for and answers none of them.
+type recordHosts struct {
+	mu   sync.Mutex
+	urls []string
+}
+
+func (r *recordHosts) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	r.urls = append(r.urls, req.URL.String())
+	r.mu.Unlock()
+	return nil, errors.New("recordHosts sends nothing")
+}
+
+func TestNewWithoutTokenURLRefusesAnUnknownBase(t *testing.T) {
+	e := newEnv(t, mock.Config{})
+	rec := &recordHosts{}
+	c, err := mediaconnect.New(e.base, mediaconnect.Auth{ClientID: mock.DefaultClientID, ClientSecret: mock.DefaultClientSecret},
+		mediaconnect.WithHTTPClient(&http.Client{Transport: rec}))
+	if !errors.Is(err, mediaconnect.ErrNoTokenURL) || c != nil {
+		t.Fatalf("New(%s) without TokenURL = %v, %v; want ErrNoTokenURL", e.base, c, err)
+	}
+	if !strings.Contains(err.Error(), "set Auth.TokenURL") || !strings.Contains(err.Error(), e.base) {
+		t.Errorf("error %q does not name the base and the field to set", err)
+	}
+	// A user token source needs no token URL: the client is built.
+	if _, err := mediaconnect.New(e.base, mediaconnect.Auth{User: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"})}); err != nil {
+		t.Errorf("user-only client: %v", err)
+	}
+}
+
+func TestNewDefaultsTheDocumentedConnectID(t *testing.T) {
+	for _, tc := range []struct{ base, token string }{
+		{mediaconnect.ProductionURL, "https://connectid.no/user/oauth/token"},
+		{mediaconnect.ProductionURL + "/", "https://connectid.no/user/oauth/token"},
+		{mediaconnect.TestURL, "https://api-test.mediaconnect.no/login/oauth/token"},
+	} {
+		rec := &recordHosts{}
+		c, err := mediaconnect.New(tc.base, mediaconnect.Auth{ClientID: "c", ClientSecret: "s"},
+			mediaconnect.WithHTTPClient(&http.Client{Transport: rec}))
+		if err != nil {
+			t.Fatalf("New(%s): %v", tc.base, err)
+		}
+		if _, err := c.GetCustomer(context.Background(), 1); !errors.Is(err, mediaconnect.ErrToken) {
+			t.Errorf("%s: GetCustomer = %v, want ErrToken (the token request is not answered)", tc.base, err)
+		}
+		if len(rec.urls) != 1 || rec.urls[0] != tc.token {
+			t.Errorf("%s: requests %v, want only the token request to %s", tc.base, rec.urls, tc.token)
+		}
+	}
+}
+
+func TestEndpointOnlyForDocumentedBases(t *testing.T) {
+	for base, want := range map[string]oauth2.Endpoint{
+		mediaconnect.ProductionURL: mediaconnect.ConnectIDEndpoint(mediaconnect.ConnectIDURL),
+		mediaconnect.TestURL:       mediaconnect.TestEndpoint(),
+	} {
+		if ep, err := mediaconnect.Endpoint(base); err != nil || ep != want {
+			t.Errorf("Endpoint(%s) = %+v, %v; want %+v", base, ep, err, want)
+		}
+	}
+	e := newEnv(t, mock.Config{})
+	ep, err := mediaconnect.Endpoint(e.base)
+	if !errors.Is(err, mediaconnect.ErrNoTokenURL) || ep != (oauth2.Endpoint{}) || !strings.Contains(err.Error(), "ConnectIDEndpoint") {
+		t.Errorf("Endpoint(%s) = %+v, %v; want ErrNoTokenURL naming ConnectIDEndpoint", e.base, ep, err)
+	}
+}

@@ -4,29 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 
 	"github.com/vendorctl/vendorctl/clients/timewave"
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
-	mock "github.com/vendorctl/vendorctl/mocks/timewave"
+	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
-
-// startMock serves the TimeWave mock in-process and returns its base URL (what
-// http://127.0.0.1:8080/timewave/v3 is under vendorctl serve).
-func startMock() (string, func()) {
-	m, _ := mock.New(mock.Config{})
-	srv, _ := mockkit.NewServer(nil, m)
-	ts := httptest.NewServer(srv.Handler())
-	return ts.URL + mock.Prefix, ts.Close
-}
 
 // Create a client and find it again by e-mail. Against production, use timewave.ProductionURL and your
 // API client's id and secret.
 func Example() {
-	base, stop := startMock()
-	defer stop()
+	mocks, err := mocktest.New(mocktest.Only("timewave")) // in a test: mocktest.Start(t)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer mocks.Close()
+	base, creds := mocks.BaseURL("timewave"), mocks.Credentials("timewave")
 
-	api, err := timewave.New(base, "mock-client", "mock-secret", timewave.WithValidation())
+	api, err := timewave.New(base, creds.ClientID, creds.ClientSecret, timewave.WithValidation())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -59,9 +53,14 @@ func Example() {
 
 // Walk every client that matches, page after page.
 func ExampleAPI_AllClients() {
-	base, stop := startMock()
-	defer stop()
-	api, _ := timewave.New(base, "mock-client", "mock-secret")
+	mocks, err := mocktest.New(mocktest.Only("timewave")) // in a test: mocktest.Start(t)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer mocks.Close()
+	base, creds := mocks.BaseURL("timewave"), mocks.Credentials("timewave")
+	api, _ := timewave.New(base, creds.ClientID, creds.ClientSecret)
 
 	n := 0
 	var first timewave.Client
@@ -83,12 +82,17 @@ func ExampleAPI_AllClients() {
 
 // A rejected write is a *ValidationError with Laravel's messages by field; nothing is stored.
 func ExampleValidationError() {
-	base, stop := startMock()
-	defer stop()
-	api, _ := timewave.New(base, "mock-client", "mock-secret")
+	mocks, err := mocktest.New(mocktest.Only("timewave")) // in a test: mocktest.Start(t)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer mocks.Close()
+	base, creds := mocks.BaseURL("timewave"), mocks.Credentials("timewave")
+	api, _ := timewave.New(base, creds.ClientID, creds.ClientSecret)
 
 	email := timewave.PaymentEmail
-	_, err := api.CreateClient(context.Background(), timewave.ClientCreate{
+	_, err = api.CreateClient(context.Background(), timewave.ClientCreate{
 		FirstName:   ptr("Åsa"),
 		PaymentType: &email, // e-mail invoices need secondary_email
 		References:  &[]timewave.ReferenceCreate{{Name: "Ordernummer"}},

@@ -4,21 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 
 	"github.com/vendorctl/vendorctl/clients/vitecauto"
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
-	mock "github.com/vendorctl/vendorctl/mocks/vitecauto"
+	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
 
 // Fetch a customer from the mock vendor. Against production, use vitecauto.ProductionURL and your key.
 func Example() {
-	m, _ := mock.New(mock.Config{})
-	srv, _ := mockkit.NewServer(nil, m)
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	mocks, err := mocktest.New(mocktest.Only("vitecauto")) // in a test: mocktest.Start(t)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer mocks.Close()
 
-	client, err := vitecauto.New(ts.URL+"/vitecauto", "mock-api-key", vitecauto.WithValidation())
+	client, err := vitecauto.New(mocks.BaseURL("vitecauto"), mocks.Credentials("vitecauto").APIKey, vitecauto.WithValidation())
 	if err != nil {
 		fmt.Println(err)
 		return

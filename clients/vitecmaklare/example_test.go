@@ -4,28 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 
 	"github.com/vendorctl/vendorctl/clients/vitecmaklare"
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
-	mock "github.com/vendorctl/vendorctl/mocks/vitecmaklare"
+	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
-
-// mockURL starts the mock vendor and returns its base URL and a function that stops it.
-func mockURL() (string, func()) {
-	m, _ := mock.New(mock.Config{})
-	srv, _ := mockkit.NewServer(nil, m)
-	ts := httptest.NewServer(srv.Handler())
-	return ts.URL + mock.Prefix, ts.Close
-}
 
 // Fetch contacts of the three types and switch on their type. Against production, use
 // vitecmaklare.ProductionURL and your user name and password.
 func Example() {
-	base, stop := mockURL()
-	defer stop()
+	mocks, err := mocktest.New(mocktest.Only("vitecmaklare")) // in a test: mocktest.Start(t)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer mocks.Close()
+	base, creds := mocks.BaseURL("vitecmaklare"), mocks.Credentials("vitecmaklare")
 
-	client, err := vitecmaklare.New(base, "mock-user", "mock-password", vitecmaklare.WithValidation())
+	client, err := vitecmaklare.New(base, creds.User, creds.Password, vitecmaklare.WithValidation())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -53,10 +48,15 @@ func Example() {
 
 // Ask for the vendor's DataContract XML; it is decoded into the same types.
 func ExampleWithXML() {
-	base, stop := mockURL()
-	defer stop()
+	mocks, err := mocktest.New(mocktest.Only("vitecmaklare")) // in a test: mocktest.Start(t)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer mocks.Close()
+	base, creds := mocks.BaseURL("vitecmaklare"), mocks.Credentials("vitecmaklare")
 
-	client, err := vitecmaklare.New(base, "mock-user", "mock-password", vitecmaklare.WithXML(), vitecmaklare.WithValidation())
+	client, err := vitecmaklare.New(base, creds.User, creds.Password, vitecmaklare.WithXML(), vitecmaklare.WithValidation())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -74,11 +74,16 @@ func ExampleWithXML() {
 
 // Errors are *APIError values that errors.Is matches against the sentinels.
 func ExampleAPIError() {
-	base, stop := mockURL()
-	defer stop()
+	mocks, err := mocktest.New(mocktest.Only("vitecmaklare")) // in a test: mocktest.Start(t)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer mocks.Close()
+	base, creds := mocks.BaseURL("vitecmaklare"), mocks.Credentials("vitecmaklare")
 
-	client, _ := vitecmaklare.New(base, "mock-user", "mock-password")
-	_, err := client.GetContact(context.Background(), "M40022", "P2001")
+	client, _ := vitecmaklare.New(base, creds.User, creds.Password)
+	_, err = client.GetContact(context.Background(), "M40022", "P2001")
 	var apiErr *vitecmaklare.APIError
 	if errors.Is(err, vitecmaklare.ErrForbidden) && errors.As(err, &apiErr) {
 		fmt.Println(apiErr.Status, apiErr.Message)
@@ -86,7 +91,7 @@ func ExampleAPIError() {
 	_, err = client.GetContact(context.Background(), "M30011", "P9999")
 	fmt.Println(errors.Is(err, vitecmaklare.ErrNotFound), err)
 
-	wrong, _ := vitecmaklare.New(base, "mock-user", "wrong")
+	wrong, _ := vitecmaklare.New(base, creds.User, "wrong")
 	_, err = wrong.GetContact(context.Background(), "M30011", "P1001")
 	fmt.Println(errors.Is(err, vitecmaklare.ErrUnauthorized))
 	// Output:

@@ -50,9 +50,8 @@ func TestParallelMixedTrafficOnEveryVendor(t *testing.T) {
 	m := mocktest.Start(t)
 	mc, tw := m.Credentials("mediaconnect"), m.Credentials("timewave")
 	mk, va := m.Credentials("vitecmaklare"), m.Credentials("vitecauto")
-	connectID := m.URL + "/connectid/user/oauth/token"
-	twToken := fetchToken(t, m.BaseURL("timewave")+"/oauth/token", tw.ClientID, tw.ClientSecret)
-	mcToken := fetchToken(t, connectID, mc.ClientID, mc.ClientSecret)
+	twToken := fetchToken(t, tw.TokenURL, tw.ClientID, tw.ClientSecret)
+	mcToken := fetchToken(t, mc.TokenURL, mc.ClientID, mc.ClientSecret)
 
 	const workers, rounds = 8, 10
 	var wg sync.WaitGroup
@@ -146,11 +145,11 @@ func TestConcurrentTokens(t *testing.T) {
 		}
 		return ok
 	}
-	mcTokens := issue(m.URL+"/connectid/user/oauth/token", mc.ClientID, mc.ClientSecret)
+	mcTokens := issue(mc.TokenURL, mc.ClientID, mc.ClientSecret)
 	if got := valid(m.BaseURL("mediaconnect")+"/v1/client/customer/info/563457", mcTokens); got != n {
 		t.Errorf("mediaconnect: %d of %d concurrent tokens valid", got, n)
 	}
-	twTokens := issue(m.BaseURL("timewave")+"/oauth/token", tw.ClientID, tw.ClientSecret)
+	twTokens := issue(tw.TokenURL, tw.ClientID, tw.ClientSecret)
 	if got := valid(m.BaseURL("timewave")+"/clients/1001", twTokens); got != 1 {
 		t.Errorf("timewave: %d of %d concurrent tokens valid, want exactly the newest", got, n)
 	}

@@ -1,5 +1,6 @@
 // Package mocktest runs the mock vendors in-process for a Go test: fresh state on 127.0.0.1:0, base URLs
-// and credentials, reset between subtests, the request journal and fault injection.
+// and credentials (with the mock's OAuth 2.0 token and authorize URLs), reset between subtests, the
+// request journal and fault injection.
 //
 //	func TestMyIntegration(t *testing.T) {
 //		mocks := mocktest.Start(t)
@@ -15,9 +16,11 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"slices"
+	"strings"
 
 	"github.com/vendorctl/vendorctl/mocks/all"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/specs"
 )
 
 // Server is the running mock vendors.
@@ -114,8 +117,56 @@ func (s *Server) BaseURL(api string) string {
 	return s.URL + v.Mounts()[0].Prefix
 }
 
-// Credentials returns the credentials the vendor's mock accepts.
-func (s *Server) Credentials(api string) all.Credentials { return s.cfg.Credentials(api) }
+// Credentials are what a client needs to call one vendor's mock: the credentials it accepts and, for
+// the OAuth 2.0 vendors, the mock's endpoints, so that a test never builds them by hand (nor leaves
+// them to a client default that points at production).
+type Credentials struct {
+	all.Credentials
+	// TokenURL is the mock's OAuth 2.0 token endpoint, e.g. http://127.0.0.1:41234/connectid/user/oauth/token
+	// ("" for a vendor without OAuth, or one that is not running).
+	TokenURL string
+	// AuthorizeURL is the mock's authorization endpoint of the authorization code flow, e.g.
+	// http://127.0.0.1:41234/connectid/user/oauth/authorize ("" when the vendor has none).
+	AuthorizeURL string
+}
+
+// Credentials returns the credentials the vendor's mock accepts, with its OAuth 2.0 endpoints.
+func (s *Server) Credentials(api string) Credentials {
+	c := Credentials{Credentials: s.cfg.Credentials(api)}
+	v, ok := s.vendors[api]
+	if !ok {
+		return c
+	}
+	spec, err := specs.Load(api)
+	if err != nil || spec.Doc().Components == nil {
+		return c
+	}
+	for _, ref := range spec.Doc().Components.SecuritySchemes {
+		if ref == nil || ref.Value == nil || ref.Value.Flows == nil {
+			continue
+		}
+		if f := ref.Value.Flows.ClientCredentials; f != nil && c.TokenURL == "" {
+			c.TokenURL = s.onMock(v, f.TokenURL)
+		}
+		if f := ref.Value.Flows.AuthorizationCode; f != nil {
+			c.AuthorizeURL = s.onMock(v, f.AuthorizationURL)
+			if c.TokenURL == "" {
+				c.TokenURL = s.onMock(v, f.TokenURL)
+			}
+		}
+	}
+	return c
+}
+
+// onMock maps a production URL of the vendor onto the mount that serves it ("" when none does).
+func (s *Server) onMock(v mockkit.Vendor, production string) string {
+	for _, m := range v.Mounts() {
+		if production == m.Production || strings.HasPrefix(production, m.Production+"/") {
+			return s.URL + m.Prefix + strings.TrimPrefix(production, m.Production)
+		}
+	}
+	return ""
+}
 
 // Reset brings every vendor back to its fixtures and clears the journal and the fault rules.
 func (s *Server) Reset() error {

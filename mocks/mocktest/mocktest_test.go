@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -229,5 +230,47 @@ func TestWrongTypeDriftBodyFailsSpecValidation(t *testing.T) {
 	verr := spec.ValidateResponse(context.Background(), req, route, specs.Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: body})
 	if verr == nil {
 		t.Fatalf("wrong-type drift body validated: %s", body)
+	}
+}
+
+// Credentials carries the mock's OAuth 2.0 endpoints: a token from each OAuth vendor's TokenURL, and
+// Mediaconnect's AuthorizeURL logs in the test user with a redirect carrying a code.
+func TestCredentialsCarryTheMockOAuthEndpoints(t *testing.T) {
+	m := mocktest.Start(t)
+	for _, api := range []string{"mediaconnect", "timewave"} {
+		c := m.Credentials(api)
+		if !strings.HasPrefix(c.TokenURL, m.URL+"/") {
+			t.Fatalf("%s TokenURL = %q, want one on %s", api, c.TokenURL, m.URL)
+		}
+		resp, err := http.PostForm(c.TokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ClientID}, "client_secret": {c.ClientSecret}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s token at %s: %d", api, c.TokenURL, resp.StatusCode)
+		}
+	}
+	mc := m.Credentials("mediaconnect")
+	if want := m.URL + "/connectid/user/oauth/authorize"; mc.AuthorizeURL != want {
+		t.Fatalf("mediaconnect AuthorizeURL = %q, want %q", mc.AuthorizeURL, want)
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(mc.AuthorizeURL + "?" + url.Values{"response_type": {"code"}, "client_id": {mc.ClientID},
+		"redirect_uri": {"http://127.0.0.1:8765/cb"}, "state": {"s1"}}.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc, _ := url.Parse(resp.Header.Get("Location")); resp.StatusCode != http.StatusFound || loc == nil || loc.Query().Get("code") == "" {
+		t.Errorf("authorize: %d, Location %q; want a redirect with a code", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	for _, api := range []string{"vitecauto", "vitecmaklare"} {
+		if c := m.Credentials(api); c.TokenURL != "" || c.AuthorizeURL != "" {
+			t.Errorf("%s has OAuth endpoints %+v", api, c)
+		}
+	}
+	if tw := m.Credentials("timewave"); tw.AuthorizeURL != "" {
+		t.Errorf("timewave AuthorizeURL = %q, want none", tw.AuthorizeURL)
 	}
 }

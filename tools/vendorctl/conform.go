@@ -19,11 +19,16 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("conform", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: vendorctl conform --api NAME --base-url URL [credentials] [--allow-writes] [--junit FILE] [--json FILE]")
+		fmt.Fprintln(stderr, "usage: vendorctl conform --api NAME --base-url URL [credentials] [--allow-writes] [--allow-skips] [--junit FILE] [--json FILE]")
 		fmt.Fprintln(stderr, "Checks every operation of the API's spec against the server at URL (the vendor, or a mock such as")
 		fmt.Fprintln(stderr, "http://127.0.0.1:8080/vitecauto), then the vendor's stateful flows. Read-only unless --allow-writes.")
 		fmt.Fprintln(stderr, "Checks: "+strings.Join(conform.CheckNames(), ", "))
-		fmt.Fprintln(stderr, "Exit 0: every check passed (skips allowed); 1: a check failed; 2: usage error or base URL unreachable.")
+		fmt.Fprintln(stderr, "Credentials go only to hosts you name: a token URL from the spec on another host than --base-url")
+		fmt.Fprintln(stderr, "(Mediaconnect's ConnectID) is refused, exit 2, until --token-url names it.")
+		fmt.Fprintln(stderr, "TimeWave: the run fetches one token and reuses it, but TimeWave's token endpoint invalidates the")
+		fmt.Fprintln(stderr, "previous token, so a run with the live integration's credentials logs that integration out.")
+		fmt.Fprintln(stderr, "Exit 0: every check passed; 1: a check failed, or checks were skipped for missing credentials")
+		fmt.Fprintln(stderr, "(unless --allow-skips); 2: usage error, unnamed token host, or base URL unreachable.")
 		fs.PrintDefaults()
 	}
 	api := fs.String("api", "", "API name: "+strings.Join(specs.Names(), ", "))
@@ -34,10 +39,11 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.StringVar(&creds.Password, "password", envOr("VENDORCTL_PASSWORD", ""), "password for http basic (env VENDORCTL_PASSWORD)")
 	fs.StringVar(&creds.ClientID, "client-id", envOr("VENDORCTL_CLIENT_ID", ""), "OAuth 2.0 client id (env VENDORCTL_CLIENT_ID)")
 	fs.StringVar(&creds.ClientSecret, "client-secret", envOr("VENDORCTL_CLIENT_SECRET", ""), "OAuth 2.0 client secret (env VENDORCTL_CLIENT_SECRET)")
-	fs.StringVar(&creds.TokenURL, "token-url", envOr("VENDORCTL_TOKEN_URL", ""), "OAuth 2.0 token URL (env VENDORCTL_TOKEN_URL; default: the spec's, rebased onto --base-url when it lies under the spec's server URL)")
-	fs.StringVar(&creds.AuthorizeURL, "authorize-url", envOr("VENDORCTL_AUTHORIZE_URL", ""), "OAuth 2.0 authorize URL for user-token operations; it must redirect with a code at once, as the mock's does (env VENDORCTL_AUTHORIZE_URL; default: those checks are skipped)")
+	fs.StringVar(&creds.TokenURL, "token-url", envOr("VENDORCTL_TOKEN_URL", ""), "OAuth 2.0 token URL (env VENDORCTL_TOKEN_URL; default: the spec's, rebased onto --base-url when it lies under the spec's server URL; a default on another host than --base-url is refused)")
+	fs.StringVar(&creds.AuthorizeURL, "authorize-url", envOr("VENDORCTL_AUTHORIZE_URL", ""), "OAuth 2.0 authorize URL for user-token operations; it must redirect with a code at once, as the mock's does (env VENDORCTL_AUTHORIZE_URL; default: none, those checks are skipped and the run exits 1 unless --allow-skips)")
 	fs.StringVar(&creds.RedirectURL, "redirect-url", envOr("VENDORCTL_REDIRECT_URL", conform.DefaultRedirectURL), "redirect_uri of the authorization code flow; never requested (env VENDORCTL_REDIRECT_URL)")
 	allowWrites := fs.Bool("allow-writes", false, "also check operations and flows that write (POST, PUT, PATCH, DELETE)")
+	allowSkips := fs.Bool("allow-skips", false, "pass although checks were skipped for missing credentials (default: such a run exits 1)")
 	exclude := fs.String("exclude-checks", "", "comma-separated checks not to run")
 	junitFile := fs.String("junit", "", "write a JUnit XML report to FILE (a testcase per check per operation)")
 	jsonFile := fs.String("json", "", "write a JSON report to FILE")
@@ -66,6 +72,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		BaseURL:     *baseURL,
 		Credentials: creds,
 		AllowWrites: *allowWrites,
+		AllowSkips:  *allowSkips,
 		Exclude:     splitList(*exclude),
 		HTTPClient:  &http.Client{Timeout: *timeout},
 		Progress:    stdout,

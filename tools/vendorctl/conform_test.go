@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/all"
@@ -159,4 +160,46 @@ func TestConformUsage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Without --token-url, conform refuses the spec's token URL when it is on another host than
+// --base-url (Mediaconnect's production ConnectID for a mock's base), before sending anything.
+func TestConformRefusesAnUnnamedTokenHost(t *testing.T) {
+	var hits atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer ts.Close()
+	stdout, stderr, code := runCmd(t, "conform", "--api", "mediaconnect", "--base-url", ts.URL+"/mediaconnect/capi",
+		"--client-id", "mock-client", "--client-secret", "mock-secret")
+	if code != 2 || stdout != "" || hits.Load() != 0 {
+		t.Fatalf("exit %d, %d requests sent, stdout %q; want 2, none and nothing", code, hits.Load(), stdout)
+	}
+	golden(t, "conform-unnamed-token-host.txt", []byte(strings.ReplaceAll(stderr, ts.URL, "http://127.0.0.1:PORT")))
+	if strings.Contains(stderr, "mock-secret") {
+		t.Error("the client secret was printed")
+	}
+}
+
+// A run that skips checks for want of a user token exits 1 naming --authorize-url and --allow-skips;
+// with --allow-skips it passes. The summary counts the operations answered 2xx.
+func TestConformFailsOnSkipsForMissingCredentials(t *testing.T) {
+	base, _, _ := startServe(t)
+	args := []string{"conform", "--api", "mediaconnect", "--base-url", base + "/mediaconnect/capi",
+		"--client-id", "mock-client", "--client-secret", "mock-secret", "--token-url", base + "/connectid/user/oauth/token"}
+	stdout, stderr, code := runCmd(t, args...)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	golden(t, "conform-missing-credentials.txt", []byte(strings.ReplaceAll(stdout, base, "http://127.0.0.1:PORT")))
+	stdout, stderr, code = runCmd(t, append(args, "--allow-skips")...)
+	if code != 0 || !strings.Contains(stdout, "allowed by --allow-skips") || !strings.Contains(stdout, "\nPASSED: ") {
+		t.Fatalf("with --allow-skips: exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+func TestConformHelp(t *testing.T) {
+	stdout, stderr, code := runCmd(t, "conform", "-h")
+	if code != 0 || stdout != "" {
+		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+	golden(t, "conform-help.txt", []byte(stderr))
 }

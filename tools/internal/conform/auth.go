@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"golang.org/x/oauth2"
@@ -60,12 +61,23 @@ type Auth interface {
 
 // authSet resolves the security schemes of a spec to Auth strategies, once per run.
 type authSet struct {
-	schemes map[string]Auth   // usable schemes
-	missing map[string]string // scheme name → why it cannot be used
+	schemes map[string]Auth     // usable schemes
+	missing map[string]unusable // scheme name → why it cannot be used
 }
 
+// unusable says why a security scheme cannot be used; credentials is set when passing credentials
+// (the flag or variable that why names) would make it usable, unset when conform does not support it.
+type unusable struct {
+	why         string
+	credentials bool
+}
+
+func noCredentials(why string) unusable { return unusable{why: why, credentials: true} }
+
+func unsupported(why string) unusable { return unusable{why: why} }
+
 func newAuthSet(doc *openapi3.T, serverURL, baseURL string, creds Credentials, client *http.Client) *authSet {
-	s := &authSet{schemes: map[string]Auth{}, missing: map[string]string{}}
+	s := &authSet{schemes: map[string]Auth{}, missing: map[string]unusable{}}
 	if doc.Components == nil {
 		return s
 	}
@@ -83,40 +95,43 @@ func newAuthSet(doc *openapi3.T, serverURL, baseURL string, creds Credentials, c
 	return s
 }
 
-func newAuth(ss *openapi3.SecurityScheme, serverURL, baseURL string, creds Credentials, client *http.Client) (Auth, string) {
+// noClient is why an OAuth 2.0 scheme, or a token endpoint, cannot be used without a client.
+const noClient = "no OAuth 2.0 client: pass --client-id and --client-secret or VENDORCTL_CLIENT_ID and VENDORCTL_CLIENT_SECRET"
+
+func newAuth(ss *openapi3.SecurityScheme, serverURL, baseURL string, creds Credentials, client *http.Client) (Auth, unusable) {
 	switch strings.ToLower(ss.Type) {
 	case "apikey":
 		if creds.APIKey == "" {
-			return nil, fmt.Sprintf("no API key for the %s %q: pass --api-key or VENDORCTL_API_KEY", ss.In, ss.Name)
+			return nil, noCredentials(fmt.Sprintf("no API key for the %s %q: pass --api-key or VENDORCTL_API_KEY", ss.In, ss.Name))
 		}
-		return &apiKeyAuth{in: ss.In, name: ss.Name, key: creds.APIKey}, ""
+		return &apiKeyAuth{in: ss.In, name: ss.Name, key: creds.APIKey}, unusable{}
 	case "http":
 		if !strings.EqualFold(ss.Scheme, "basic") {
-			return nil, fmt.Sprintf("http %s authentication is not supported by conform", ss.Scheme)
+			return nil, unsupported(fmt.Sprintf("http %s authentication is not supported by conform", ss.Scheme))
 		}
 		if creds.User == "" {
-			return nil, "no user for http basic: pass --user and --password or VENDORCTL_USER and VENDORCTL_PASSWORD"
+			return nil, noCredentials("no user for http basic: pass --user and --password or VENDORCTL_USER and VENDORCTL_PASSWORD")
 		}
-		return &basicAuth{user: creds.User, password: creds.Password}, ""
+		return &basicAuth{user: creds.User, password: creds.Password}, unusable{}
 	case "oauth2":
 		if ss.Flows == nil {
-			return nil, "oauth2 scheme without flows"
+			return nil, unsupported("oauth2 scheme without flows")
 		}
 		if creds.ClientID == "" {
-			return nil, "no OAuth 2.0 client: pass --client-id and --client-secret or VENDORCTL_CLIENT_ID and VENDORCTL_CLIENT_SECRET"
+			return nil, noCredentials(noClient)
 		}
 		if f := ss.Flows.ClientCredentials; f != nil {
-			return newClientCredentials(tokenURL(creds, f.TokenURL, serverURL, baseURL), creds, client), ""
+			return newClientCredentials(tokenURL(creds, f.TokenURL, serverURL, baseURL), creds, client), unusable{}
 		}
 		if f := ss.Flows.AuthorizationCode; f != nil {
 			if creds.AuthorizeURL == "" {
-				return nil, "needs a user token (OAuth 2.0 authorization code): pass --authorize-url to run the login flow"
+				return nil, noCredentials("needs a user token (OAuth 2.0 authorization code): pass --authorize-url (VENDORCTL_AUTHORIZE_URL) to run the login flow")
 			}
-			return newAuthorizationCode(creds.AuthorizeURL, tokenURL(creds, f.TokenURL, serverURL, baseURL), creds, client), ""
+			return newAuthorizationCode(creds.AuthorizeURL, tokenURL(creds, f.TokenURL, serverURL, baseURL), creds, client), unusable{}
 		}
-		return nil, "only the clientCredentials and authorizationCode OAuth 2.0 flows are supported by conform"
+		return nil, unsupported("only the clientCredentials and authorizationCode OAuth 2.0 flows are supported by conform")
 	}
-	return nil, fmt.Sprintf("security scheme type %q is not supported by conform", ss.Type)
+	return nil, unsupported(fmt.Sprintf("security scheme type %q is not supported by conform", ss.Type))
 }
 
 // invalidFor returns how to send wrong credentials for a scheme, whether or not valid ones are known.
@@ -130,6 +145,82 @@ func invalidFor(ss *openapi3.SecurityScheme) func(req *http.Request) {
 		}
 	}
 	return func(req *http.Request) { req.Header.Set("Authorization", "Bearer "+invalidToken) }
+}
+
+// ErrUnnamedHost is returned by New when conform would send the client secret to a URL it picked itself
+// (the spec's token URL) on another host than the base URL: a mock's base and production's token
+// endpoint, say. *HostError says which URL and what to set.
+var ErrUnnamedHost = errors.New("credentials would go to a host that was not named")
+
+// HostError is an ErrUnnamedHost: the URL conform picked, and the flag that names the right one.
+type HostError struct {
+	// What is "token URL"; Scheme the security scheme it belongs to.
+	What, Scheme string
+	URL, BaseURL string
+	// Flag and Env are the vendorctl flag and environment variable to set (Credentials.TokenURL in Go).
+	Flag, Env string
+}
+
+func (e *HostError) Error() string {
+	return fmt.Sprintf("the %s %s (from the spec's %s scheme) is on another host than the base URL %s, and conform sends credentials only to hosts you name: pass %s or %s",
+		e.What, e.URL, e.Scheme, e.BaseURL, e.Flag, e.Env)
+}
+
+// Is makes a *HostError match ErrUnnamedHost and ErrConfig.
+func (e *HostError) Is(target error) bool { return target == ErrUnnamedHost || target == ErrConfig }
+
+// checkNamedHosts returns a *HostError when an oauth2 flow that will run would send the client's
+// credentials to a URL that nobody named: one taken from the spec (not Credentials.TokenURL) whose host
+// is not the base URL's. Schemes that will not run (no client id; an authorization code flow without
+// an authorize URL) send nothing and are not checked.
+func checkNamedHosts(doc *openapi3.T, serverURL, baseURL string, creds Credentials) error {
+	if doc.Components == nil || creds.ClientID == "" || creds.TokenURL != "" {
+		return nil
+	}
+	names := make([]string, 0, len(doc.Components.SecuritySchemes))
+	for name := range doc.Components.SecuritySchemes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		ref := doc.Components.SecuritySchemes[name]
+		if ref == nil || ref.Value == nil || ref.Value.Flows == nil || !strings.EqualFold(ref.Value.Type, "oauth2") {
+			continue
+		}
+		var specURL string
+		switch f := ref.Value.Flows; {
+		case f.ClientCredentials != nil:
+			specURL = f.ClientCredentials.TokenURL
+		case f.AuthorizationCode != nil && creds.AuthorizeURL != "":
+			specURL = f.AuthorizationCode.TokenURL
+		default:
+			continue
+		}
+		if u := tokenURL(creds, specURL, serverURL, baseURL); !sameHost(u, baseURL) {
+			return &HostError{What: "token URL", Scheme: name, URL: u, BaseURL: baseURL, Flag: "--token-url", Env: "VENDORCTL_TOKEN_URL"}
+		}
+	}
+	return nil
+}
+
+// sameHost reports whether a and b are on the same scheme, host and port (default ports filled in).
+func sameHost(a, b string) bool {
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	if errA != nil || errB != nil {
+		return false
+	}
+	return strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(ua.Hostname(), ub.Hostname()) && port(ua) == port(ub)
+}
+
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
 }
 
 // tokenURL picks the token URL of an oauth2 flow: the configured one, else the spec's, rebased onto the
@@ -183,9 +274,15 @@ func (a *basicAuth) Reset() {}
 type tokenAuth struct {
 	client *http.Client
 	newTS  func(ctx context.Context) (oauth2.TokenSource, error)
+	// tokenURL and resume are set for the client credentials flow: resume builds the token source
+	// from a token the token endpoint answered to conform's own request, so that it is used, not
+	// replaced by a new one (TimeWave keeps one token per client: each new one logs out the last).
+	tokenURL string
+	resume   func(ctx context.Context, tok *oauth2.Token) oauth2.TokenSource
 
-	mu sync.Mutex
-	ts oauth2.TokenSource
+	mu      sync.Mutex
+	ts      oauth2.TokenSource
+	adopted *oauth2.Token // the next Apply starts from it
 }
 
 func (a *tokenAuth) Apply(ctx context.Context, req *http.Request) error {
@@ -193,6 +290,9 @@ func (a *tokenAuth) Apply(ctx context.Context, req *http.Request) error {
 	defer a.mu.Unlock()
 	// The token source outlives this request: give it a context of its own that only carries the client.
 	tctx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, a.client)
+	if a.ts == nil && a.adopted != nil {
+		a.ts, a.adopted = a.resume(tctx, a.adopted), nil
+	}
 	if a.ts == nil {
 		ts, err := a.newTS(tctx)
 		if err != nil {
@@ -215,8 +315,19 @@ func (a *tokenAuth) ApplyInvalid(req *http.Request) {
 
 func (a *tokenAuth) Reset() {
 	a.mu.Lock()
-	a.ts = nil
+	a.ts, a.adopted = nil, nil
 	a.mu.Unlock()
+}
+
+// adopt makes tok the token of the next request; it reports false for a flow that cannot resume.
+func (a *tokenAuth) adopt(tok *oauth2.Token) bool {
+	if a.resume == nil {
+		return false
+	}
+	a.mu.Lock()
+	a.ts, a.adopted = nil, tok
+	a.mu.Unlock()
+	return true
 }
 
 // redactTokenError keeps the status and OAuth error code of a refused token request, not its body.
@@ -234,9 +345,12 @@ func redactTokenError(err error) error {
 
 func newClientCredentials(tokenURL string, creds Credentials, client *http.Client) *tokenAuth {
 	cfg := &clientcredentials.Config{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, TokenURL: tokenURL}
-	return &tokenAuth{client: client, newTS: func(ctx context.Context) (oauth2.TokenSource, error) {
-		return cfg.TokenSource(ctx), nil
-	}}
+	return &tokenAuth{client: client, tokenURL: tokenURL,
+		newTS: func(ctx context.Context) (oauth2.TokenSource, error) { return cfg.TokenSource(ctx), nil },
+		resume: func(ctx context.Context, tok *oauth2.Token) oauth2.TokenSource {
+			return oauth2.ReuseTokenSource(tok, cfg.TokenSource(ctx))
+		},
+	}
 }
 
 // ErrNoCode is returned when the authorize URL does not redirect with an authorization code.
@@ -300,6 +414,8 @@ type requirement struct {
 	auths   []Auth
 	invalid []func(req *http.Request)
 	missing string // non-empty: not usable
+	// noCredentials says that credentials conform was not given are among what is missing.
+	noCredentials bool
 }
 
 // resolve picks the first alternative of the security requirements whose schemes are all usable.
@@ -307,6 +423,7 @@ type requirement struct {
 func (s *authSet) resolve(doc *openapi3.T, reqs openapi3.SecurityRequirements) (req requirement, secured bool) {
 	var reasons []string
 	var first *requirement
+	noCreds := false
 	for _, alt := range reqs {
 		if len(alt) == 0 { // {} : anonymous access is allowed
 			return requirement{}, false
@@ -326,16 +443,18 @@ func (s *authSet) resolve(doc *openapi3.T, reqs openapi3.SecurityRequirements) (
 			if ref := doc.Components.SecuritySchemes[name]; ref != nil && ref.Value != nil {
 				r.invalid = append(r.invalid, invalidFor(ref.Value))
 			}
-			why := s.missing[name]
-			if why == "" {
-				why = "unknown security scheme"
+			why, known := s.missing[name]
+			if !known {
+				why = unsupported("unknown security scheme")
 			}
-			r.missing = joinReason(r.missing, name+": "+why)
+			r.missing = joinReason(r.missing, name+": "+why.why)
+			r.noCredentials = r.noCredentials || why.credentials
 		}
 		if r.missing == "" {
 			return r, true
 		}
 		reasons = append(reasons, r.missing)
+		noCreds = noCreds || r.noCredentials
 		if first == nil {
 			first = &r
 		}
@@ -344,6 +463,7 @@ func (s *authSet) resolve(doc *openapi3.T, reqs openapi3.SecurityRequirements) (
 		return requirement{}, false
 	}
 	first.missing = strings.Join(reasons, "; or ")
+	first.noCredentials = noCreds
 	return *first, true
 }
 
@@ -373,4 +493,35 @@ func (s *authSet) reset() {
 	for _, a := range s.schemes {
 		a.Reset()
 	}
+}
+
+// afterTokenRequest is called once the token endpoint at tokenURL has answered conform's requests:
+// the client credentials schemes of that endpoint go on with tok, its last token (nil: none), and every
+// other scheme forgets its token, which the requests may have invalidated.
+func (s *authSet) afterTokenRequest(tokenURL string, tok *oauth2.Token) {
+	for _, a := range s.schemes {
+		if ta, ok := a.(*tokenAuth); ok && tok != nil && ta.tokenURL == tokenURL && ta.adopt(tok) {
+			continue
+		}
+		a.Reset()
+	}
+}
+
+// answeredToken reads an OAuth 2.0 token answer ("access_token", "token_type", "expires_in"). now
+// must be the wall clock: the oauth2 package judges expiry by it.
+func answeredToken(body any, now time.Time) *oauth2.Token {
+	obj, ok := body.(map[string]any)
+	if !ok {
+		return nil
+	}
+	access, _ := obj["access_token"].(string)
+	if access == "" {
+		return nil
+	}
+	tok := &oauth2.Token{AccessToken: access}
+	tok.TokenType, _ = obj["token_type"].(string)
+	if secs, ok := obj["expires_in"].(float64); ok && secs > 0 {
+		tok.Expiry = now.Add(time.Duration(secs) * time.Second)
+	}
+	return tok
 }

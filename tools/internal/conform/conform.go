@@ -11,7 +11,11 @@
 //
 // A run is read-only unless Config.AllowWrites is set: operations with a write method (POST, PUT,
 // PATCH, DELETE, except the vendor's safe ones and OAuth token endpoints) and flows that write are
-// skipped. Credentials never reach a report or a log line.
+// skipped. Credentials never reach a report or a log line, and go only to hosts the caller named: a
+// token URL taken from the spec that is on another host than the base URL is refused (*HostError). A
+// run that skipped checks for want of credentials fails unless Config.AllowSkips. A token endpoint of
+// the spec is checked first and the token it answers is the one the run uses (TimeWave's new token
+// logs out the previous one).
 package conform
 
 import (
@@ -29,6 +33,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"golang.org/x/oauth2"
 
 	"github.com/vendorctl/vendorctl/specs"
 )
@@ -60,6 +65,9 @@ type Config struct {
 	Credentials Credentials
 	// AllowWrites enables the operations and flows that write.
 	AllowWrites bool
+	// AllowSkips lets a run pass although checks were skipped for want of credentials (zero: such a
+	// run fails, Report.Passed is false, so that a run never passes while testing nothing).
+	AllowSkips bool
 	// Exclude names checks not to run (they are left out of the report).
 	Exclude []string
 	// Vendor overrides what is registered for the spec's API name (nil: the registered one, if any).
@@ -127,6 +135,9 @@ func New(cfg Config) (*Runner, error) {
 		return nil, err
 	}
 	doc := cfg.Spec.Doc()
+	if err := checkNamedHosts(doc, cfg.Spec.ServerURL(), r.base.String(), cfg.Credentials); err != nil {
+		return nil, err
+	}
 	r.auth = newAuthSet(doc, cfg.Spec.ServerURL(), r.base.String(), cfg.Credentials, client)
 	safe := map[string]bool{}
 	for _, id := range r.vendor.Safe {
@@ -176,7 +187,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	if err := r.preflight(ctx); err != nil {
 		return nil, err
 	}
-	rep := &Report{API: r.spec.Name(), BaseURL: r.base.String(), AllowWrites: r.cfg.AllowWrites, Started: r.now(),
+	rep := &Report{API: r.spec.Name(), BaseURL: r.base.String(), AllowWrites: r.cfg.AllowWrites, AllowSkips: r.cfg.AllowSkips, Started: r.now(),
 		Operations: []*TargetResult{}, Flows: []*TargetResult{}}
 	total := len(r.ops) + len(r.vendor.Flows)
 	n := 0
@@ -471,6 +482,8 @@ type opRun struct {
 	flowErr  error
 	isFlow   bool
 	flowSkip string
+	// noCredentials is why checks were skipped for credentials conform was not given ("": none were).
+	noCredentials string
 }
 
 func (o *opRun) of(kind exchangeKind) []*exchange {
@@ -511,11 +524,15 @@ func (r *Runner) plan(ctx context.Context, op *operation, run *opRun) {
 	valid := req.missing == "" || !secured
 	if op.tokenEndpoint && r.cfg.Credentials.ClientID == "" {
 		valid = false
-		req.missing = "no OAuth 2.0 client: pass --client-id and --client-secret or VENDORCTL_CLIENT_ID and VENDORCTL_CLIENT_SECRET"
+		req.missing, req.noCredentials = noClient, true
+	}
+	if !valid && req.noCredentials {
+		run.noCredentials = req.missing
 	}
 	if op.tokenEndpoint {
-		// A token request may invalidate the tokens issued before it (TimeWave's does).
-		defer r.auth.reset()
+		// A token request may invalidate the tokens issued before it (TimeWave's does): go on with the
+		// last one it answered.
+		defer func() { r.auth.afterTokenRequest(r.base.String()+op.path, r.lastToken(run)) }()
 	}
 
 	// positive: every body example, once per success media type.
@@ -605,6 +622,18 @@ func (r *Runner) plan(ctx context.Context, op *operation, run *opRun) {
 		r.send(ctx, c, "with invalid credentials", badAuth, withInvalidAuth, req))
 }
 
+// lastToken is the token of the last positive request of a token endpoint answered 2xx (nil: none).
+func (r *Runner) lastToken(run *opRun) *oauth2.Token {
+	for i := len(run.exchanges) - 1; i >= 0; i-- {
+		if x := run.exchanges[i]; x.kind == positive && x.decoded != nil {
+			if tok := answeredToken(x.decoded, time.Now()); tok != nil {
+				return tok
+			}
+		}
+	}
+	return nil
+}
+
 // finishTarget runs the checks and fills t.
 func (r *Runner) finishTarget(t *TargetResult, run *opRun, start time.Time) {
 	for _, x := range run.exchanges {
@@ -628,6 +657,7 @@ func (r *Runner) finishTarget(t *TargetResult, run *opRun, start time.Time) {
 		res.Name = ch.Name
 		t.Checks = append(t.Checks, res)
 	}
+	t.MissingCredentials = run.noCredentials
 	t.Duration = r.now().Sub(start)
 	t.DurationMS = ms(t.Duration)
 }

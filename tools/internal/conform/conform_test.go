@@ -69,6 +69,12 @@ func loadSpec(t *testing.T, api string) *specs.Spec {
 // startMocks serves every mock of mocks/all; a mock response that violates its spec fails the test.
 func startMocks(t *testing.T) (string, []mockkit.Vendor) {
 	t.Helper()
+	return startMocksWith(t, func(h http.Handler) http.Handler { return h })
+}
+
+// startMocksWith is startMocks with the mocks' handler wrapped.
+func startMocksWith(t *testing.T, wrap func(http.Handler) http.Handler) (string, []mockkit.Vendor) {
+	t.Helper()
 	vendors, err := all.New(all.Config{Options: mockkit.TestOptions(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +83,7 @@ func startMocks(t *testing.T) (string, []mockkit.Vendor) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	ts := httptest.NewServer(wrap(srv.Handler()))
 	t.Cleanup(ts.Close)
 	return ts.URL, vendors
 }
@@ -289,8 +295,11 @@ func TestNoCredentialsSkipsWhatNeedsThem(t *testing.T) {
 	ts := httptest.NewServer(upstreamtest.VitecAuto(false))
 	defer ts.Close()
 	rep := run(t, conform.Config{Spec: loadSpec(t, "vitecauto"), BaseURL: ts.URL})
-	if !rep.Passed() {
-		t.Fatalf("failed:\n%s", text(t, rep))
+	if rep.Passed() || rep.Summary.Failed != 0 || len(rep.MissingCredentials) != 1 || !strings.Contains(rep.MissingCredentials[0].Reason, "VENDORCTL_API_KEY") {
+		t.Fatalf("want a run that fails for the missing key alone, naming VENDORCTL_API_KEY:\n%s", text(t, rep))
+	}
+	if rep := run(t, conform.Config{Spec: loadSpec(t, "vitecauto"), BaseURL: ts.URL, AllowSkips: true}); !rep.Passed() {
+		t.Fatalf("failed with AllowSkips:\n%s", text(t, rep))
 	}
 	status := map[string]conform.CheckResult{}
 	for _, ch := range rep.Operations[0].Checks {

@@ -148,6 +148,9 @@ func (r *Runner) runFlow(ctx context.Context, f Flow) *TargetResult {
 		}
 		if req, secured := r.auth.resolve(r.spec.Doc(), r.byID[id].security); secured && req.missing != "" {
 			run.flowSkip = id + ": " + req.missing
+			if req.noCredentials {
+				run.noCredentials = run.flowSkip
+			}
 		}
 	}
 	if run.flowSkip == "" {

@@ -51,13 +51,37 @@ func WriteText(w io.Writer, rep *Report) error {
 			return err
 		}
 	}
+	if err := writeMissingCredentials(w, rep); err != nil {
+		return err
+	}
 	verdict := "PASSED"
 	if !rep.Passed() {
 		verdict = "FAILED"
 	}
 	s := rep.Summary
-	_, err := fmt.Fprintf(w, "\n%s: %d checks, %d passed, %d failed, %d skipped\n", verdict, s.Checks, s.Passed, s.Failed, s.Skipped)
+	_, err := fmt.Fprintf(w, "\n%s: %d checks, %d passed, %d failed, %d skipped; %d of %d operations answered 2xx\n",
+		verdict, s.Checks, s.Passed, s.Failed, s.Skipped, rep.Answered2xx, len(rep.Operations))
 	return err
+}
+
+// writeMissingCredentials lists the credentials checks were skipped for, and whether that fails the run.
+func writeMissingCredentials(w io.Writer, rep *Report) error {
+	if len(rep.MissingCredentials) == 0 {
+		return nil
+	}
+	head := "Checks were skipped for missing credentials, so the run fails (--allow-skips lets it pass):"
+	if rep.AllowSkips {
+		head = "Checks were skipped for missing credentials (allowed by --allow-skips):"
+	}
+	if _, err := fmt.Fprintf(w, "\n%s\n", head); err != nil {
+		return err
+	}
+	for _, m := range rep.MissingCredentials {
+		if _, err := fmt.Fprintf(w, "  %s (%s)\n", m.Reason, strings.Join(m.Targets, ", ")); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // WriteJSON writes the report as indented JSON.

@@ -80,8 +80,20 @@ type TargetResult struct {
 	Description string          `json:"description,omitempty"`
 	Requests    []RequestRecord `json:"requests"`
 	Checks      []CheckResult   `json:"checks"`
-	Duration    time.Duration   `json:"-"`
-	DurationMS  float64         `json:"duration_ms"`
+	// MissingCredentials says which credentials checks of the target were skipped for ("": none).
+	MissingCredentials string        `json:"missing_credentials,omitempty"`
+	Duration           time.Duration `json:"-"`
+	DurationMS         float64       `json:"duration_ms"`
+}
+
+// answered2xx reports whether a request of the target got a 2xx answer.
+func (t *TargetResult) answered2xx() bool {
+	for _, rq := range t.Requests {
+		if rq.Status >= 200 && rq.Status <= 299 {
+			return true
+		}
+	}
+	return false
 }
 
 // Counts of check results.
@@ -115,15 +127,28 @@ func (t *TargetResult) Counts() Counts {
 
 // Report is the result of one conform run.
 type Report struct {
-	API         string          `json:"api"`
-	BaseURL     string          `json:"base_url"`
-	AllowWrites bool            `json:"allow_writes"`
-	Started     time.Time       `json:"started"`
-	Duration    time.Duration   `json:"-"`
-	DurationMS  float64         `json:"duration_ms"`
-	Summary     Counts          `json:"summary"`
-	Operations  []*TargetResult `json:"operations"`
-	Flows       []*TargetResult `json:"flows"`
+	API         string        `json:"api"`
+	BaseURL     string        `json:"base_url"`
+	AllowWrites bool          `json:"allow_writes"`
+	AllowSkips  bool          `json:"allow_skips"`
+	Started     time.Time     `json:"started"`
+	Duration    time.Duration `json:"-"`
+	DurationMS  float64       `json:"duration_ms"`
+	Summary     Counts        `json:"summary"`
+	// Answered2xx is how many operations got a 2xx answer to at least one request.
+	Answered2xx int `json:"operations_answered_2xx"`
+	// MissingCredentials lists the credentials that checks were skipped for, each with the operations
+	// and flows concerned. Unless AllowSkips, a run with any fails.
+	MissingCredentials []MissingCredentials `json:"missing_credentials,omitempty"`
+	Operations         []*TargetResult      `json:"operations"`
+	Flows              []*TargetResult      `json:"flows"`
+}
+
+// MissingCredentials is one reason checks were skipped for want of credentials: it names the flag or
+// environment variable to set.
+type MissingCredentials struct {
+	Reason  string   `json:"reason"`
+	Targets []string `json:"targets"`
 }
 
 // Targets returns the operations, then the flows.
@@ -133,15 +158,32 @@ func (r *Report) Targets() []*TargetResult {
 	return append(out, r.Flows...)
 }
 
-// Passed reports whether no check failed (skips are allowed).
-func (r *Report) Passed() bool { return r.Summary.Failed == 0 }
+// Passed reports whether no check failed and, unless AllowSkips, none was skipped for want of
+// credentials. Other skips (writes in a read-only run, no security requirement) are allowed.
+func (r *Report) Passed() bool {
+	return r.Summary.Failed == 0 && (r.AllowSkips || len(r.MissingCredentials) == 0)
+}
 
 func (r *Report) finish() {
-	r.Summary = Counts{}
+	r.Summary, r.Answered2xx, r.MissingCredentials = Counts{}, 0, nil
+	byReason := map[string]int{} // reason → index in MissingCredentials
 	for _, t := range r.Targets() {
 		for _, ch := range t.Checks {
 			r.Summary.add(ch.Status)
 		}
+		if t.Kind == KindOperation && t.answered2xx() {
+			r.Answered2xx++
+		}
+		if t.MissingCredentials == "" {
+			continue
+		}
+		i, ok := byReason[t.MissingCredentials]
+		if !ok {
+			i = len(r.MissingCredentials)
+			byReason[t.MissingCredentials] = i
+			r.MissingCredentials = append(r.MissingCredentials, MissingCredentials{Reason: t.MissingCredentials})
+		}
+		r.MissingCredentials[i].Targets = append(r.MissingCredentials[i].Targets, t.Name)
 	}
 	r.DurationMS = ms(r.Duration)
 }

@@ -46,9 +46,9 @@ var methodOrder = map[string]int{
 	http.MethodPatch: 4, http.MethodDelete: 5, http.MethodOptions: 6, http.MethodTrace: 7,
 }
 
-// operations lists the operations of the spec in the order conform runs them: operations without
-// path parameters first (lists and searches give the values that the others take), then by path and
-// method.
+// operations lists the operations of the spec in the order conform runs them: token endpoints first
+// (the token they answer is the one the run goes on with), then operations without path parameters
+// (lists and searches give the values that the others take), then by path and method.
 func operations(doc *openapi3.T, safe map[string]bool, tokenPaths map[string]bool) []*operation {
 	var ops []*operation
 	for _, p := range doc.Paths.InMatchingOrder() {
@@ -75,6 +75,9 @@ func operations(doc *openapi3.T, safe map[string]bool, tokenPaths map[string]boo
 	}
 	sort.Slice(ops, func(i, j int) bool {
 		a, b := ops[i], ops[j]
+		if a.tokenEndpoint != b.tokenEndpoint {
+			return a.tokenEndpoint
+		}
 		if pa, pb := hasPathParams(a), hasPathParams(b); pa != pb {
 			return !pa
 		}

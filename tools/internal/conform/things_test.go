@@ -3,6 +3,7 @@ package conform_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/vendorctl/vendorctl/specs"
@@ -245,7 +247,7 @@ func resultsOf(rep *conform.Report) checkMap {
 func TestReadOnlyRunSkipsWritesAndUserTokens(t *testing.T) {
 	ts, _ := newThingsServer(t)
 	rep := run(t, conform.Config{
-		Spec: thingsSpec(t), BaseURL: ts.URL + "/v1", Vendor: thingsVendor(false),
+		Spec: thingsSpec(t), BaseURL: ts.URL + "/v1", Vendor: thingsVendor(false), AllowSkips: true,
 		Credentials: conform.Credentials{ClientID: thingsClient, ClientSecret: thingsSecret}, // token URL: rebased onto the base URL
 	})
 	if !rep.Passed() {
@@ -337,5 +339,89 @@ func TestBadClientSecretFailsWithoutLeakingIt(t *testing.T) {
 	out := text(t, rep)
 	if rep.Passed() || !strings.Contains(out, "token endpoint answered 401 (invalid_client)") || strings.Contains(out, "not-the-secret-xyz") {
 		t.Fatalf("want a failure naming the refused token request, without the secret:\n%s", out)
+	}
+}
+
+// A run that skips checks for want of credentials fails, naming what to pass, unless AllowSkips.
+func TestSkipsForMissingCredentialsFailTheRun(t *testing.T) {
+	ts, _ := newThingsServer(t)
+	cfg := conform.Config{
+		Spec: thingsSpec(t), BaseURL: ts.URL + "/v1", Vendor: thingsVendor(false), AllowWrites: true,
+		Credentials: conform.Credentials{ClientID: thingsClient, ClientSecret: thingsSecret},
+	}
+	rep := run(t, cfg)
+	out := text(t, rep)
+	if rep.Passed() || rep.Summary.Failed != 0 {
+		t.Fatalf("a run that skipped getMe and getBasic for credentials passed (or failed a check):\n%s", out)
+	}
+	want := map[string]string{"getMe": "--authorize-url", "getBasic": "--user"}
+	for _, m := range rep.MissingCredentials {
+		for _, target := range m.Targets {
+			if flag, ok := want[target]; ok && strings.Contains(m.Reason, flag) {
+				delete(want, target)
+			}
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("MissingCredentials %+v does not name %v", rep.MissingCredentials, want)
+	}
+	if !strings.Contains(out, "--allow-skips lets it pass") || !strings.Contains(out, "FAILED: ") {
+		t.Errorf("the text report does not say the run fails and what turns that off:\n%s", out)
+	}
+	cfg.AllowSkips = true
+	if rep := run(t, cfg); !rep.Passed() || len(rep.MissingCredentials) != 2 {
+		t.Errorf("with AllowSkips: passed %v, missing %+v", rep.Passed(), rep.MissingCredentials)
+	}
+}
+
+// The summary counts the operations that got a 2xx answer: a read-only run without a user token
+// answers listThings, searchThings, requestToken and getThing, not createThing, getMe or getBasic.
+func TestSummaryCountsOperationsAnswered2xx(t *testing.T) {
+	ts, _ := newThingsServer(t)
+	rep := run(t, conform.Config{
+		Spec: thingsSpec(t), BaseURL: ts.URL + "/v1", Vendor: thingsVendor(false), AllowSkips: true,
+		Credentials: conform.Credentials{ClientID: thingsClient, ClientSecret: thingsSecret},
+	})
+	if rep.Answered2xx != 4 || len(rep.Operations) != 7 {
+		t.Fatalf("%d of %d operations answered 2xx, want 4 of 7", rep.Answered2xx, len(rep.Operations))
+	}
+	if out := text(t, rep); !strings.Contains(out, "; 4 of 7 operations answered 2xx\n") {
+		t.Errorf("the summary line does not count the 2xx operations:\n%s", out)
+	}
+}
+
+// conform refuses, before sending anything, a token URL it would take from the spec when it is on
+// another host than the base URL; a named token URL is used as given.
+func TestTokenURLOnAnotherHostIsRefused(t *testing.T) {
+	var hits atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	t.Cleanup(ts.Close)
+	for _, tc := range []struct {
+		name, base, token string
+		spec              *specs.Spec
+		creds             conform.Credentials
+	}{
+		// The authorization code flow's token URL is https://login.things.example/token.
+		{"authorization code", ts.URL + "/v1", "https://login.things.example/token", thingsSpec(t),
+			conform.Credentials{ClientID: thingsClient, ClientSecret: thingsSecret, AuthorizeURL: ts.URL + "/login/authorize"}},
+		// A mock's Mediaconnect base with the spec's production ConnectID.
+		{"mediaconnect client credentials", ts.URL + "/mediaconnect/capi", "https://connectid.no/user/oauth/token", loadSpec(t, "mediaconnect"),
+			conform.Credentials{ClientID: "mock-client", ClientSecret: "mock-secret"}},
+	} {
+		_, err := conform.New(conform.Config{Spec: tc.spec, BaseURL: tc.base, Credentials: tc.creds})
+		var he *conform.HostError
+		if !errors.Is(err, conform.ErrUnnamedHost) || !errors.Is(err, conform.ErrConfig) || !errors.As(err, &he) {
+			t.Fatalf("%s: err = %v, want a *HostError", tc.name, err)
+		}
+		if he.Flag != "--token-url" || he.URL != tc.token || !strings.Contains(err.Error(), "pass --token-url") {
+			t.Errorf("%s: %+v (%v); want the spec's token URL and --token-url", tc.name, he, err)
+		}
+	}
+	named := conform.Credentials{ClientID: thingsClient, ClientSecret: thingsSecret, AuthorizeURL: ts.URL + "/login/authorize", TokenURL: ts.URL + "/login/token"}
+	if _, err := conform.New(conform.Config{Spec: thingsSpec(t), BaseURL: ts.URL + "/v1", Credentials: named}); err != nil {
+		t.Errorf("named token URL refused: %v", err)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("%d requests reached the server", n)
 	}
 }
