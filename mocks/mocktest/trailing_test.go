@@ -96,4 +96,3 @@ func jsonBodyOperations(spec *specs.Spec) []string {
 	}
 	return ops
 }
-
