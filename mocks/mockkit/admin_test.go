@@ -109,6 +109,36 @@ func TestAdminFaultsOverHTTP(t *testing.T) {
 	}
 }
 
+// Rules that make no sense are refused with 400 and the reason, and nothing of the body is stored:
+// anything after the JSON value, an operationId the API does not have (the answer lists the API's),
+// a status that is not 4xx or 5xx.
+func TestAdminFaultsRefused(t *testing.T) {
+	ts, _ := adminServer(t, "")
+	for _, tc := range []struct{ name, body, want string }{
+		{"text after the rule", `{"api":"a","status":503} trailing`, "after its JSON value"},
+		{"a second rule after the first", `{"api":"a","status":503}{"api":"b","status":503}`, "after its JSON value"},
+		{"text after an array", `[{"api":"a","status":503}] x`, "after its JSON value"},
+		{"a brace too many", `{"api":"a","status":503}}`, "after its JSON value"},
+		{"unknown operationId", `{"api":"a","operationId":"getItems","status":503}`, "getItem, getPublic, postItem"},
+		{"status 200", `{"api":"a","status":200}`, "400 to 599"},
+		{"status 700", `{"api":"a","status":700}`, "400 to 599"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, body := call(t, "POST", ts.URL+"/__admin/faults", tc.body, nil)
+			var got struct{ Error string }
+			if st != 400 || json.Unmarshal([]byte(body), &got) != nil || !strings.Contains(got.Error, tc.want) {
+				t.Fatalf("%d %s, want 400 naming %q", st, body, tc.want)
+			}
+			if _, list := call(t, "GET", ts.URL+"/__admin/faults", "", nil); !strings.Contains(list, `"faults":[]`) {
+				t.Fatalf("a refused body left rules: %s", list)
+			}
+		})
+	}
+	if st, body := call(t, "POST", ts.URL+"/__admin/faults", "{\"api\":\"a\",\"operationId\":\"getItem\",\"status\":503}\n\t ", nil); st != 201 {
+		t.Fatalf("a rule followed by whitespace: %d %s", st, body)
+	}
+}
+
 func TestAdminJournalAndState(t *testing.T) {
 	ts, _ := adminServer(t, "")
 	call(t, "GET", ts.URL+"/a/items/7", "", map[string]string{"x-key": "k"})

@@ -96,6 +96,9 @@ func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	a := &api{cfg: cfg, log: cfg.logger().With("api", cfg.Name)}
+	if cfg.Faults != nil {
+		cfg.Faults.AddTarget(cfg.Name, operationIDs(cfg.Spec))
+	}
 	if !cfg.NoValidation && !cfg.NoResponseMemo {
 		a.memo = newResponseMemo()
 	}
@@ -291,4 +294,17 @@ func lowerMediaType(h http.Header) {
 		lower += ";" + params
 	}
 	h.Set(echo.HeaderContentType, lower)
+}
+
+// operationIDs are the operationIds of the spec's operations.
+func operationIDs(spec *specs.Spec) []string {
+	var ids []string
+	for _, item := range spec.Doc().Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.OperationID != "" {
+				ids = append(ids, op.OperationID)
+			}
+		}
+	}
+	return ids
 }

@@ -92,6 +92,11 @@ func TestRuleValidate(t *testing.T) {
 		"does nothing":        {API: "a"},
 		"bad drift":           {API: "a", Drift: "sideways"},
 		"bad status":          {API: "a", Status: 42},
+		"success status":      {API: "a", Status: 200},
+		"redirect status":     {API: "a", Status: 399},
+		"status 600":          {API: "a", Status: 600},
+		"status 700":          {API: "a", Status: 700},
+		"negative status":     {API: "a", Status: -500},
 		"latency too long":    {API: "a", LatencyMS: 120_000},
 		"negative retryAfter": {API: "a", Status: 429, RetryAfter: -1},
 	} {
@@ -101,12 +106,41 @@ func TestRuleValidate(t *testing.T) {
 	}
 	for name, r := range map[string]Rule{
 		"status":  {API: "a", Status: 503},
+		"400":     {API: "a", Status: 400},
+		"599":     {API: "a", Status: 599},
 		"latency": {API: "b", OperationID: "getX", LatencyMS: 10, Probability: 0.5},
 		"drift":   {API: "a", Drift: DriftExtraField},
 	} {
 		if err := r.Validate(known); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// A rule naming an operation its API does not have is refused, and the error lists the API's
+// operationIds; an API that was never added as a target takes any operationId.
+func TestFaultsCheckOperationID(t *testing.T) {
+	f := NewFaults(1)
+	f.AddTarget("a", []string{"postItem", "getItem", "getItem"})
+	err := f.Check(Rule{API: "a", OperationID: "getItems", Status: 500}, []string{"a", "b"})
+	if err == nil || !strings.Contains(err.Error(), `"getItems"`) || !strings.Contains(err.Error(), "getItem, postItem") {
+		t.Fatalf("unknown operationId: %v", err)
+	}
+	if _, err := f.Add(Rule{API: "a", OperationID: "getItems", Status: 500}, nil); err == nil || len(f.Rules()) != 0 {
+		t.Fatalf("Add took a rule of an unknown operationId: %v %v", err, f.Rules())
+	}
+	for _, r := range []Rule{
+		{API: "a", OperationID: "getItem", Status: 500},
+		{API: "a", Status: 500},
+		{API: "b", OperationID: "anything", Status: 500},
+	} {
+		if err := f.Check(r, []string{"a", "b"}); err != nil {
+			t.Errorf("%+v: %v", r, err)
+		}
+	}
+	both := f.Check(Rule{API: "a", OperationID: "nope", Status: 200}, nil)
+	if both == nil || !strings.Contains(both.Error(), "nope") || !strings.Contains(both.Error(), "400 to 599") {
+		t.Fatalf("both problems named: %v", both)
 	}
 }
 
