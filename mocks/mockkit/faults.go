@@ -85,6 +85,13 @@ func (r *Rule) Validate(knownAPIs []string) error {
 	return errors.Join(errs...)
 }
 
+// shapesAnswer reports whether the rule writes the answer (a status or a drift) instead of the mock,
+// so that the answer's violations are the rule's doing; a latency-only rule (or none) leaves the
+// mock's own answer.
+func (r *Rule) shapesAnswer() bool {
+	return r != nil && (r.Status != 0 || r.Drift != "")
+}
+
 func (r *Rule) name() string {
 	if r.OperationID != "" {
 		return fmt.Sprintf("#%d %s/%s", r.ID, r.API, r.OperationID)

@@ -77,7 +77,7 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			err := a.checkResponse(c, route, rule, rec)
 			if err != nil {
 				respViolations = specs.Violations(err)
-				if rule == nil { // a fault answers off-spec on purpose
+				if !rule.shapesAnswer() { // a status or drift rule answers off-spec on purpose
 					a.log.Warn("response violates the spec", "operation", route.OperationID(), "status", rec.status, "violations", err.Error())
 					if a.cfg.OnResponseViolation != nil {
 						a.cfg.OnResponseViolation(a.cfg.Name, route.OperationID(), err)
@@ -177,8 +177,12 @@ func (a *api) record(c echo.Context, start time.Time, rec *recorder, status int,
 			e.Violations = append(e.Violations, JournalViolation{Kind: specs.KindRequest, Violation: v})
 		}
 	}
+	injected := false
+	if rule, ok := c.Get(faultKey).(*Rule); ok {
+		injected = rule.shapesAnswer()
+	}
 	for _, v := range respViolations {
-		e.Violations = append(e.Violations, JournalViolation{Kind: specs.KindResponse, Violation: v})
+		e.Violations = append(e.Violations, JournalViolation{Kind: specs.KindResponse, Violation: v, Injected: injected})
 	}
 	body, _ := c.Get(bodyKey).([]byte)
 	j.record(e, req.Header, body, rec.body.Bytes(), req.Header.Get("Content-Type"), c.Response().Header().Get("Content-Type"))
