@@ -12,7 +12,8 @@ import (
 	"github.com/vendorctl/vendorctl/specs"
 )
 
-// faultedKit is the kit API with a journal and faults; GET /items/8 answers off the spec. It returns
+// faultedKit is the kit API with a journal and faults; GET /items/8 answers off the spec, GET /public
+// answers. It returns
 // the handler and the operations reported as the mock's own violations.
 func faultedKit(t *testing.T) (http.Handler, *mockkit.Journal, *mockkit.Faults, func() []string) {
 	t.Helper()
@@ -35,6 +36,7 @@ func faultedKit(t *testing.T) (http.Handler, *mockkit.Journal, *mockkit.Faults, 
 				}
 				return c.JSON(200, map[string]any{"id": 7, "name": "seven"})
 			})
+			e.GET("/public", func(c echo.Context) error { return c.JSON(200, map[string]any{"id": 1, "name": "p"}) })
 		},
 		Options: mockkit.Options{Journal: journal, Faults: faults, OnResponseViolation: func(_, op string, _ error) {
 			mu.Lock()

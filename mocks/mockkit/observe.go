@@ -86,7 +86,7 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		a.record(c, start, rec, rec.status, respViolations)
-		rec.send(c.Request().Method)
+		rec.send(isHead(c))
 		if rec.body.Cap() <= maxPooledBody { // nothing holds on to the bytes: the journal and the memo copy them
 			rec.body.Reset()
 			a.bufs.Put(rec.body)
@@ -102,14 +102,15 @@ func (r *recorder) statusOr200() int {
 	return r.status
 }
 
-// send writes the answer with its length, in one write.
-func (r *recorder) send(method string) {
+// send writes the answer with its length, in one write; the answer to a HEAD keeps the length of its
+// body and leaves the body out.
+func (r *recorder) send(head bool) {
 	w, status, body := r.ResponseWriter, r.statusOr200(), r.body.Bytes()
-	if method != http.MethodHead && status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified {
+	if status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified {
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	}
 	w.WriteHeader(status)
-	if len(body) > 0 {
+	if len(body) > 0 && !head {
 		_, _ = w.Write(body)
 	}
 }
@@ -165,6 +166,9 @@ func (a *api) record(c echo.Context, start time.Time, rec *recorder, status int,
 		Query:      req.URL.Query(),
 		Status:     status,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000,
+	}
+	if isHead(c) {
+		e.Method = http.MethodHead
 	}
 	if route := RouteOf(c); route != nil {
 		e.OperationID = route.OperationID()
