@@ -1,6 +1,7 @@
 package mockkit
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -202,14 +203,21 @@ func (f *Faults) match(api, operationID string) (*Rule, time.Duration) {
 	return nil, 0
 }
 
-// LoadRules reads a JSON array of rules from a file.
+// LoadRules reads a JSON array of rules from a file, as strictly as POST /__admin/faults: no unknown
+// key, nothing after the array.
 func LoadRules(path string) ([]Rule, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read fault rules: %w", err)
 	}
 	var rules []Rule
-	if err := json.Unmarshal(data, &rules); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err = dec.Decode(&rules)
+	if err == nil {
+		err = nothingAfter(dec)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("decode fault rules %s: %w", path, err)
 	}
 	return rules, nil

@@ -117,33 +117,6 @@ func TestRuleValidate(t *testing.T) {
 	}
 }
 
-// A rule naming an operation its API does not have is refused, and the error lists the API's
-// operationIds; an API that was never added as a target takes any operationId.
-func TestFaultsCheckOperationID(t *testing.T) {
-	f := NewFaults(1)
-	f.AddTarget("a", []string{"postItem", "getItem", "getItem"})
-	err := f.Check(Rule{API: "a", OperationID: "getItems", Status: 500}, []string{"a", "b"})
-	if err == nil || !strings.Contains(err.Error(), `"getItems"`) || !strings.Contains(err.Error(), "getItem, postItem") {
-		t.Fatalf("unknown operationId: %v", err)
-	}
-	if _, err := f.Add(Rule{API: "a", OperationID: "getItems", Status: 500}, nil); err == nil || len(f.Rules()) != 0 {
-		t.Fatalf("Add took a rule of an unknown operationId: %v %v", err, f.Rules())
-	}
-	for _, r := range []Rule{
-		{API: "a", OperationID: "getItem", Status: 500},
-		{API: "a", Status: 500},
-		{API: "b", OperationID: "anything", Status: 500},
-	} {
-		if err := f.Check(r, []string{"a", "b"}); err != nil {
-			t.Errorf("%+v: %v", r, err)
-		}
-	}
-	both := f.Check(Rule{API: "a", OperationID: "nope", Status: 200}, nil)
-	if both == nil || !strings.Contains(both.Error(), "nope") || !strings.Contains(both.Error(), "400 to 599") {
-		t.Fatalf("both problems named: %v", both)
-	}
-}
-
 func TestFaultsSeedRepeats(t *testing.T) {
 	draw := func(seed uint64) string {
 		f := NewFaults(seed)
