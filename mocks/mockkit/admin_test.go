@@ -68,7 +68,17 @@ func adminServer(t *testing.T, token string) (*httptest.Server, *mockkit.Journal
 
 func call(t *testing.T, method, url, body string, header map[string]string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	resp, b := do(t, method, url, body, header)
+	return resp.StatusCode, string(b)
+}
+
+// do sends a request over the wire and returns the answer with its body read.
+func do(t *testing.T, method, url, body string, header map[string]string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
@@ -77,8 +87,11 @@ func call(t *testing.T, method, url, body string, header map[string]string) (int
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, b
 }
 
 func TestAdminFaultsOverHTTP(t *testing.T) {

@@ -1,31 +1,12 @@
 package mockkit_test
 
 import (
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 )
-
-func do(t *testing.T, method, url string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, body
-}
 
 // A method the path does not have gets the vendor's 405 with Allow: the path's methods in the spec,
 // sorted, HEAD beside GET.
@@ -42,7 +23,7 @@ func TestMethodNotAllowedCarriesAllow(t *testing.T) {
 		{"PATCH", "/public", "GET, HEAD"},
 	} {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
-			resp, body := do(t, tc.method, ts.URL+tc.path)
+			resp, body := do(t, tc.method, ts.URL+tc.path, "", nil)
 			if resp.StatusCode != http.StatusMethodNotAllowed {
 				t.Fatalf("status %d, want 405: %s", resp.StatusCode, body)
 			}
@@ -54,7 +35,7 @@ func TestMethodNotAllowedCarriesAllow(t *testing.T) {
 			}
 		})
 	}
-	if resp, _ := do(t, "GET", ts.URL+"/nothing"); resp.StatusCode != 404 || resp.Header.Get("Allow") != "" {
+	if resp, _ := do(t, "GET", ts.URL+"/nothing", "", nil); resp.StatusCode != 404 || resp.Header.Get("Allow") != "" {
 		t.Errorf("unknown path: %d Allow %q, want 404 without Allow", resp.StatusCode, resp.Header.Get("Allow"))
 	}
 }
@@ -68,8 +49,8 @@ func TestHeadIsAnsweredAsGet(t *testing.T) {
 	for _, path := range []string{"/items/7", "/public", "/items/abc"} {
 		t.Run(path, func(t *testing.T) {
 			journal.Clear()
-			get, getBody := do(t, "GET", ts.URL+path)
-			head, headBody := do(t, "HEAD", ts.URL+path)
+			get, getBody := do(t, "GET", ts.URL+path, "", nil)
+			head, headBody := do(t, "HEAD", ts.URL+path, "", nil)
 			if head.StatusCode != get.StatusCode {
 				t.Fatalf("HEAD %d, GET %d", head.StatusCode, get.StatusCode)
 			}
