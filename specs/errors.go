@@ -40,7 +40,12 @@ func (v Violation) String() string {
 type ValidationError struct {
 	Kind       Kind
 	Violations []Violation
+	// cause is the validator's error the violations were read from (nil when built here).
+	cause error
 }
+
+// Unwrap returns the validator's error, so that errors.Is finds a cause such as ErrTrailingData.
+func (e *ValidationError) Unwrap() error { return e.cause }
 
 func (e *ValidationError) Error() string {
 	lines := make([]string, len(e.Violations))
@@ -60,7 +65,7 @@ func Violations(err error) []Violation {
 }
 
 func newValidationError(kind Kind, err error) *ValidationError {
-	ve := &ValidationError{Kind: kind}
+	ve := &ValidationError{Kind: kind, cause: err}
 	collect(err, "body", "", &ve.Violations)
 	if len(ve.Violations) == 0 {
 		ve.Violations = []Violation{{In: "body", Message: err.Error()}}

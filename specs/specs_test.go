@@ -130,6 +130,44 @@ func TestValidateRequest(t *testing.T) {
 	}
 }
 
+// A JSON body with anything after its value is refused, whatever follows, and the cause is
+// ErrTrailingData; whitespace after the value is not trailing data.
+func TestValidateRequestRefusesTrailingJSON(t *testing.T) {
+	spec := loadFile(t, "formats.yaml")
+	route, err := spec.FindRoute(http.MethodPost, "/things/3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid := `{"email":"kari@example.no"}`
+	for _, tc := range []struct {
+		name, body, ctype string
+		trailing          bool
+	}{
+		{"value alone", valid, "application/json", false},
+		{"whitespace after the value", valid + " \r\n\t", "application/json", false},
+		{"a word after the value", valid + " trailing", "application/json", true},
+		{"a second object", valid + `{"b":2}`, "application/json", true},
+		{"a second object after a newline", valid + "\n" + valid, "application/json", true},
+		{"a closing brace too many", valid + "}", "application/json", true},
+		{"with a charset parameter", valid + " x", "application/json; charset=utf-8", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, "/things/3", strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", tc.ctype)
+			err := spec.ValidateRequest(context.Background(), req, route)
+			if got := errors.Is(err, specs.ErrTrailingData); got != tc.trailing {
+				t.Fatalf("errors.Is(err, ErrTrailingData) = %v, want %v (err %v)", got, tc.trailing, err)
+			}
+			if !tc.trailing && err != nil {
+				t.Fatalf("valid body refused: %v", err)
+			}
+			if tc.trailing {
+				assertFields(t, err, []string{""})
+			}
+		})
+	}
+}
+
 func TestValidateResponse(t *testing.T) {
 	spec := loadFile(t, "formats.yaml")
 	route, err := spec.FindRoute(http.MethodPost, "/things/1")

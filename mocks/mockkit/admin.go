@@ -2,6 +2,7 @@ package mockkit
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -185,12 +186,15 @@ func (s *Server) addFaults(w http.ResponseWriter, r *http.Request) {
 		err = dec.Decode(&one)
 		rules = []Rule{one}
 	}
+	if err == nil {
+		err = nothingAfter(dec)
+	}
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, adminError{Error: "a fault rule is a JSON object (or an array of them): " + err.Error()})
 		return
 	}
 	for i := range rules {
-		if err := rules[i].Validate(s.names()); err != nil {
+		if err := s.cfg.Faults.Check(rules[i], s.names()); err != nil {
 			writeJSON(w, http.StatusBadRequest, adminError{Error: fmt.Sprintf("rule %d: %v", i, err)})
 			return
 		}
@@ -205,6 +209,14 @@ func (s *Server) addFaults(w http.ResponseWriter, r *http.Request) {
 		added = append(added, a)
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"faults": added})
+}
+
+// nothingAfter refuses anything after the value dec has decoded (`{...} x`, `{...}{...}`).
+func nothingAfter(dec *json.Decoder) error {
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("the body holds data after its JSON value")
+	}
+	return nil
 }
 
 func (s *Server) clearFaults(w http.ResponseWriter, _ *http.Request) {

@@ -68,7 +68,18 @@ func adminServer(t *testing.T, token string) (*httptest.Server, *mockkit.Journal
 
 func call(t *testing.T, method, url, body string, header map[string]string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	resp, b := do(t, method, url, body, header)
+	return resp.StatusCode, string(b)
+}
+
+// do sends a request over the wire (a body as application/json, as the admin API wants it) and
+// returns the answer with its body read.
+func do(t *testing.T, method, url, body string, header map[string]string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -83,8 +94,11 @@ func call(t *testing.T, method, url, body string, header map[string]string) (int
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, b
 }
 
 func TestAdminFaultsOverHTTP(t *testing.T) {
@@ -112,6 +126,36 @@ func TestAdminFaultsOverHTTP(t *testing.T) {
 	}
 	if item("a") != 200 {
 		t.Fatal("a still faulted after DELETE /__admin/faults")
+	}
+}
+
+// Rules that make no sense are refused with 400 and the reason, and nothing of the body is stored:
+// anything after the JSON value, an operationId the API does not have (the answer lists the API's),
+// a status that is not 4xx or 5xx.
+func TestAdminFaultsRefused(t *testing.T) {
+	ts, _ := adminServer(t, "")
+	for _, tc := range []struct{ name, body, want string }{
+		{"text after the rule", `{"api":"a","status":503} trailing`, "after its JSON value"},
+		{"a second rule after the first", `{"api":"a","status":503}{"api":"b","status":503}`, "after its JSON value"},
+		{"text after an array", `[{"api":"a","status":503}] x`, "after its JSON value"},
+		{"a brace too many", `{"api":"a","status":503}}`, "after its JSON value"},
+		{"unknown operationId", `{"api":"a","operationId":"getItems","status":503}`, "getItem, getPublic, postItem"},
+		{"status 200", `{"api":"a","status":200}`, "400 to 599"},
+		{"status 700", `{"api":"a","status":700}`, "400 to 599"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, body := call(t, "POST", ts.URL+"/__admin/faults", tc.body, nil)
+			var got struct{ Error string }
+			if st != 400 || json.Unmarshal([]byte(body), &got) != nil || !strings.Contains(got.Error, tc.want) {
+				t.Fatalf("%d %s, want 400 naming %q", st, body, tc.want)
+			}
+			if _, list := call(t, "GET", ts.URL+"/__admin/faults", "", nil); !strings.Contains(list, `"faults":[]`) {
+				t.Fatalf("a refused body left rules: %s", list)
+			}
+		})
+	}
+	if st, body := call(t, "POST", ts.URL+"/__admin/faults", "{\"api\":\"a\",\"operationId\":\"getItem\",\"status\":503}\n\t ", nil); st != 201 {
+		t.Fatalf("a rule followed by whitespace: %d %s", st, body)
 	}
 }
 

@@ -76,6 +76,7 @@ const (
 	bodyKey              = "mockkit.body"
 	requestViolationsKey = "mockkit.requestViolations"
 	faultKey             = "mockkit.fault"
+	headKey              = "mockkit.head"
 )
 
 // RouteOf returns the spec route matched for the request, or nil.
@@ -84,9 +85,10 @@ func RouteOf(c echo.Context) *specs.Route {
 	return r
 }
 
-// NewAPI builds the Echo server of one vendor API. Middleware, outermost first: observation (the
+// NewAPI builds the Echo server of one vendor API. Before routing, a HEAD on a GET operation becomes
+// that GET (headAsGet). Middleware, outermost first: observation (the
 // response self-check against the spec, the journal, drifted and truncated answers), panic recovery,
-// body limit, routing against the spec (unknown paths get the vendor's 404/405), fault injection,
+// body limit, routing against the spec (unknown paths get the vendor's 404, other methods its 405 with Allow), fault injection,
 // authentication, request validation, forced responses (Prefer); then the generated handlers.
 func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 	if cfg.Name == "" || cfg.Spec == nil || cfg.Render == nil || cfg.Register == nil {
@@ -96,6 +98,9 @@ func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	a := &api{cfg: cfg, log: cfg.logger().With("api", cfg.Name)}
+	if cfg.Faults != nil {
+		cfg.Faults.AddTarget(cfg.Name, operationIDs(cfg.Spec))
+	}
 	if !cfg.NoValidation && !cfg.NoResponseMemo {
 		a.memo = newResponseMemo()
 	}
@@ -104,6 +109,7 @@ func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 	e.HidePort = true
 	e.Logger.SetOutput(io.Discard)
 	e.HTTPErrorHandler = a.handleError
+	e.Pre(a.headAsGet)
 	e.Use(a.observe, a.recover, a.limitBody, a.route, a.injectFaults, a.authenticate)
 	if !cfg.NoValidation {
 		e.Use(a.validateRequest)
@@ -193,26 +199,67 @@ func (a *api) route(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		route, err := a.cfg.Spec.FindRouteRequest(c.Request())
 		if err != nil {
-			return &Error{Status: noRouteStatus(c, a.cfg.Spec), Message: err.Error()}
+			return noRoute(c, a.cfg.Spec, err)
 		}
 		c.Set(routeKey, route)
 		return next(c)
 	}
 }
 
-// noRouteStatus tells 405 (the path exists with other methods) from 404.
-func noRouteStatus(c echo.Context, spec *specs.Spec) int {
-	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-		if m == c.Request().Method {
-			continue
-		}
-		probe := c.Request().Clone(c.Request().Context())
+// noRoute is the error of a request no operation matches: 405 with Allow when the path has other
+// methods, else 404.
+func noRoute(c echo.Context, spec *specs.Spec, err error) *Error {
+	allowed := allowedMethods(c.Request(), spec)
+	if len(allowed) == 0 {
+		return &Error{Status: http.StatusNotFound, Message: err.Error()}
+	}
+	return &Error{Status: http.StatusMethodNotAllowed, Message: err.Error(), Header: http.Header{"Allow": {strings.Join(allowed, ", ")}}}
+}
+
+// allowedMethods are the methods the spec has for the request's path, sorted; HEAD is among them
+// when GET is, since a HEAD is answered as its GET (headAsGet).
+func allowedMethods(req *http.Request, spec *specs.Spec) []string {
+	var allowed []string
+	for _, m := range []string{http.MethodDelete, http.MethodGet, http.MethodPatch, http.MethodPost, http.MethodPut} {
+		probe := req.Clone(req.Context())
 		probe.Method = m
 		if _, err := spec.FindRouteRequest(probe); err == nil {
-			return http.StatusMethodNotAllowed
+			allowed = append(allowed, m)
+			if m == http.MethodGet {
+				allowed = append(allowed, http.MethodHead)
+			}
 		}
 	}
-	return http.StatusNotFound
+	return allowed
+}
+
+// headAsGet answers a HEAD on a path the spec has a GET for (and no HEAD) as that GET (RFC 9110
+// section 9.3.2): routed, authenticated, validated and self-checked as the GET, journaled as HEAD and
+// sent with the GET's status and headers, Content-Length included, without the body (see observe).
+// It runs before Echo's router, so that the router finds the GET handler.
+func (a *api) headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if req.Method != http.MethodHead {
+			return next(c)
+		}
+		if _, err := a.cfg.Spec.FindRouteRequest(req); err == nil {
+			return next(c)
+		}
+		probe := req.Clone(req.Context())
+		probe.Method = http.MethodGet
+		if _, err := a.cfg.Spec.FindRouteRequest(probe); err == nil {
+			req.Method = http.MethodGet // in place: the router reads this very request
+			c.Set(headKey, true)
+		}
+		return next(c)
+	}
+}
+
+// isHead reports whether the client sent HEAD (also when headAsGet answers it as GET).
+func isHead(c echo.Context) bool {
+	asGet, _ := c.Get(headKey).(bool)
+	return asGet || c.Request().Method == http.MethodHead
 }
 
 func (a *api) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
@@ -291,4 +338,17 @@ func lowerMediaType(h http.Header) {
 		lower += ";" + params
 	}
 	h.Set(echo.HeaderContentType, lower)
+}
+
+// operationIDs are the operationIds of the spec's operations.
+func operationIDs(spec *specs.Spec) []string {
+	var ids []string
+	for _, item := range spec.Doc().Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.OperationID != "" {
+				ids = append(ids, op.OperationID)
+			}
+		}
+	}
+	return ids
 }

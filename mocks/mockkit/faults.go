@@ -1,6 +1,7 @@
 package mockkit
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -58,8 +60,8 @@ func (r *Rule) Validate(knownAPIs []string) error {
 	if r.LatencyMS < 0 || r.LatencyJitterMS < 0 || r.LatencyMS+r.LatencyJitterMS > 60_000 {
 		errs = append(errs, errors.New("latencyMs and latencyJitterMs must be between 0 and 60000 in all"))
 	}
-	if r.Status != 0 && (r.Status < 100 || r.Status > 599) {
-		errs = append(errs, errors.New("status must be an HTTP status code"))
+	if r.Status != 0 && (r.Status < 400 || r.Status > 599) {
+		errs = append(errs, fmt.Errorf("status %d is not an error status: want 400 to 599", r.Status))
 	}
 	if r.RetryAfter < 0 {
 		errs = append(errs, errors.New("retryAfter must not be negative"))
@@ -84,6 +86,13 @@ func (r *Rule) Validate(knownAPIs []string) error {
 	return errors.Join(errs...)
 }
 
+// shapesAnswer reports whether the rule writes the answer (a status or a drift) instead of the mock,
+// so that the answer's violations are the rule's doing; a latency-only rule (or none) leaves the
+// mock's own answer.
+func (r *Rule) shapesAnswer() bool {
+	return r != nil && (r.Status != 0 || r.Drift != "")
+}
+
 func (r *Rule) name() string {
 	if r.OperationID != "" {
 		return fmt.Sprintf("#%d %s/%s", r.ID, r.API, r.OperationID)
@@ -98,6 +107,37 @@ type Faults struct {
 	rules  []Rule
 	lastID int
 	rng    *rand.Rand
+	// operations are the operationIds of each API a rule may name (AddTarget), sorted.
+	operations map[string][]string
+}
+
+// AddTarget tells the rules the operationIds of an API, so that a rule naming another operation of
+// it is refused. NewAPI does it for every API built with these faults; an API never added takes any
+// operationId.
+func (f *Faults) AddTarget(api string, operationIDs []string) {
+	ids := slices.Clone(operationIDs)
+	slices.Sort(ids)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.operations == nil {
+		f.operations = map[string][]string{}
+	}
+	f.operations[api] = slices.Compact(ids)
+}
+
+// Check validates a rule for the known APIs (nil: any API name) and the operations AddTarget gave.
+func (f *Faults) Check(r Rule, knownAPIs []string) error {
+	err := r.Validate(knownAPIs)
+	if r.OperationID == "" {
+		return err
+	}
+	f.mu.Lock()
+	ids, ok := f.operations[r.API]
+	f.mu.Unlock()
+	if ok && !slices.Contains(ids, r.OperationID) {
+		err = errors.Join(err, fmt.Errorf("unknown operationId %q of %s (its operationIds: %s)", r.OperationID, r.API, strings.Join(ids, ", ")))
+	}
+	return err
 }
 
 // NewFaults returns an empty rule set; seed 0 picks a random seed.
@@ -108,9 +148,9 @@ func NewFaults(seed uint64) *Faults {
 	return &Faults{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 }
 
-// Add validates and adds a rule, returning it with its ID.
+// Add checks (see Check) and adds a rule, returning it with its ID.
 func (f *Faults) Add(r Rule, knownAPIs []string) (Rule, error) {
-	if err := r.Validate(knownAPIs); err != nil {
+	if err := f.Check(r, knownAPIs); err != nil {
 		return Rule{}, err
 	}
 	if r.Probability == 0 {
@@ -163,14 +203,21 @@ func (f *Faults) match(api, operationID string) (*Rule, time.Duration) {
 	return nil, 0
 }
 
-// LoadRules reads a JSON array of rules from a file.
+// LoadRules reads a JSON array of rules from a file, as strictly as POST /__admin/faults: no unknown
+// key, nothing after the array.
 func LoadRules(path string) ([]Rule, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read fault rules: %w", err)
 	}
 	var rules []Rule
-	if err := json.Unmarshal(data, &rules); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err = dec.Decode(&rules)
+	if err == nil {
+		err = nothingAfter(dec)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("decode fault rules %s: %w", path, err)
 	}
 	return rules, nil

@@ -47,6 +47,9 @@ type Entry struct {
 type JournalViolation struct {
 	Kind specs.Kind `json:"kind"`
 	specs.Violation
+	// Injected says a fault rule (the entry's Fault) wrote the answer off-spec on purpose (an
+	// undocumented status, a drift): it is no violation of the mock's own.
+	Injected bool `json:"injected,omitempty"`
 }
 
 // Journal is a bounded ring buffer of entries, safe for concurrent use. Recording copies at most the

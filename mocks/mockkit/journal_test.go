@@ -92,6 +92,11 @@ func TestRuleValidate(t *testing.T) {
 		"does nothing":        {API: "a"},
 		"bad drift":           {API: "a", Drift: "sideways"},
 		"bad status":          {API: "a", Status: 42},
+		"success status":      {API: "a", Status: 200},
+		"redirect status":     {API: "a", Status: 399},
+		"status 600":          {API: "a", Status: 600},
+		"status 700":          {API: "a", Status: 700},
+		"negative status":     {API: "a", Status: -500},
 		"latency too long":    {API: "a", LatencyMS: 120_000},
 		"negative retryAfter": {API: "a", Status: 429, RetryAfter: -1},
 	} {
@@ -101,6 +106,8 @@ func TestRuleValidate(t *testing.T) {
 	}
 	for name, r := range map[string]Rule{
 		"status":  {API: "a", Status: 503},
+		"400":     {API: "a", Status: 400},
+		"599":     {API: "a", Status: 599},
 		"latency": {API: "b", OperationID: "getX", LatencyMS: 10, Probability: 0.5},
 		"drift":   {API: "a", Drift: DriftExtraField},
 	} {

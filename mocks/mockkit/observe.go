@@ -77,7 +77,7 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			err := a.checkResponse(c, route, rule, rec)
 			if err != nil {
 				respViolations = specs.Violations(err)
-				if rule == nil { // a fault answers off-spec on purpose
+				if !rule.shapesAnswer() { // a status or drift rule answers off-spec on purpose
 					a.log.Warn("response violates the spec", "operation", route.OperationID(), "status", rec.status, "violations", err.Error())
 					if a.cfg.OnResponseViolation != nil {
 						a.cfg.OnResponseViolation(a.cfg.Name, route.OperationID(), err)
@@ -86,7 +86,7 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		a.record(c, start, rec, rec.status, respViolations)
-		rec.send(c.Request().Method)
+		rec.send(isHead(c))
 		if rec.body.Cap() <= maxPooledBody { // nothing holds on to the bytes: the journal and the memo copy them
 			rec.body.Reset()
 			a.bufs.Put(rec.body)
@@ -102,14 +102,15 @@ func (r *recorder) statusOr200() int {
 	return r.status
 }
 
-// send writes the answer with its length, in one write.
-func (r *recorder) send(method string) {
+// send writes the answer with its length, in one write; the answer to a HEAD keeps the length of its
+// body and leaves the body out.
+func (r *recorder) send(head bool) {
 	w, status, body := r.ResponseWriter, r.statusOr200(), r.body.Bytes()
-	if method != http.MethodHead && status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified {
+	if status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified {
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	}
 	w.WriteHeader(status)
-	if len(body) > 0 {
+	if len(body) > 0 && !head {
 		_, _ = w.Write(body)
 	}
 }
@@ -166,6 +167,9 @@ func (a *api) record(c echo.Context, start time.Time, rec *recorder, status int,
 		Status:     status,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000,
 	}
+	if isHead(c) {
+		e.Method = http.MethodHead
+	}
 	if route := RouteOf(c); route != nil {
 		e.OperationID = route.OperationID()
 	}
@@ -177,8 +181,12 @@ func (a *api) record(c echo.Context, start time.Time, rec *recorder, status int,
 			e.Violations = append(e.Violations, JournalViolation{Kind: specs.KindRequest, Violation: v})
 		}
 	}
+	injected := false
+	if rule, ok := c.Get(faultKey).(*Rule); ok {
+		injected = rule.shapesAnswer()
+	}
 	for _, v := range respViolations {
-		e.Violations = append(e.Violations, JournalViolation{Kind: specs.KindResponse, Violation: v})
+		e.Violations = append(e.Violations, JournalViolation{Kind: specs.KindResponse, Violation: v, Injected: injected})
 	}
 	body, _ := c.Get(bodyKey).([]byte)
 	j.record(e, req.Header, body, rec.body.Bytes(), req.Header.Get("Content-Type"), c.Response().Header().Get("Content-Type"))

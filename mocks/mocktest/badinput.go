@@ -71,7 +71,8 @@ func (b BadInput) body() ([]byte, error) {
 	return []byte(b.Body), nil
 }
 
-// RunBadInputs sends every case to api over HTTP. Each must get a 4xx (or its Status) with a body, leave
+// RunBadInputs sends every case to api over HTTP. Each must get a 4xx (or its Status) with a body (a 405
+// with Allow), leave
 // the vendor's state unchanged, and leave the server serving. Responses of documented operations are
 // checked against the spec by Start's self-check. authorize adds valid credentials to a request.
 func (s *Server) RunBadInputs(t *testing.T, api string, cases []BadInput, authorize func(*http.Request)) {
@@ -135,6 +136,9 @@ func (s *Server) RunBadInputs(t *testing.T, api string, cases []BadInput, author
 			}
 			if len(respBody) == 0 || resp.Header.Get("Content-Type") == "" {
 				t.Errorf("error answer without a typed body")
+			}
+			if resp.StatusCode == http.StatusMethodNotAllowed && resp.Header.Get("Allow") == "" {
+				t.Errorf("405 without Allow")
 			}
 			for _, name := range []string{"Authorization", "X-Api-Key"} {
 				if secret := req.Header.Get(name); len(secret) >= 4 && bytes.Contains(respBody, []byte(secret)) {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"testing"
 
+	"github.com/vendorctl/vendorctl/clients/mediaconnect"
 	"github.com/vendorctl/vendorctl/clients/vitecauto"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/mocktest"
@@ -37,4 +39,27 @@ func Example() {
 	// true
 	// GET /vitecauto/api/customer 200 [[REDACTED]]
 	// GET /vitecauto/api/customer 500 [[REDACTED]]
+}
+
+// The README's test body, compiled here: in a test, Start runs the mocks until the test ends.
+func Example_inATest() {
+	testMyIntegration := func(t *testing.T) {
+		mocks := mocktest.Start(t) // or mocktest.Start(t, mocktest.Only("vitecauto"))
+		client, _ := vitecauto.New(mocks.BaseURL("vitecauto"), mocks.Credentials("vitecauto").APIKey)
+		mc := mocks.Credentials("mediaconnect") // OAuth vendors: TokenURL (and AuthorizeURL) of the mock
+		if _, err := mediaconnect.New(mocks.BaseURL("mediaconnect"), mediaconnect.Auth{
+			ClientID: mc.ClientID, ClientSecret: mc.ClientSecret, TokenURL: mc.TokenURL}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := mocks.AddFault(mockkit.Rule{API: "vitecauto", Status: 500}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := client.GetCustomer(context.Background(), 998, 500190); !errors.Is(err, vitecauto.ErrServer) {
+			t.Fatalf("the vendor's 500 came back as %v", err)
+		}
+		entries := mocks.Requests(mockkit.Filter{API: "vitecauto"})
+		t.Log(len(entries), "requests journaled")
+		mocks.Reset() // fixtures back, journal and faults cleared
+	}
+	_ = testMyIntegration
 }

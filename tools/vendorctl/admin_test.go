@@ -163,10 +163,16 @@ func TestServeFaultsFileAndSeed(t *testing.T) {
 	if st, _ := get(t, base+"/vitecauto/api/customer?companyId=998&customerId=500190", map[string]string{"x-api-key": "mock-api-key"}); st != 503 {
 		t.Fatalf("rule from --faults: %d", st)
 	}
-	bad := filepath.Join(dir, "bad.json")
-	_ = os.WriteFile(bad, []byte(`[{"api":"nope","status":500}]`), 0o600)
-	if _, stderr, code := runCmd(t, "serve", "--addr", "127.0.0.1:0", "--faults", bad); code != 2 || !strings.Contains(stderr, "nope") {
-		t.Fatalf("bad faults file: exit %d %s", code, stderr)
+	for body, want := range map[string]string{
+		`[{"api":"nope","status":500}]`:                                "nope",
+		`[{"api":"timewave","operationId":"getClients","status":500}]`: "createClient, findClientByNumber, getClient, listClients, requestToken, updateClient",
+		`[{"api":"timewave","status":302}]`:                            "400 to 599",
+	} {
+		bad := filepath.Join(dir, "bad.json")
+		_ = os.WriteFile(bad, []byte(body), 0o600)
+		if _, stderr, code := runCmd(t, "serve", "--addr", "127.0.0.1:0", "--faults", bad); code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("bad faults file %s: exit %d %s", body, code, stderr)
+		}
 	}
 }
 
