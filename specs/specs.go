@@ -59,8 +59,8 @@ func Source(api string) ([]byte, error) {
 
 // Spec is one loaded, validated OpenAPI document with its router, built once.
 type Spec struct {
-	name   string
-	doc    *openapi3.T
+	name string
+	doc  *openapi3.T
 	// source is the text the spec was loaded from (Lint reads YAML-level rules from it).
 	source []byte
 	router routers.Router

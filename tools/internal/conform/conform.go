@@ -30,6 +30,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
+
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -212,8 +214,12 @@ func (r *Runner) progress(n, total int, t *TargetResult) {
 	if t.Kind == KindFlow {
 		what = "flow"
 	}
-	fmt.Fprintf(r.cfg.Progress, "[%d/%d] %s %s: %d requests; %d passed, %d failed, %d skipped\n",
-		n, total, t.Name, what, len(t.Requests), c.Passed, c.Failed, c.Skipped)
+	note := ""
+	if t.ExampleAnswered {
+		note = " (answered from the spec's examples)"
+	}
+	fmt.Fprintf(r.cfg.Progress, "[%d/%d] %s %s: %d requests; %d passed, %d failed, %d skipped%s\n",
+		n, total, t.Name, what, len(t.Requests), c.Passed, c.Failed, c.Skipped, note)
 }
 
 // preflight connects to the base URL's host once, so that an unreachable base is a usage-level error
@@ -608,6 +614,9 @@ func (r *Runner) plan(ctx context.Context, op *operation, run *opRun) {
 // finishTarget runs the checks and fills t.
 func (r *Runner) finishTarget(t *TargetResult, run *opRun, start time.Time) {
 	for _, x := range run.exchanges {
+		if x.kind == positive && x.header.Get(mockkit.AnswerHeader) == mockkit.AnswerExample {
+			t.ExampleAnswered = true
+		}
 		rec := RequestRecord{Label: x.label, Method: x.method, URL: x.relURL, Status: x.status, DurationMS: ms(x.duration)}
 		if x.err != nil {
 			rec.Error = x.err.Error()

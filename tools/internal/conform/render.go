@@ -51,6 +51,9 @@ func WriteText(w io.Writer, rep *Report) error {
 			return err
 		}
 	}
+	if ops := exampleAnswered(rep); len(ops) > 0 {
+		fmt.Fprintf(w, "\nexample-answered (the server has no handler; the checks test the spec's examples): %s\n", strings.Join(ops, ", "))
+	}
 	verdict := "PASSED"
 	if !rep.Passed() {
 		verdict = "FAILED"
@@ -58,6 +61,17 @@ func WriteText(w io.Writer, rep *Report) error {
 	s := rep.Summary
 	_, err := fmt.Fprintf(w, "\n%s: %d checks, %d passed, %d failed, %d skipped\n", verdict, s.Checks, s.Passed, s.Failed, s.Skipped)
 	return err
+}
+
+// exampleAnswered names the operations the server answered from the spec's examples.
+func exampleAnswered(rep *Report) []string {
+	var ops []string
+	for _, t := range rep.Operations {
+		if t.ExampleAnswered {
+			ops = append(ops, t.Name)
+		}
+	}
+	return ops
 }
 
 // WriteJSON writes the report as indented JSON.
