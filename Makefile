@@ -57,6 +57,12 @@ lint-specs: ## Spectral's recommended OpenAPI rules (spectral:oas) on every spec
 test: check-generated lint spec-check lint-specs ## everything CI runs: generated code, lint, specs (Go checks and Spectral), go test -race
 	$(GO) test -race -count=1 ./...
 
+BASE ?=
+.PHONY: apidiff
+apidiff: ## incompatible changes to the Go API of clients/... and gen/... between BASE=REF and the work tree; exit 1 when any
+	@if [ -z "$(BASE)" ]; then echo "apidiff: give the ref to compare with: make apidiff BASE=main"; exit 2; fi
+	$(GO) run ./tools/apidiff -base "$(BASE)"
+
 .PHONY: build
 build: ## build bin/vendorctl
 	$(GO) build -o bin/vendorctl ./tools/vendorctl
