@@ -225,6 +225,9 @@ func copyRepo(t *testing.T) string {
 	root := strings.TrimSpace(sh(t, ".", 0, "git", "rev-parse", "--show-toplevel"))
 	dst := t.TempDir()
 	for _, name := range strings.Split(strings.TrimSpace(sh(t, root, 0, "git", "ls-files", "-z")), "\x00") {
+		if name == "" {
+			continue
+		}
 		data, err := os.ReadFile(filepath.Join(root, name))
 		if errors.Is(err, os.ErrNotExist) {
 			continue // deleted in the work tree
