@@ -64,9 +64,11 @@ func exampleAPI(t *testing.T) http.Handler {
 		t.Fatal(err)
 	}
 	h, err := mockkit.NewAPI(mockkit.APIConfig{
-		Name:   "examples",
-		Spec:   spec,
-		Render: func(c echo.Context, e *mockkit.Error) error { return c.JSON(e.Status, map[string]string{"problem": e.Message}) },
+		Name: "examples",
+		Spec: spec,
+		Render: func(c echo.Context, e *mockkit.Error) error {
+			return c.JSON(e.Status, map[string]string{"problem": e.Message})
+		},
 		Authenticate: func(c echo.Context, _ *specs.Route) error {
 			if !mockkit.SecretEqual(c.Request().Header.Get("x-key"), "k") {
 				return &mockkit.Error{Status: 401, Message: "bad key"}
