@@ -8,6 +8,11 @@ ADDR ?= 127.0.0.1:8080
 SPECTRAL_VERSION ?= 6.16.3
 SPECTRAL_DIR ?= .tools/spectral
 SPECTRAL = $(SPECTRAL_DIR)/node_modules/.bin/spectral
+# Redocly's linter, the second OpenAPI tool of lint-specs, pinned and installed the same way (its engines
+# accept Node 20.19 and newer).
+REDOCLY_VERSION ?= 2.77.0
+REDOCLY_DIR ?= .tools/redocly
+REDOCLY = $(REDOCLY_DIR)/node_modules/.bin/redocly
 GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*')
 
 .DEFAULT_GOAL := help
@@ -42,20 +47,32 @@ spec-check: ## load, validate and lint every spec (examples against schemas, aut
 	$(GO) test -count=1 -run 'TestSpecs' ./specs/
 
 .PHONY: lint-specs
-lint-specs: ## Spectral's recommended OpenAPI rules (spectral:oas) on every spec; fails on errors; skipped without npm
+lint-specs: ## Spectral (spectral:oas) and Redocly (recommended) on every spec; fails on errors; skipped without npm
 	@if ! command -v npm >/dev/null 2>&1; then \
-		echo "lint-specs: SKIPPED: npm is not installed, so Spectral cannot run (the Go spec checks still do)"; exit 0; \
+		echo "lint-specs: SKIPPED: npm is not installed, so Spectral and Redocly cannot run (the Go spec checks still do)"; exit 0; \
 	fi; \
 	if [ ! -f "$(SPECTRAL_DIR)/.installed-$(SPECTRAL_VERSION)" ]; then \
 		echo "lint-specs: installing @stoplight/spectral-cli@$(SPECTRAL_VERSION) into $(SPECTRAL_DIR) (first run only)"; \
 		npm install --prefix "$(SPECTRAL_DIR)" --save-exact --no-audit --no-fund --loglevel=error "@stoplight/spectral-cli@$(SPECTRAL_VERSION)"; \
 		touch "$(SPECTRAL_DIR)/.installed-$(SPECTRAL_VERSION)"; \
 	fi; \
-	"$(SPECTRAL)" lint --ruleset .spectral.yaml --fail-severity error specs/*/openapi.yaml
+	"$(SPECTRAL)" lint --ruleset .spectral.yaml --fail-severity error specs/*/openapi.yaml; \
+	if [ ! -f "$(REDOCLY_DIR)/.installed-$(REDOCLY_VERSION)" ]; then \
+		echo "lint-specs: installing @redocly/cli@$(REDOCLY_VERSION) into $(REDOCLY_DIR) (first run only)"; \
+		npm install --prefix "$(REDOCLY_DIR)" --save-exact --no-audit --no-fund --loglevel=error "@redocly/cli@$(REDOCLY_VERSION)"; \
+		touch "$(REDOCLY_DIR)/.installed-$(REDOCLY_VERSION)"; \
+	fi; \
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true "$(REDOCLY)" lint --extends=recommended --format=summary specs/*/openapi.yaml
 
 .PHONY: test
 test: check-generated lint spec-check lint-specs ## everything CI runs: generated code, lint, specs (Go checks and Spectral), go test -race
 	$(GO) test -race -count=1 ./...
+
+BASE ?=
+.PHONY: apidiff
+apidiff: ## incompatible changes to the Go API of clients/... and gen/... between BASE=REF and the work tree; exit 1 when any
+	@if [ -z "$(BASE)" ]; then echo "apidiff: give the ref to compare with: make apidiff BASE=main"; exit 2; fi
+	$(GO) run ./tools/apidiff -base "$(BASE)"
 
 .PHONY: build
 build: ## build bin/vendorctl

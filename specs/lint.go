@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v3"
 )
 
 // The rules of Lint and LintChangelog. A spec passes when it breaks none of them; each LintIssue names
@@ -43,6 +44,9 @@ const (
 	// RuleChangelogVersion: the newest (first) "## " heading of the CHANGELOG.md beside the spec names
 	// info.version. (That info.version is set, Load already checks: kin-openapi rejects a spec without.)
 	RuleChangelogVersion = "changelog-version"
+	// RuleNoYAMLAnchor: the YAML text has no anchor (&name), alias (*name) or merge key (<<): other
+	// OpenAPI tools reject them, so reuse goes through components and $ref.
+	RuleNoYAMLAnchor = "no-yaml-anchor"
 )
 
 // LintIssue is one place where a spec breaks one of the project's authoring rules.
@@ -64,6 +68,7 @@ func (s *Spec) Lint() []LintIssue {
 	l.operations()
 	l.walk()
 	l.components()
+	l.yamlAnchors(s.source)
 	sort.SliceStable(l.issues, func(i, j int) bool {
 		a, b := l.issues[i], l.issues[j]
 		if a.Where != b.Where {
@@ -486,6 +491,32 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// yamlAnchors reports every anchor, alias and merge key of the YAML text (nothing for JSON or text that
+// does not parse: Load has already parsed it).
+func (l *linter) yamlAnchors(source []byte) {
+	var root yaml.Node
+	if len(source) == 0 || yaml.Unmarshal(source, &root) != nil {
+		return
+	}
+	var visit func(n *yaml.Node)
+	visit = func(n *yaml.Node) {
+		where := fmt.Sprintf("line %d", n.Line)
+		switch {
+		case n.Kind == yaml.AliasNode:
+			l.add(RuleNoYAMLAnchor, where, "YAML alias *%s: reuse through components and $ref", n.Value)
+		case n.Anchor != "":
+			l.add(RuleNoYAMLAnchor, where, "YAML anchor &%s: reuse through components and $ref", n.Anchor)
+		}
+		for i, c := range n.Content {
+			if n.Kind == yaml.MappingNode && i%2 == 0 && c.Kind == yaml.ScalarNode && c.Tag == "!!merge" {
+				l.add(RuleNoYAMLAnchor, fmt.Sprintf("line %d", c.Line), "YAML merge key <<: write the keys out, or reuse through $ref")
+			}
+			visit(c)
+		}
+	}
+	visit(&root)
 }
 
 // LintChangelog checks the text of the CHANGELOG.md beside a spec: its newest (first) "## " heading

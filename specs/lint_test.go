@@ -122,3 +122,19 @@ func TestLintChangelog(t *testing.T) {
 		})
 	}
 }
+
+// TestLintRefusesYAMLAnchors: every anchor, alias and merge key of the YAML text is an issue, on its line.
+func TestLintRefusesYAMLAnchors(t *testing.T) {
+	var got []string
+	for _, issue := range loadFile(t, "anchors.yaml").Lint() {
+		if issue.Rule == specs.RuleNoYAMLAnchor {
+			got = append(got, issue.Where+" "+strings.Fields(issue.Message)[1])
+		}
+	}
+	want := []string{"line 19 anchor", "line 21 alias", "line 23 anchor", "line 26 merge", "line 26 alias"}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("no-yaml-anchor issues: %q, want %q", got, want)
+	}
+}

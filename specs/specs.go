@@ -59,8 +59,10 @@ func Source(api string) ([]byte, error) {
 
 // Spec is one loaded, validated OpenAPI document with its router, built once.
 type Spec struct {
-	name   string
-	doc    *openapi3.T
+	name string
+	doc  *openapi3.T
+	// source is the text the spec was loaded from (Lint reads YAML-level rules from it).
+	source []byte
 	router routers.Router
 	opts   *openapi3filter.Options
 	// respOpts are opts without the response body, which ValidateResponse checks itself.
@@ -117,7 +119,7 @@ func LoadData(name string, data []byte) (*Spec, error) {
 		visit = append(visit, openapi3.EnableJSONSchema2020())
 	}
 	visit = append(visit, openapi3.VisitAsResponse())
-	return &Spec{name: name, doc: doc, router: router, opts: opts, respOpts: &respOpts, visitResponse: visit}, nil
+	return &Spec{name: name, doc: doc, source: data, router: router, opts: opts, respOpts: &respOpts, visitResponse: visit}, nil
 }
 
 // Name is the API name the spec was loaded under.

@@ -4,3 +4,4 @@ package timewaveapi
 //go:generate go tool oapi-codegen -config types.cfg.yaml ../../specs/timewave/openapi.yaml
 //go:generate go tool oapi-codegen -config server.cfg.yaml ../../specs/timewave/openapi.yaml
 //go:generate go tool oapi-codegen -config client.cfg.yaml ../../specs/timewave/openapi.yaml
+//go:generate go tool oapi-codegen -config fallback.cfg.yaml ../../specs/timewave/openapi.yaml

@@ -113,6 +113,9 @@ type Config struct {
 // Mock is the Mediaconnect mock. It implements the generated strict server interface of the API and
 // serves ConnectID next to it.
 type Mock struct {
+	// StrictExampleFallback answers the operations that Mock has no method for from the spec's examples.
+	mediaconnectapi.StrictExampleFallback
+
 	cfg       Config
 	spec      *specs.Spec
 	api       http.Handler
@@ -212,9 +215,17 @@ func (m *Mock) Title() string { return "Mediaconnect Connect" }
 // Mounts implements mockkit.Vendor: the API and ConnectID.
 func (m *Mock) Mounts() []mockkit.Mount {
 	return []mockkit.Mount{
-		{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.api},
+		{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.api,
+			ExampleAnswered: mediaconnectapi.ExampleAnsweredOperations(exampleProbe{})},
 		{Prefix: ConnectIDPrefix, Production: ConnectIDProduction, Handler: m.connectID},
 	}
+}
+
+// exampleProbe has in its method set exactly the operations that Mock leaves to its embedded
+// StrictExampleFallback (see mediaconnectapi.ExampleAnsweredOperations).
+type exampleProbe struct {
+	*Mock
+	mediaconnectapi.StrictExampleFallback
 }
 
 // Credentials implements mockkit.Vendor.

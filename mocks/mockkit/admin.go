@@ -46,6 +46,8 @@ type healthAPI struct {
 	Name     string   `json:"name"`
 	Title    string   `json:"title"`
 	Prefixes []string `json:"prefixes"`
+	// ExampleAnswered are the operations answered from the spec's examples (no handler in the mock).
+	ExampleAnswered []string `json:"exampleAnswered,omitempty"`
 }
 
 type healthBody struct {
@@ -59,6 +61,7 @@ func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
 		h := healthAPI{Name: v.Name(), Title: v.Title()}
 		for _, m := range v.Mounts() {
 			h.Prefixes = append(h.Prefixes, m.Prefix)
+			h.ExampleAnswered = append(h.ExampleAnswered, m.ExampleAnswered...)
 		}
 		body.APIs = append(body.APIs, h)
 	}

@@ -88,8 +88,9 @@ func RouteOf(c echo.Context) *specs.Route {
 // NewAPI builds the Echo server of one vendor API. Before routing, a HEAD on a GET operation becomes
 // that GET (headAsGet). Middleware, outermost first: observation (the
 // response self-check against the spec, the journal, drifted and truncated answers), panic recovery,
-// body limit, routing against the spec (unknown paths get the vendor's 404, other methods its 405 with Allow), fault injection,
-// authentication, request validation, forced responses (Prefer); then the generated handlers.
+// body limit, routing against the spec (unknown paths get the vendor's 404, other methods its 405 with
+// Allow), fault injection, authentication, request validation, answers from the spec's examples for
+// operations without a handler (example.go), forced responses (Prefer); then the generated handlers.
 func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 	if cfg.Name == "" || cfg.Spec == nil || cfg.Render == nil || cfg.Register == nil {
 		return nil, errors.New("mockkit: APIConfig needs Name, Spec, Render and Register")
@@ -114,7 +115,7 @@ func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 	if !cfg.NoValidation {
 		e.Use(a.validateRequest)
 	}
-	e.Use(a.prefer)
+	e.Use(a.answerExamples, a.prefer)
 	cfg.Register(e)
 	return e, nil
 }

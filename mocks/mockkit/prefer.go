@@ -63,32 +63,40 @@ func (a *api) prefer(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == nil {
 			return next(c)
 		}
-		status, resp, err := pickResponse(route, pref)
-		if err != nil {
-			return err
-		}
-		for name, h := range resp.Headers {
-			if h.Value != nil {
-				c.Response().Header().Set(name, headerValue(h.Value))
-			}
-		}
-		if len(resp.Content) == 0 {
-			return c.NoContent(status)
-		}
-		ct, media := negotiate(resp.Content, c.Request().Header.Get("Accept"))
-		value, err := pickExample(media, pref.example, route, status)
-		if err != nil {
-			return err
-		}
-		if s, isString := value.(string); isString && !isJSONType(ct) {
-			return c.Blob(status, ct, []byte(s))
-		}
-		body, err := json.Marshal(value)
-		if err != nil {
-			return fmt.Errorf("encode example: %w", err)
-		}
-		return c.Blob(status, ct, body)
+		return answerFromSpec(c, route, pref)
 	}
+}
+
+// answerFromSpec writes the documented response and example that pref picks (see pickResponse), marked
+// with AnswerHeader.
+func answerFromSpec(c echo.Context, route *specs.Route, pref preference) error {
+	status, resp, err := pickResponse(route, pref)
+	if err != nil {
+		return err
+	}
+	for name, h := range resp.Headers {
+		if h.Value != nil {
+			c.Response().Header().Set(name, headerValue(h.Value))
+		}
+	}
+	if len(resp.Content) == 0 {
+		c.Response().Header().Set(AnswerHeader, AnswerExample)
+		return c.NoContent(status)
+	}
+	ct, media := negotiate(resp.Content, c.Request().Header.Get("Accept"))
+	value, err := pickExample(media, pref.example, route, status)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(AnswerHeader, AnswerExample)
+	if s, isString := value.(string); isString && !isJSONType(ct) {
+		return c.Blob(status, ct, []byte(s))
+	}
+	body, err := json.Marshal(value)
+	if err != nil {
+		return fmt.Errorf("encode example: %w", err)
+	}
+	return c.Blob(status, ct, body)
 }
 
 // pickResponse finds the documented response for the preference: the code asked for, else the

@@ -21,6 +21,9 @@ type Mount struct {
 	// Production is the vendor base URL that the prefix stands for, e.g. "https://api.mediaconnect.no/capi".
 	Production string
 	Handler    http.Handler
+	// ExampleAnswered are the operationIds the mock has no handler for and answers from the spec's
+	// examples (see IsExampleAnswer); serve's start table and the health answer list them. Zero: none.
+	ExampleAnswered []string
 }
 
 // Vendor is one vendor mock as the server sees it.

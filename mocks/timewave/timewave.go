@@ -76,6 +76,9 @@ type Config struct {
 
 // Mock is the TimeWave mock. It implements the generated strict server interface.
 type Mock struct {
+	// StrictExampleFallback answers the operations that Mock has no method for from the spec's examples.
+	timewaveapi.StrictExampleFallback
+
 	cfg     Config
 	spec    *specs.Spec
 	handler http.Handler
@@ -202,7 +205,15 @@ func (m *Mock) Title() string { return "TimeWave" }
 
 // Mounts implements mockkit.Vendor.
 func (m *Mock) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler}}
+	return []mockkit.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
+		ExampleAnswered: timewaveapi.ExampleAnsweredOperations(exampleProbe{})}}
+}
+
+// exampleProbe has in its method set exactly the operations that Mock leaves to its embedded
+// StrictExampleFallback (see timewaveapi.ExampleAnsweredOperations).
+type exampleProbe struct {
+	*Mock
+	timewaveapi.StrictExampleFallback
 }
 
 // Credentials implements mockkit.Vendor.

@@ -51,6 +51,9 @@ type Config struct {
 
 // Mock is the Vitec Autodata mock. It implements the generated strict server interface.
 type Mock struct {
+	// StrictExampleFallback answers the operations that Mock has no method for from the spec's examples.
+	vitecautoapi.StrictExampleFallback
+
 	cfg     Config
 	spec    *specs.Spec
 	handler http.Handler
@@ -146,7 +149,15 @@ func (m *Mock) Title() string { return "Vitec Autodata" }
 
 // Mounts implements mockkit.Vendor.
 func (m *Mock) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler}}
+	return []mockkit.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
+		ExampleAnswered: vitecautoapi.ExampleAnsweredOperations(exampleProbe{})}}
+}
+
+// exampleProbe has in its method set exactly the operations that Mock leaves to its embedded
+// StrictExampleFallback (see vitecautoapi.ExampleAnsweredOperations).
+type exampleProbe struct {
+	*Mock
+	vitecautoapi.StrictExampleFallback
 }
 
 // Credentials implements mockkit.Vendor.

@@ -59,6 +59,9 @@ type Config struct {
 
 // Mock is the Vitec Mäklare mock. It implements the generated strict server interface.
 type Mock struct {
+	// StrictExampleFallback answers the operations that Mock has no method for from the spec's examples.
+	vitecmaklareapi.StrictExampleFallback
+
 	cfg     Config
 	spec    *specs.Spec
 	handler http.Handler
@@ -205,7 +208,15 @@ func (m *Mock) Title() string { return "Vitec Mäklare Connect" }
 
 // Mounts implements mockkit.Vendor.
 func (m *Mock) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler}}
+	return []mockkit.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
+		ExampleAnswered: vitecmaklareapi.ExampleAnsweredOperations(exampleProbe{})}}
+}
+
+// exampleProbe has in its method set exactly the operations that Mock leaves to its embedded
+// StrictExampleFallback (see vitecmaklareapi.ExampleAnsweredOperations).
+type exampleProbe struct {
+	*Mock
+	vitecmaklareapi.StrictExampleFallback
 }
 
 // Credentials implements mockkit.Vendor.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -163,6 +164,19 @@ func printTable(w io.Writer, base string, vendors []mockkit.Vendor) {
 	}
 	_ = tw.Flush()
 	fmt.Fprintln(w)
+	printExampleAnswered(w, vendors)
+}
+
+// printExampleAnswered lists, per vendor, the operations the mock has no handler for and answers from
+// the spec's examples (marked X-Vendorctl-Answer: example); nothing when there are none.
+func printExampleAnswered(w io.Writer, vendors []mockkit.Vendor) {
+	for _, v := range vendors {
+		for _, m := range v.Mounts() {
+			if len(m.ExampleAnswered) > 0 {
+				fmt.Fprintf(w, "%s: answered from the spec's examples (no handler): %s\n", v.Name(), strings.Join(m.ExampleAnswered, ", "))
+			}
+		}
+	}
 }
 
 // checkAdminExposure refuses to serve the admin API beyond loopback without a token.

@@ -35,6 +35,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"golang.org/x/oauth2"
 
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
+
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -223,8 +225,12 @@ func (r *Runner) progress(n, total int, t *TargetResult) {
 	if t.Kind == KindFlow {
 		what = "flow"
 	}
-	fmt.Fprintf(r.cfg.Progress, "[%d/%d] %s %s: %d requests; %d passed, %d failed, %d skipped\n",
-		n, total, t.Name, what, len(t.Requests), c.Passed, c.Failed, c.Skipped)
+	note := ""
+	if t.ExampleAnswered {
+		note = " (answered from the spec's examples)"
+	}
+	fmt.Fprintf(r.cfg.Progress, "[%d/%d] %s %s: %d requests; %d passed, %d failed, %d skipped%s\n",
+		n, total, t.Name, what, len(t.Requests), c.Passed, c.Failed, c.Skipped, note)
 }
 
 // preflight connects to the base URL's host once, so that an unreachable base is a usage-level error
@@ -637,6 +643,9 @@ func (r *Runner) lastToken(run *opRun) *oauth2.Token {
 // finishTarget runs the checks and fills t.
 func (r *Runner) finishTarget(t *TargetResult, run *opRun, start time.Time) {
 	for _, x := range run.exchanges {
+		if x.kind == positive && x.header.Get(mockkit.AnswerHeader) == mockkit.AnswerExample {
+			t.ExampleAnswered = true
+		}
 		rec := RequestRecord{Label: x.label, Method: x.method, URL: x.relURL, Status: x.status, DurationMS: ms(x.duration)}
 		if x.err != nil {
 			rec.Error = x.err.Error()

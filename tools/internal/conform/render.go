@@ -51,6 +51,9 @@ func WriteText(w io.Writer, rep *Report) error {
 			return err
 		}
 	}
+	if ops := exampleAnswered(rep); len(ops) > 0 {
+		fmt.Fprintf(w, "\nexample-answered (the server has no handler; the checks test the spec's examples): %s\n", strings.Join(ops, ", "))
+	}
 	if err := writeMissingCredentials(w, rep); err != nil {
 		return err
 	}
@@ -82,6 +85,17 @@ func writeMissingCredentials(w io.Writer, rep *Report) error {
 		}
 	}
 	return nil
+}
+
+// exampleAnswered names the operations the server answered from the spec's examples.
+func exampleAnswered(rep *Report) []string {
+	var ops []string
+	for _, t := range rep.Operations {
+		if t.ExampleAnswered {
+			ops = append(ops, t.Name)
+		}
+	}
+	return ops
 }
 
 // WriteJSON writes the report as indented JSON.

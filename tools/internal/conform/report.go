@@ -77,9 +77,13 @@ type TargetResult struct {
 	Method string `json:"method,omitempty"`
 	Path   string `json:"path,omitempty"`
 	// Description of a flow.
-	Description string          `json:"description,omitempty"`
-	Requests    []RequestRecord `json:"requests"`
-	Checks      []CheckResult   `json:"checks"`
+	Description string `json:"description,omitempty"`
+	// ExampleAnswered is set when the server answered the operation from the spec's examples instead of
+	// behaviour of its own (a vendorctl mock without a handler for it marks such answers with
+	// X-Vendorctl-Answer: example): its checks then test the spec's examples, not an implementation.
+	ExampleAnswered bool            `json:"example_answered,omitempty"`
+	Requests        []RequestRecord `json:"requests"`
+	Checks          []CheckResult   `json:"checks"`
 	// MissingCredentials says which credentials checks of the target were skipped for ("": none).
 	MissingCredentials string        `json:"missing_credentials,omitempty"`
 	Duration           time.Duration `json:"-"`
