@@ -78,6 +78,8 @@ const (
 	Prefix = "/mediaconnect/capi"
 	// ConnectIDPrefix is where the mock serves ConnectID, https://connectid.no.
 	ConnectIDPrefix = "/connectid"
+	// ConnectIDName is ConnectID's API name in the journal and in fault rules.
+	ConnectIDName = "connectid"
 	// ConnectIDProduction is ConnectID's production base URL.
 	ConnectIDProduction = "https://connectid.no"
 	// TokenPath and AuthorizePath are ConnectID's endpoints, relative to its base.
@@ -210,7 +212,15 @@ func New(cfg Config) (*Mock, error) {
 		return nil, err
 	}
 	m.api = e
-	m.connectID = m.newConnectID()
+	m.connectID, err = mockkit.Plain(mockkit.PlainConfig{
+		Name:       ConnectIDName,
+		Operations: map[string]string{TokenPath: "token", AuthorizePath: "authorize"},
+		Render:     renderOAuthFault,
+		Options:    cfg.Options,
+	}, m.newConnectID())
+	if err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -224,7 +234,7 @@ func (m *Mock) Title() string { return "Mediaconnect Connect" }
 func (m *Mock) Mounts() []mockkit.Mount {
 	return []mockkit.Mount{
 		{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.api},
-		{Prefix: ConnectIDPrefix, Production: ConnectIDProduction, Handler: m.connectID},
+		{Prefix: ConnectIDPrefix, Production: ConnectIDProduction, Handler: m.connectID, API: ConnectIDName},
 	}
 }
 

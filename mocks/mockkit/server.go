@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -19,6 +20,25 @@ type Mount struct {
 	// Production is the vendor base URL that the prefix stands for, e.g. "https://api.mediaconnect.no/capi".
 	Production string
 	Handler    http.Handler
+	// API is the name the mount is journaled under and that fault rules give, when it is not the
+	// vendor's own (zero: the vendor's name). ConnectID, Mediaconnect's OAuth server, is "connectid".
+	API string
+}
+
+// APINames are the names fault rules and the journal know the vendors' mounts by: every vendor's name
+// and each mount's own API name, sorted.
+func APINames(vendors ...Vendor) []string {
+	var names []string
+	for _, v := range vendors {
+		names = append(names, v.Name())
+		for _, m := range v.Mounts() {
+			if m.API != "" {
+				names = append(names, m.API)
+			}
+		}
+	}
+	sort.Strings(names)
+	return slices.Compact(names)
 }
 
 // Vendor is one vendor mock as the server sees it.
@@ -88,6 +108,13 @@ func NewServerWith(cfg ServerConfig, vendors ...Vendor) (*Server, error) {
 			}
 			seen[p] = v.Name()
 			s.mounts = append(s.mounts, mounted{prefix: p, handler: http.StripPrefix(p, m.Handler)})
+		}
+	}
+	for _, v := range vendors {
+		for _, m := range v.Mounts() {
+			if other, ok := s.byName[m.API]; ok && other != v {
+				return nil, fmt.Errorf("mockkit: vendor %q names a mount %q, the name of another vendor", v.Name(), m.API)
+			}
 		}
 	}
 	sort.Slice(s.mounts, func(i, j int) bool { return len(s.mounts[i].prefix) > len(s.mounts[j].prefix) })
