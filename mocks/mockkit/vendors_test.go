@@ -94,7 +94,7 @@ func TestConnectIDIsJournaled(t *testing.T) {
 }
 
 // A fault rule for api "connectid" is accepted and shapes ConnectID's answers: a status in the OAuth
-// error shape for the operation it names only, and a dropped connection.
+// error shape for the operation it names only, a drifted answer, and a dropped connection.
 func TestConnectIDFaultRules(t *testing.T) {
 	ts, _ := vendorsServer(t)
 	token := func() (int, string) {
@@ -125,6 +125,13 @@ func TestConnectIDFaultRules(t *testing.T) {
 	if st, _ := call(t, "DELETE", ts.URL+"/__admin/faults", "", nil); st != 204 {
 		t.Fatal("clear rules")
 	}
+	if st, body := call(t, "POST", ts.URL+"/__admin/faults", `{"api":"connectid","drift":"extra-field"}`, nil); st != 201 {
+		t.Fatalf("add drift rule: %d %s", st, body)
+	}
+	if st, body := token(); st != 200 || !strings.Contains(body, "x_undocumented_drift") || !strings.Contains(body, "access_token") {
+		t.Fatalf("token under a drift rule: %d %s", st, body)
+	}
+	call(t, "DELETE", ts.URL+"/__admin/faults", "", nil)
 	if st, body := call(t, "POST", ts.URL+"/__admin/faults", `{"api":"connectid","reset":true}`, nil); st != 201 {
 		t.Fatalf("add reset rule: %d %s", st, body)
 	}
@@ -185,5 +192,44 @@ func TestJournalCapsHugeHeadersOverHTTP(t *testing.T) {
 	}
 	if e.Status != 200 || e.OperationID == "" {
 		t.Errorf("entry lost its other fields: %+v", e)
+	}
+}
+
+func TestPlainNeedsConfig(t *testing.T) {
+	render := func(http.ResponseWriter, *http.Request, *mockkit.Error) {}
+	h := http.NotFoundHandler()
+	for name, tc := range map[string]struct {
+		cfg  mockkit.PlainConfig
+		next http.Handler
+	}{
+		"no name":    {mockkit.PlainConfig{Render: render}, h},
+		"no render":  {mockkit.PlainConfig{Name: "x"}, h},
+		"no handler": {mockkit.PlainConfig{Name: "x", Render: render}, nil},
+	} {
+		if _, err := mockkit.Plain(tc.cfg, tc.next); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// apiMount is a vendor with one mount under another API name.
+type apiMount struct{ name, api string }
+
+func (a apiMount) Name() string        { return a.name }
+func (a apiMount) Title() string       { return a.name }
+func (a apiMount) Credentials() string { return "" }
+func (a apiMount) Reset() error        { return nil }
+func (a apiMount) Mounts() []mockkit.Mount {
+	return []mockkit.Mount{{Prefix: "/" + a.name, Handler: http.NotFoundHandler(), API: a.api}}
+}
+
+// A mount's API name joins the names fault rules may give; it may not be another vendor's name.
+func TestMountAPINames(t *testing.T) {
+	a, b := apiMount{"a", "a-auth"}, apiMount{"b", ""}
+	if got := strings.Join(mockkit.APINames(a, b), ","); got != "a,a-auth,b" {
+		t.Errorf("APINames = %s", got)
+	}
+	if _, err := mockkit.NewServer(nil, apiMount{"a", "b"}, b); err == nil {
+		t.Error("a mount named after another vendor was accepted")
 	}
 }
