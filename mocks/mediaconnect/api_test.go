@@ -472,15 +472,17 @@ func TestReset(t *testing.T) {
 	if err := e.m.Reset(); err != nil {
 		t.Fatal(err)
 	}
-	r := e.call(t, "GET", "/v1/customer/info", user, "")
+	wantOAuthError(t, e.call(t, "GET", "/v1/customer/info", user, ""), 401, "invalid_token")
+	r := e.call(t, "GET", "/v1/customer/info", e.userToken(t).AccessToken, "")
 	if r.status != 200 || !strings.Contains(string(r.body), `"lastName":"Nordmann"`) {
-		t.Fatalf("after reset (token kept): %d %s", r.status, r.body)
+		t.Fatalf("after reset (new token): %d %s", r.status, r.body)
 	}
 }
 
 func TestConfigErrors(t *testing.T) {
 	bad := []mediaconnect.Config{
 		{TokenTTL: -time.Second},
+		{MaxTokensPerClient: -1},
 		{RateLimit: mockkit.RateLimit{Rate: -1}},
 		{Fixtures: fstest.MapFS{}},
 		{Fixtures: fstest.MapFS{"customers.json": {Data: []byte(`[{"customerNumber":1}]`)}, "addresses.json": {Data: []byte(`{}`)}}},

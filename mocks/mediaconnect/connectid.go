@@ -20,6 +20,7 @@ const (
 	errUnsupportedGrantType    = "unsupported_grant_type"
 	errUnsupportedResponseType = "unsupported_response_type"
 	errServerError             = "server_error"
+	errTemporarilyUnavailable  = "temporarily_unavailable"
 )
 
 // Grant types the token endpoint knows.
@@ -82,6 +83,21 @@ func (m *Mock) guard(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// renderOAuthFault answers a fault rule's status in the OAuth error shape: temporarily_unavailable for
+// 503, server_error for another 5xx, invalid_client for 401, invalid_request otherwise.
+func renderOAuthFault(w http.ResponseWriter, _ *http.Request, e *mockkit.Error) {
+	code := errInvalidRequest
+	switch {
+	case e.Status == http.StatusServiceUnavailable:
+		code = errTemporarilyUnavailable
+	case e.Status >= 500:
+		code = errServerError
+	case e.Status == http.StatusUnauthorized:
+		code = errInvalidClient
+	}
+	writeOAuthError(w, e.Status, code, e.Message)
 }
 
 func writeOAuthError(w http.ResponseWriter, status int, code, desc string) {

@@ -39,8 +39,13 @@
 //     strings is answered 400. Names, streets, places and e-mails match case-insensitively and exactly
 //     (no prefix or fuzzy search); postal codes ignore spaces. Email matches the customer's emails and
 //     invoice e-mail address; phoneNumber the customer's phone numbers.
-//   - Reset (POST /__admin/reset) brings the customers back to the fixtures and empties the rate-limit
-//     buckets, but keeps issued tokens, so a client holding a token goes on working.
+//   - Reset (POST /__admin/reset) brings the customers back to the fixtures, empties the rate-limit
+//     buckets and forgets every issued token and code: a token from before the reset is answered 401.
+//   - ConnectID keeps at most Config.MaxTokensPerClient live tokens of each kind (client, user, refresh,
+//     code) per OAuth client (mockkit.DefaultMaxPerClient by default); one more evicts the oldest of
+//     its kind, which is then refused as an unknown token.
+//   - ConnectID is journaled and takes fault rules as the api "connectid" (operations "token" and
+//     "authorize"); a fault status is answered in the OAuth error shape.
 //
 // Non-goals: the vendor's other endpoints (addresses, orders, ...), scopes (the one documented scope
 // "read" is neither required nor checked), the ConnectID login pages, consent and user management,
@@ -73,6 +78,8 @@ const (
 	Prefix = "/mediaconnect/capi"
 	// ConnectIDPrefix is where the mock serves ConnectID, https://connectid.no.
 	ConnectIDPrefix = "/connectid"
+	// ConnectIDName is ConnectID's API name in the journal and in fault rules.
+	ConnectIDName = "connectid"
 	// ConnectIDProduction is ConnectID's production base URL.
 	ConnectIDProduction = "https://connectid.no"
 	// TokenPath and AuthorizePath are ConnectID's endpoints, relative to its base.
@@ -101,6 +108,9 @@ type Config struct {
 	TestUser int
 	// TokenTTL is the lifetime of access tokens (default 12 hours).
 	TokenTTL time.Duration
+	// MaxTokensPerClient bounds the live tokens of each kind the client holds; past it the oldest is
+	// evicted (zero: mockkit.DefaultMaxPerClient).
+	MaxTokensPerClient int
 	// RateLimit emulates a rate limit per OAuth client on the API (off when Rate is 0, the default).
 	RateLimit mockkit.RateLimit
 	// Now is the clock of tokens and of the rate limit (default time.Now); tests move it.
@@ -147,6 +157,9 @@ func New(cfg Config) (*Mock, error) {
 	if cfg.TokenTTL == 0 {
 		cfg.TokenTTL = DefaultTokenTTL
 	}
+	if cfg.MaxTokensPerClient < 0 {
+		return nil, fmt.Errorf("mediaconnect: token bound %d is negative", cfg.MaxTokensPerClient)
+	}
 	if cfg.TokenTTL < 0 {
 		return nil, fmt.Errorf("mediaconnect: token TTL %s is negative", cfg.TokenTTL)
 	}
@@ -182,7 +195,7 @@ func New(cfg Config) (*Mock, error) {
 		cfg:     cfg,
 		spec:    spec,
 		seed:    seed,
-		tokens:  mockkit.NewTokenStore(mockkit.TokenConfig{AccessTTL: cfg.TokenTTL, Now: cfg.Now}),
+		tokens:  mockkit.NewTokenStore(mockkit.TokenConfig{AccessTTL: cfg.TokenTTL, MaxPerClient: cfg.MaxTokensPerClient, Now: cfg.Now}),
 		limiter: mockkit.NewLimiter(cfg.RateLimit),
 	}
 	if err := m.Reset(); err != nil {
@@ -202,7 +215,15 @@ func New(cfg Config) (*Mock, error) {
 		return nil, err
 	}
 	m.api = e
-	m.connectID = m.newConnectID()
+	m.connectID, err = mockkit.Plain(mockkit.PlainConfig{
+		Name:       ConnectIDName,
+		Operations: map[string]string{TokenPath: "token", AuthorizePath: "authorize"},
+		Render:     renderOAuthFault,
+		Options:    cfg.Options,
+	}, m.newConnectID())
+	if err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -217,7 +238,7 @@ func (m *Mock) Mounts() []mockkit.Mount {
 	return []mockkit.Mount{
 		{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.api,
 			ExampleAnswered: mediaconnectapi.ExampleAnsweredOperations(exampleProbe{})},
-		{Prefix: ConnectIDPrefix, Production: ConnectIDProduction, Handler: m.connectID},
+		{Prefix: ConnectIDPrefix, Production: ConnectIDProduction, Handler: m.connectID, API: ConnectIDName},
 	}
 }
 
@@ -240,8 +261,8 @@ func (m *Mock) Handler() http.Handler { return m.api }
 // ConnectIDHandler serves ConnectID with paths relative to its production base (no prefix).
 func (m *Mock) ConnectIDHandler() http.Handler { return m.connectID }
 
-// Reset implements mockkit.Vendor: the customers are the fixtures again and the rate-limit buckets are
-// full. Issued tokens stay valid.
+// Reset implements mockkit.Vendor: the customers are the fixtures again, the rate-limit buckets are
+// full and no token or code issued before is valid.
 func (m *Mock) Reset() error {
 	customers := make(map[int]*customer, len(m.seed))
 	for i := range m.seed {
@@ -252,6 +273,7 @@ func (m *Mock) Reset() error {
 	m.customers = customers
 	m.mu.Unlock()
 	m.limiter.Reset()
+	m.tokens.Reset()
 	return nil
 }
 

@@ -197,14 +197,14 @@ func (s *Server) addFaults(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for i := range rules {
-		if err := s.cfg.Faults.Check(rules[i], s.names()); err != nil {
+		if err := s.cfg.Faults.Check(rules[i], APINames(s.vendors...)); err != nil {
 			writeJSON(w, http.StatusBadRequest, adminError{Error: fmt.Sprintf("rule %d: %v", i, err)})
 			return
 		}
 	}
 	added := make([]Rule, 0, len(rules))
 	for _, rule := range rules {
-		a, err := s.cfg.Faults.Add(rule, s.names())
+		a, err := s.cfg.Faults.Add(rule, APINames(s.vendors...))
 		if err != nil { // checked above
 			writeJSON(w, http.StatusBadRequest, adminError{Error: err.Error()})
 			return

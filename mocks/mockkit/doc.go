@@ -4,5 +4,6 @@
 // mounts every vendor under its prefix next to the admin API.
 //
 // A vendor package supplies its spec, a Render function for its error shape, an authenticator and the
-// registration of its generated handlers; it never copies what is here.
+// registration of its generated handlers; it never copies what is here. A mount that is not built
+// from a spec (ConnectID) goes through Plain, so that the journal and fault rules see it too.
 package mockkit

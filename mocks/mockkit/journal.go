@@ -6,9 +6,12 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vendorctl/vendorctl/specs"
 )
@@ -17,8 +20,27 @@ import (
 const (
 	DefaultJournalSize = 1000
 	DefaultBodyCap     = 16 << 10
-	redacted           = "[REDACTED]"
+	// DefaultHeaderCap bounds the bytes (names and values) of an entry's request headers, and as much
+	// again of its query and of its path.
+	DefaultHeaderCap = 8 << 10
+	redacted         = "[REDACTED]"
+	// truncatedMark ends a header value, query value or path that was cut at the header cap.
+	truncatedMark = "[truncated]"
 )
+
+// JournalConfig configures NewJournalWith.
+type JournalConfig struct {
+	// Size is how many entries the journal keeps, the newest (zero: DefaultJournalSize).
+	Size int
+	// BodyCap is how many bytes of each body an entry keeps (zero: DefaultBodyCap).
+	BodyCap int
+	// HeaderCap is how many bytes of request headers an entry keeps, and of its query and its path
+	// each; past it values are cut, marked with [truncated], or left out (zero: DefaultHeaderCap).
+	HeaderCap int
+	// NoBodies keeps no request or response bodies, for fixtures and recordings that hold personal
+	// data (zero: bodies kept, capped and redacted).
+	NoBodies bool
+}
 
 // Entry is one request the mocks answered, as the journal keeps it: secrets redacted, bodies capped.
 type Entry struct {
@@ -37,6 +59,9 @@ type Entry struct {
 	ResponseBody   string              `json:"responseBody,omitempty"`
 	// Truncated says a body was longer than the cap.
 	Truncated bool `json:"truncated,omitempty"`
+	// HeadersTruncated says the request headers, the query or the path were longer than the header
+	// cap: what lies past it is left out, and a value cut at it ends in [truncated].
+	HeadersTruncated bool `json:"headersTruncated,omitempty"`
 	// Fault names the fault rule that shaped the answer, if any.
 	Fault string `json:"fault,omitempty"`
 	// Violations are the contract violations found in the request and the response.
@@ -60,20 +85,28 @@ type Journal struct {
 	next    int // where the next entry goes
 	full    bool
 	lastID  uint64
-	bodyCap int
+	cfg     JournalConfig
 	texts   *textCache
 }
 
 // NewJournal keeps the last size entries (default DefaultJournalSize), bodies capped at bodyCap bytes
-// (default DefaultBodyCap).
+// (default DefaultBodyCap), headers at DefaultHeaderCap.
 func NewJournal(size, bodyCap int) *Journal {
-	if size <= 0 {
-		size = DefaultJournalSize
+	return NewJournalWith(JournalConfig{Size: size, BodyCap: bodyCap})
+}
+
+// NewJournalWith returns an empty journal configured by cfg.
+func NewJournalWith(cfg JournalConfig) *Journal {
+	if cfg.Size <= 0 {
+		cfg.Size = DefaultJournalSize
 	}
-	if bodyCap <= 0 {
-		bodyCap = DefaultBodyCap
+	if cfg.BodyCap <= 0 {
+		cfg.BodyCap = DefaultBodyCap
 	}
-	return &Journal{entries: make([]Entry, size), bodyCap: bodyCap, texts: newTextCache()}
+	if cfg.HeaderCap <= 0 {
+		cfg.HeaderCap = DefaultHeaderCap
+	}
+	return &Journal{entries: make([]Entry, cfg.Size), cfg: cfg, texts: newTextCache()}
 }
 
 // record stores an entry built from a finished exchange.
@@ -81,12 +114,20 @@ func (j *Journal) record(e Entry, reqHeader http.Header, reqBody, respBody []byt
 	if j == nil {
 		return
 	}
-	e.Query = redactValuesInPlace(e.Query)
-	e.RequestHeaders = redactHeader(reqHeader)
-	var cut1, cut2 bool
-	e.RequestBody, cut1 = j.texts.text(reqBody, reqCT, j.bodyCap)
-	e.ResponseBody, cut2 = j.texts.text(respBody, respCT, j.bodyCap)
-	e.Truncated = cut1 || cut2
+	limit := j.cfg.HeaderCap
+	var cutQuery, cutHeaders, cutPath bool
+	e.Query, cutQuery = capValues(redactValuesInPlace(e.Query), limit)
+	e.RequestHeaders, cutHeaders = capValues(redactHeader(reqHeader), limit)
+	if len(e.Path) > limit {
+		e.Path, cutPath = cutText(e.Path, limit)+truncatedMark, true
+	}
+	e.HeadersTruncated = cutQuery || cutHeaders || cutPath
+	if !j.cfg.NoBodies {
+		var cut1, cut2 bool
+		e.RequestBody, cut1 = j.texts.text(reqBody, reqCT, j.cfg.BodyCap)
+		e.ResponseBody, cut2 = j.texts.text(respBody, respCT, j.cfg.BodyCap)
+		e.Truncated = cut1 || cut2
+	}
 	j.mu.Lock()
 	j.lastID++
 	e.ID = j.lastID
@@ -180,6 +221,55 @@ func redactHeader(h http.Header) map[string][]string {
 	return out
 }
 
+// capValues keeps the values of m, in name order, until names and values add up to limit bytes: the
+// value that crosses it is cut and marked, the ones after it are left out. It returns m itself when
+// m is within the limit, and reports whether anything was cut.
+func capValues(m map[string][]string, limit int) (map[string][]string, bool) {
+	size := 0
+	for k, vs := range m {
+		size += len(k)
+		for _, v := range vs {
+			size += len(v)
+		}
+	}
+	if size <= limit {
+		return m, false
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	out := make(map[string][]string)
+	left := limit
+	for _, k := range names {
+		if left <= len(k) {
+			break
+		}
+		left -= len(k)
+		for _, v := range m[k] {
+			if len(v) > left {
+				out[k] = append(out[k], cutText(v, left)+truncatedMark)
+				return out, true
+			}
+			out[k] = append(out[k], v)
+			left -= len(v)
+		}
+	}
+	return out, true
+}
+
+// cutText returns the longest prefix of s of at most n bytes that does not split a UTF-8 sequence.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 // redactValuesInPlace redacts the secrets of a map the caller owns (a freshly parsed query).
 func redactValuesInPlace(v map[string][]string) map[string][]string {
 	if len(v) == 0 {
@@ -223,7 +313,7 @@ func redactBody(body []byte, contentType string, limit int) (string, bool) {
 		} else {
 			return "[unparsable form body not recorded]", false
 		}
-	case strings.HasSuffix(mt, "json") && mightHoldSecret(body):
+	case strings.HasSuffix(mt, "json") && jsonMightHoldSecret(body):
 		var v any
 		if err := json.Unmarshal(body, &v); err != nil {
 			return "[unparsable JSON body not recorded]", false
@@ -241,7 +331,9 @@ func redactBody(body []byte, contentType string, limit int) (string, bool) {
 	return string(body), false
 }
 
-var secretMarkers = [][]byte{[]byte("secret"), []byte("password"), []byte("token"), []byte("api_key"), []byte("apiKey")}
+// secretMarkers are the words Sensitive looks for inside a name.
+var secretMarkers = [][]byte{[]byte("secret"), []byte("password"), []byte("passwd"), []byte("token"),
+	[]byte("api_key"), []byte("apiKey"), []byte("api-key")}
 
 // Two non-ASCII letters lower-case to ASCII ones (KELVIN SIGN to k, LATIN CAPITAL LETTER I WITH DOT
 // ABOVE to i), as Sensitive's strings.ToLower does.
@@ -275,7 +367,7 @@ func mightHoldSecret(body []byte) bool {
 				return true
 			}
 		case 'p':
-			if next == 'a' && hasPrefixFold(body[i:], "password") {
+			if next == 'a' && (hasPrefixFold(body[i:], "password") || hasPrefixFold(body[i:], "passwd")) {
 				return true
 			}
 		case 't':
@@ -283,12 +375,61 @@ func mightHoldSecret(body []byte) bool {
 				return true
 			}
 		case 'a':
-			if next == 'p' && (hasPrefixFold(body[i:], "api_key") || hasPrefixFold(body[i:], "apikey")) {
+			if next == 'p' && (hasPrefixFold(body[i:], "api_key") || hasPrefixFold(body[i:], "apikey") || hasPrefixFold(body[i:], "api-key")) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// jsonMightHoldSecret is mightHoldSecret for a JSON body, whose keys are redacted by their decoded
+// names: a key may spell a name with escapes ("pass\u0077ord" is "password"), so a body with an
+// escaped letter takes the walk, and so does one with a name Sensitive takes whole (code, cookie,
+// authorization).
+func jsonMightHoldSecret(body []byte) bool {
+	if mightHoldSecret(body) || escapesALetter(body) {
+		return true
+	}
+	if bytes.Contains(body, []byte(kelvinSign)) || bytes.Contains(body, []byte(dottedI)) {
+		return true // the walk lower-cases the names as Sensitive does
+	}
+	for i, c := range body {
+		switch c | 0x20 {
+		case '"':
+			if hasPrefixFold(body[i:], `"code"`) {
+				return true
+			}
+		case 'c':
+			if hasPrefixFold(body[i:], "cookie") {
+				return true
+			}
+		case 'a':
+			if hasPrefixFold(body[i:], "authorization") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// escapesALetter reports whether body has a \uXXXX escape of a character a sensitive name can hold:
+// an ASCII letter, '-', '_', or one of the two letters that lower-case to ASCII. The escapes that
+// encoders write for '<', '>', '&' and control characters keep the fast path.
+func escapesALetter(body []byte) bool {
+	for {
+		i := bytes.Index(body, []byte(`\u`))
+		if i < 0 || len(body) < i+6 {
+			return false
+		}
+		r, err := strconv.ParseUint(string(body[i+2:i+6]), 16, 32)
+		switch {
+		case err != nil:
+		case 'a' <= r|0x20 && r|0x20 <= 'z', r == '-', r == '_', r == 0x212a, r == 0x0130:
+			return true
+		}
+		body = body[i+2:]
+	}
 }
 
 // hasPrefixFold reports whether b starts with the lower-case ASCII word, ignoring ASCII case.

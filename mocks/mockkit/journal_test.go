@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -158,7 +159,7 @@ func TestMightHoldSecretMatchesLowerCaseSearch(t *testing.T) {
 	}
 	for _, body := range []string{
 		"", "secret", "SECRET", "xSeCrEtx", "secre", "password", "PassWord1", "token", "TOKEN", "tokn",
-		"api_key", "API_KEY", "apikey", "ApiKey", "api-key", "api key", `{"name":"Kari","email":"k@x.no"}`,
+		"api_key", "API_KEY", "apikey", "ApiKey", "api-key", "API-Key", "api key", "passwd", "PASSWD", "passw", `{"name":"Kari","email":"k@x.no"}`,
 		"to\u212aen", "api\u212aey", "\u0130", "p\u00e5ssword", "s\u00e9cret", "pass\x00word", "tok", "apik",
 		"<x><Token>v</Token></x>", "grant_type=client_credentials&client_id=c", strings.Repeat("a", 100) + "Secret",
 	} {
@@ -194,5 +195,110 @@ func TestTextCacheIsExact(t *testing.T) {
 	long[0] = 'b' // the cache holds its own copy
 	if got, _ := c.text(long, "text/plain", 8); got != "baaaaaaa" {
 		t.Errorf("changed body: %q", got)
+	}
+}
+
+// headerBytes counts names and values as the header cap does.
+func headerBytes(m map[string][]string) int {
+	n := 0
+	for k, vs := range m {
+		n += len(k)
+		for _, v := range vs {
+			n += len(v)
+		}
+	}
+	return n
+}
+
+// Headers, query and path past the header cap are cut at it and the entry says so; within it they are
+// kept whole.
+func TestJournalCapsHeaders(t *testing.T) {
+	const limit = 256
+	j := NewJournalWith(JournalConfig{HeaderCap: limit})
+	small := http.Header{"Accept": {"application/json"}, "User-Agent": {"test"}}
+	j.record(Entry{API: "a", Path: "/p", Query: map[string][]string{"q": {"1"}}}, small, nil, nil, "", "")
+	huge := http.Header{"Accept": {"application/json"}}
+	for i := range 40 {
+		huge.Set(fmt.Sprintf("X-Filler-%02d", i), strings.Repeat("v", 100))
+	}
+	longPath := "/p/" + strings.Repeat("\u00e5", 300) // two bytes a letter: the cut must not split one
+	j.record(Entry{API: "a", Path: longPath, Query: map[string][]string{"q": {strings.Repeat("x", 1000)}}}, huge, nil, nil, "", "")
+	got := j.Entries(Filter{})
+	if e := got[0]; e.HeadersTruncated || headerBytes(e.RequestHeaders) != headerBytes(small) || e.Path != "/p" {
+		t.Errorf("small request: truncated %v, headers %v, path %q", e.HeadersTruncated, e.RequestHeaders, e.Path)
+	}
+	e := got[1]
+	if !e.HeadersTruncated {
+		t.Error("huge headers: the entry does not say they were cut")
+	}
+	for what, n := range map[string]int{"headers": headerBytes(e.RequestHeaders), "query": headerBytes(e.Query), "path": len(e.Path)} {
+		if n > limit+len(truncatedMark) {
+			t.Errorf("%s keep %d bytes, cap %d", what, n, limit)
+		}
+	}
+	if !strings.HasSuffix(e.Path, truncatedMark) || !utf8.ValidString(e.Path) {
+		t.Errorf("cut path %q: no marker or split letter", e.Path)
+	}
+	if q := e.Query["q"]; len(q) != 1 || !strings.HasSuffix(q[0], truncatedMark) {
+		t.Errorf("cut query %v", e.Query)
+	}
+	if e.RequestHeaders["Accept"] == nil {
+		t.Errorf("headers kept in name order lost Accept: %v", e.RequestHeaders)
+	}
+}
+
+// Redaction goes by decoded names: a JSON key spelled with \u escapes, and form keys with percent
+// escapes, are redacted as the plain names are; Sensitive's whole names (code) count in JSON too.
+// Each body holds one secret, so that no other name sets off the redaction for it.
+func TestJournalRedactsDecodedNames(t *testing.T) {
+	for _, tc := range []struct{ body, ct, secret string }{
+		{`{"pass\u0077ord":"pw-esc","name":"Kari"}`, "application/json", "pw-esc"},
+		{`{"n":{"to\u006Ben":"tok-esc"},"name":"Kari"}`, "application/json", "tok-esc"},
+		{`{"\u0061pi_key":"k-esc","name":"Kari"}`, "application/json", "k-esc"},
+		{`{"passwd":"pw-plain","name":"Kari"}`, "application/json", "pw-plain"},
+		{`{"CODE":"c-1","name":"Kari"}`, "application/json", "c-1"},
+		{"name=Kari&client%5Fsecret=form-esc", "application/x-www-form-urlencoded", "form-esc"},
+		{"name=Kari&pass%77ord=form-pw", "application/x-www-form-urlencoded", "form-pw"},
+	} {
+		j := NewJournal(10, 0)
+		j.record(Entry{API: "a"}, nil, []byte(tc.body), nil, tc.ct, "")
+		got := j.Entries(Filter{})[0].RequestBody
+		if strings.Contains(got, tc.secret) || !strings.Contains(got, "REDACTED") || !strings.Contains(got, "Kari") {
+			t.Errorf("%s is journaled as %s", tc.body, got)
+		}
+	}
+}
+
+// The JSON walk is skipped only for bodies in which no decoded key can be sensitive.
+func TestJSONMightHoldSecret(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"name":"Kari","postalCode":"0155"}`: false,
+		`{"name":"A \u0026 B \u003cC\u003e"}`: false,
+		`{"pass\u0077ord":"x"}`:               true,
+		`{"\u0050assword":"x"}`:               true,
+		`{"api\u002dkey":"x"}`:                true,
+		`{"passwd":"x"}`:                      true,
+		`{"Code":"x"}`:                        true,
+		`{"cookie":"x"}`:                      true,
+		`{"authorization":"x"}`:               true,
+		`{"to\u212aen":"x"}`:                  true,
+	} {
+		if got := jsonMightHoldSecret([]byte(body)); got != want {
+			t.Errorf("jsonMightHoldSecret(%s) = %v, want %v", body, got, want)
+		}
+	}
+}
+
+// With NoBodies the journal keeps every field but the bodies.
+func TestJournalNoBodies(t *testing.T) {
+	j := NewJournalWith(JournalConfig{NoBodies: true})
+	j.record(Entry{API: "a", Method: "POST", Path: "/p", Status: 201}, http.Header{"Accept": {"application/json"}},
+		[]byte(`{"name":"Kari Nordmann"}`), []byte(`{"id":1,"name":"Kari Nordmann"}`), "application/json", "application/json")
+	e := j.Entries(Filter{})[0]
+	if e.RequestBody != "" || e.ResponseBody != "" || e.Truncated {
+		t.Errorf("bodies kept: %q %q", e.RequestBody, e.ResponseBody)
+	}
+	if e.Path != "/p" || e.Status != 201 || e.RequestHeaders["Accept"] == nil {
+		t.Errorf("other fields lost: %+v", e)
 	}
 }

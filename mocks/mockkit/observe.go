@@ -65,7 +65,7 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		res.Writer = rec.ResponseWriter
 		rule, _ := c.Get(faultKey).(*Rule)
 		if rule != nil && rule.Truncate {
-			a.sendTruncated(rec) // panics
+			sendTruncated(rec) // panics
 		}
 		if rule != nil && rule.Drift != "" {
 			body := driftBody(rule.Drift, RouteOf(c), rec.statusOr200(), rec.Header().Get("Content-Type"), rec.body.Bytes())
@@ -116,7 +116,7 @@ func (r *recorder) send(head bool) {
 }
 
 // sendTruncated sends the headers and half the body, then drops the connection.
-func (a *api) sendTruncated(r *recorder) {
+func sendTruncated(r *recorder) {
 	w, body := r.ResponseWriter, r.body.Bytes()
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(r.statusOr200())

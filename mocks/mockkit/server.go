@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -24,6 +25,25 @@ type Mount struct {
 	// ExampleAnswered are the operationIds the mock has no handler for and answers from the spec's
 	// examples (see IsExampleAnswer); serve's start table and the health answer list them. Zero: none.
 	ExampleAnswered []string
+	// API is the name the mount is journaled under and that fault rules give, when it is not the
+	// vendor's own (zero: the vendor's name). ConnectID, Mediaconnect's OAuth server, is "connectid".
+	API string
+}
+
+// APINames are the names fault rules and the journal know the vendors' mounts by: every vendor's name
+// and each mount's own API name, sorted.
+func APINames(vendors ...Vendor) []string {
+	var names []string
+	for _, v := range vendors {
+		names = append(names, v.Name())
+		for _, m := range v.Mounts() {
+			if m.API != "" {
+				names = append(names, m.API)
+			}
+		}
+	}
+	sort.Strings(names)
+	return slices.Compact(names)
 }
 
 // Vendor is one vendor mock as the server sees it.
@@ -93,6 +113,13 @@ func NewServerWith(cfg ServerConfig, vendors ...Vendor) (*Server, error) {
 			}
 			seen[p] = v.Name()
 			s.mounts = append(s.mounts, mounted{prefix: p, handler: stripPrefix(p, m.Handler)})
+		}
+	}
+	for _, v := range vendors {
+		for _, m := range v.Mounts() {
+			if other, ok := s.byName[m.API]; ok && other != v {
+				return nil, fmt.Errorf("mockkit: vendor %q names a mount %q, the name of another vendor", v.Name(), m.API)
+			}
 		}
 	}
 	sort.Slice(s.mounts, func(i, j int) bool { return len(s.mounts[i].prefix) > len(s.mounts[j].prefix) })

@@ -45,18 +45,34 @@ type TokenConfig struct {
 	CodeTTL    time.Duration // default 10 minutes
 	// OnePerClient makes a new client token invalidate the client's previous one (TimeWave).
 	OnePerClient bool
+	// MaxPerClient is how many live tokens of each kind one client may hold; issuing one more evicts
+	// the client's oldest of that kind (zero: DefaultMaxPerClient).
+	MaxPerClient int
 	// Now is the clock (tests move it). Default time.Now.
 	Now func() time.Time
 }
+
+// DefaultMaxPerClient bounds the live tokens of each kind (client, user, refresh, code) that one OAuth
+// client holds, so that a client asking for tokens in a loop cannot grow the store without end: past
+// it the oldest token of that kind is evicted and refused as unknown.
+const DefaultMaxPerClient = 10_000
 
 // TokenStore issues and checks opaque tokens. It is safe for concurrent use.
 type TokenStore struct {
 	cfg TokenConfig
 
-	mu       sync.Mutex
-	tokens   map[string]Token
-	byClient map[string]string // client id → its current client token (OnePerClient)
-	issued   int               // since the last sweep of expired tokens
+	mu     sync.Mutex
+	tokens map[string]Token
+	// issuedBy lists, per client and kind, the values issued, oldest first; at most the kind's bound.
+	// A value consumed or swept meanwhile stays listed until it is the oldest and is dropped.
+	issuedBy map[ownerKind][]string
+	issued   int // since the last sweep of expired tokens
+}
+
+// ownerKind is what the per-client bound counts by.
+type ownerKind struct {
+	clientID string
+	kind     TokenKind
 }
 
 // sweepEvery is how many tokens are issued between two sweeps of the expired ones, so that a
@@ -77,7 +93,18 @@ func NewTokenStore(cfg TokenConfig) *TokenStore {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &TokenStore{cfg: cfg, tokens: map[string]Token{}, byClient: map[string]string{}}
+	if cfg.MaxPerClient <= 0 {
+		cfg.MaxPerClient = DefaultMaxPerClient
+	}
+	return &TokenStore{cfg: cfg, tokens: map[string]Token{}, issuedBy: map[ownerKind][]string{}}
+}
+
+// limit is how many live tokens of kind a client may hold.
+func (s *TokenStore) limit(kind TokenKind) int {
+	if kind == KindClient && s.cfg.OnePerClient {
+		return 1
+	}
+	return s.cfg.MaxPerClient
 }
 
 // AccessTTL is the lifetime of access tokens.
@@ -96,26 +123,34 @@ func (s *TokenStore) Issue(kind TokenKind, clientID, subject, redirectURI string
 		Expires: s.cfg.Now().Add(ttl)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if kind == KindClient && s.cfg.OnePerClient {
-		if old, ok := s.byClient[clientID]; ok {
-			delete(s.tokens, old)
-		}
-		s.byClient[clientID] = t.Value
-	}
 	s.tokens[t.Value] = t
+	s.evictOldest(ownerKind{clientID, kind}, t.Value)
 	if s.issued++; s.issued >= sweepEvery {
 		s.issued = 0
-		now := s.cfg.Now()
-		for v, tok := range s.tokens {
-			if !now.Before(tok.Expires) {
-				delete(s.tokens, v)
-				if s.byClient[tok.ClientID] == v {
-					delete(s.byClient, tok.ClientID)
-				}
-			}
-		}
+		s.sweepExpired()
 	}
 	return t
+}
+
+// evictOldest lists value as the newest of its owner and kind and forgets the oldest ones past the bound.
+func (s *TokenStore) evictOldest(owner ownerKind, value string) {
+	list := append(s.issuedBy[owner], value)
+	for over := len(list) - s.limit(owner.kind); over > 0; over-- {
+		delete(s.tokens, list[0])
+		list[0] = "" // let the backing array drop the string
+		list = list[1:]
+	}
+	s.issuedBy[owner] = list
+}
+
+// sweepExpired forgets the expired tokens; their values leave the issue lists as they grow.
+func (s *TokenStore) sweepExpired() {
+	now := s.cfg.Now()
+	for v, tok := range s.tokens {
+		if !now.Before(tok.Expires) {
+			delete(s.tokens, v)
+		}
+	}
 }
 
 // Lookup returns the token with value, if it is known and not expired.
@@ -154,7 +189,7 @@ func (s *TokenStore) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tokens = map[string]Token{}
-	s.byClient = map[string]string{}
+	s.issuedBy = map[ownerKind][]string{}
 }
 
 // Len counts the tokens held (expired ones not yet looked up included).

@@ -131,3 +131,91 @@ func TestTokenStoreSweepsExpiredTokens(t *testing.T) {
 		t.Fatalf("a live token was swept: %v", err)
 	}
 }
+
+// Past MaxPerClient live tokens of one kind, a client's oldest tokens of that kind are refused as
+// unknown and its newest work; other clients and other kinds keep theirs.
+func TestTokenStoreKeepsMaxPerClient(t *testing.T) {
+	const max, extra = 5, 3
+	s := mockkit.NewTokenStore(mockkit.TokenConfig{MaxPerClient: max})
+	refresh := s.Issue(mockkit.KindRefresh, "c", "u", "")
+	other := s.Issue(mockkit.KindClient, "d", "", "")
+	var issued []mockkit.Token
+	for range max + extra {
+		issued = append(issued, s.Issue(mockkit.KindClient, "c", "", ""))
+	}
+	for i, tok := range issued {
+		_, err := s.Lookup(tok.Value)
+		if i < extra && !errors.Is(err, mockkit.ErrTokenUnknown) {
+			t.Errorf("token %d of %d (among the oldest): %v, want ErrTokenUnknown", i+1, len(issued), err)
+		}
+		if i >= extra && err != nil {
+			t.Errorf("token %d of %d (among the newest %d): %v", i+1, len(issued), max, err)
+		}
+	}
+	for _, tok := range []mockkit.Token{refresh, other} {
+		if _, err := s.Lookup(tok.Value); err != nil {
+			t.Errorf("%s token of %s evicted by another client's or kind's: %v", tok.Kind, tok.ClientID, err)
+		}
+	}
+	if n := s.Len(); n != max+2 {
+		t.Errorf("store holds %d tokens, want %d", n, max+2)
+	}
+}
+
+// A consumed code still counts in the issue order, so a bound filled with used codes makes room for
+// new ones without refusing a live one early.
+func TestTokenStoreBoundAfterConsume(t *testing.T) {
+	s := mockkit.NewTokenStore(mockkit.TokenConfig{MaxPerClient: 2})
+	a := s.Issue(mockkit.KindCode, "c", "u", "https://app.example/cb")
+	if _, err := s.Consume(a.Value); err != nil {
+		t.Fatal(err)
+	}
+	b := s.Issue(mockkit.KindCode, "c", "u", "https://app.example/cb")
+	c := s.Issue(mockkit.KindCode, "c", "u", "https://app.example/cb")
+	for _, tok := range []mockkit.Token{b, c} {
+		if _, err := s.Lookup(tok.Value); err != nil {
+			t.Errorf("live code refused: %v", err)
+		}
+	}
+}
+
+// 100 000 client tokens for one client leave exactly DefaultMaxPerClient in the store.
+func TestTokenStoreStaysAtBoundUnderAbuse(t *testing.T) {
+	n := 100_000
+	if testing.Short() {
+		n = 3 * mockkit.DefaultMaxPerClient
+	}
+	s := mockkit.NewTokenStore(mockkit.TokenConfig{})
+	var last mockkit.Token
+	for range n {
+		last = s.Issue(mockkit.KindClient, "c", "", "")
+	}
+	if got := s.Len(); got != mockkit.DefaultMaxPerClient {
+		t.Fatalf("after %d tokens the store holds %d, want %d", n, got, mockkit.DefaultMaxPerClient)
+	}
+	if _, err := s.Lookup(last.Value); err != nil {
+		t.Fatalf("newest token: %v", err)
+	}
+}
+
+func TestTokenStoreResetForgetsEverything(t *testing.T) {
+	s := mockkit.NewTokenStore(mockkit.TokenConfig{MaxPerClient: 2})
+	tok := s.Issue(mockkit.KindClient, "c", "", "")
+	code := s.Issue(mockkit.KindCode, "c", "u", "https://app.example/cb")
+	s.Reset()
+	for _, v := range []string{tok.Value, code.Value} {
+		if _, err := s.Lookup(v); !errors.Is(err, mockkit.ErrTokenUnknown) {
+			t.Errorf("after Reset: %v, want ErrTokenUnknown", err)
+		}
+	}
+	if n := s.Len(); n != 0 {
+		t.Errorf("after Reset the store holds %d tokens", n)
+	}
+	// The bound starts afresh: two new tokens both live.
+	x, y := s.Issue(mockkit.KindClient, "c", "", ""), s.Issue(mockkit.KindClient, "c", "", "")
+	for _, v := range []string{x.Value, y.Value} {
+		if _, err := s.Lookup(v); err != nil {
+			t.Errorf("token issued after Reset: %v", err)
+		}
+	}
+}

@@ -186,11 +186,11 @@ func (s *Server) Requests(f mockkit.Filter) []mockkit.Entry { return s.journal.E
 
 // AddFault adds a fault rule and returns it with its ID.
 func (s *Server) AddFault(r mockkit.Rule) (mockkit.Rule, error) {
-	names := make([]string, 0, len(s.vendors))
-	for n := range s.vendors {
-		names = append(names, n)
+	vendors := make([]mockkit.Vendor, 0, len(s.vendors))
+	for _, v := range s.vendors {
+		vendors = append(vendors, v)
 	}
-	return s.faults.Add(r, names)
+	return s.faults.Add(r, mockkit.APINames(vendors...))
 }
 
 // ClearFaults removes every fault rule.

@@ -36,6 +36,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noValidation := fs.Bool("no-validation", false, "turn off request validation and the response self-check")
 	noMemo := fs.Bool("no-response-memo", false, "check every answer against the spec afresh, even one identical to an answer that passed (for benchmarks)")
 	journalSize := fs.Int("journal-size", mockkit.DefaultJournalSize, "requests kept in the journal (GET /__admin/requests)")
+	journalBodies := fs.Bool("journal-bodies", true, "keep request and response bodies (capped, redacted) in the journal; false keeps none, for fixtures with personal data (env VENDORCTL_JOURNAL_BODIES)")
 	faultsFile := fs.String("faults", "", "JSON file with an array of fault rules to start with")
 	seed := fs.Uint64("seed", 0, "seed for fault probabilities (0: random); the same seed repeats a run")
 	adminToken := fs.String("admin-token", os.Getenv("VENDORCTL_ADMIN_TOKEN"), "token required by the admin API, except health (env VENDORCTL_ADMIN_TOKEN); required when --addr is not a loopback address")
@@ -52,7 +53,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.TimeWaveClientID, "timewave-client-id", envOr("VENDORCTL_TIMEWAVE_CLIENT_ID", "mock-client"), "TimeWave OAuth client_id (env VENDORCTL_TIMEWAVE_CLIENT_ID)")
 	fs.StringVar(&cfg.TimeWaveClientSecret, "timewave-client-secret", envOr("VENDORCTL_TIMEWAVE_CLIENT_SECRET", "mock-secret"), "TimeWave OAuth client_secret (env VENDORCTL_TIMEWAVE_CLIENT_SECRET)")
 	fs.Float64Var(&cfg.TimeWaveRateLimit, "timewave-rate-limit", 0, "TimeWave rate limit emulation in requests per second per OAuth client, 429 with Retry-After beyond it; 0 for none (env VENDORCTL_TIMEWAVE_RATE_LIMIT)")
-	for name, env := range map[string]string{"mediaconnect-token-ttl": "VENDORCTL_MEDIACONNECT_TOKEN_TTL", "mediaconnect-rate-limit": "VENDORCTL_MEDIACONNECT_RATE_LIMIT", "timewave-rate-limit": "VENDORCTL_TIMEWAVE_RATE_LIMIT"} {
+	for name, env := range map[string]string{"mediaconnect-token-ttl": "VENDORCTL_MEDIACONNECT_TOKEN_TTL", "mediaconnect-rate-limit": "VENDORCTL_MEDIACONNECT_RATE_LIMIT", "timewave-rate-limit": "VENDORCTL_TIMEWAVE_RATE_LIMIT", "journal-bodies": "VENDORCTL_JOURNAL_BODIES"} {
 		if v := envOr(env, ""); v != "" {
 			if err := fs.Set(name, v); err != nil {
 				return usageErrorf("%s=%q: %v", env, v, err)
@@ -85,7 +86,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	journal := mockkit.NewJournal(*journalSize, 0)
+	journal := mockkit.NewJournalWith(mockkit.JournalConfig{Size: *journalSize, NoBodies: !*journalBodies})
 	faults := mockkit.NewFaults(*seed)
 	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation, NoResponseMemo: *noMemo, Journal: journal, Faults: faults}
 
@@ -99,7 +100,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usageErrorf("%v", err)
 		}
 		for i, r := range rules {
-			if _, err := faults.Add(r, all.Names()); err != nil {
+			if _, err := faults.Add(r, mockkit.APINames(vendors...)); err != nil {
 				return usageErrorf("%s rule %d: %v", *faultsFile, i, err)
 			}
 		}
