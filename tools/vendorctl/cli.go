@@ -142,8 +142,8 @@ func loadAPI(name string) (*specs.Spec, error) {
 	return spec, nil
 }
 
-// findRoute routes method and --path p (relative to the spec's server URL) to an operation of api's
-// spec. A path that does not route and starts with the mock's mount prefix gets a hint to drop it.
+// findRoute routes req to an operation of api's spec. A --path p that does not route and starts with
+// the mock's mount prefix (or /NAME) gets a hint to drop it: p is relative to the spec's server URL.
 func findRoute(spec *specs.Spec, api string, req *http.Request, p string) (*specs.Route, error) {
 	route, err := spec.FindRouteRequest(req)
 	if err == nil {

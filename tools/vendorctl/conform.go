@@ -42,7 +42,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if *api == "" || *baseURL == "" || len(rest) > 0 {
-		return cmd.usageErrorf("conform needs --api and --base-url, and takes no arguments")
+		return cmd.usageErrorf("needs --api and --base-url, and takes no arguments")
 	}
 	level, err := parseLogLevel(*logLevel)
 	if err != nil {

@@ -39,11 +39,11 @@ that cannot be read or is not a valid OpenAPI document.`)
 	}
 	switch {
 	case *api == "" || len(rest) != 0:
-		return cmd.usageErrorf("diff needs --api and no arguments")
+		return cmd.usageErrorf("needs --api and no arguments")
 	case !apiName.MatchString(*api):
 		return usageErrorf("--api %q: want a short API name such as %s", *api, strings.Join(specs.Names(), ", "))
 	case (*oldFile == "") == (*base == ""):
-		return cmd.usageErrorf("diff needs exactly one of --old FILE and --base GITREF")
+		return cmd.usageErrorf("needs exactly one of --old FILE and --base GITREF")
 	}
 	if *oldFile == "" || *newFile == "" { // the spec comes from the repository or the binary
 		if err := checkAPI(*api); err != nil {

@@ -27,7 +27,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if *api == "" || *upstream == "" || len(rest) > 0 {
-		return cmd.usageErrorf("proxy needs --api and --upstream, and takes no arguments")
+		return cmd.usageErrorf("needs --api and --upstream, and takes no arguments")
 	}
 	level, err := parseLogLevel(*logLevel)
 	if err != nil {

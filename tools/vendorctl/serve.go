@@ -66,7 +66,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if len(rest) > 0 {
-		return cmd.usageErrorf("serve takes no arguments, got %q", rest)
+		return cmd.usageErrorf("takes no arguments, got %q", rest)
 	}
 	if cfg.MediaconnectTokenTTL <= 0 {
 		return usageErrorf("--mediaconnect-token-ttl %s: want a positive duration", cfg.MediaconnectTokenTTL)

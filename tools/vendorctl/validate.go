@@ -30,7 +30,7 @@ Exit 0: valid; 1: invalid (one violation a line); 2: usage error or unknown rout
 		return err
 	}
 	if *api == "" || *path == "" || len(files) != 1 {
-		return cmd.usageErrorf("validate needs --api, --path and one FILE")
+		return cmd.usageErrorf("needs --api, --path and one FILE")
 	}
 	spec, err := loadAPI(*api)
 	if err != nil {
@@ -48,7 +48,7 @@ Exit 0: valid; 1: invalid (one violation a line); 2: usage error or unknown rout
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	route, err := findRoute(spec, *api, req, u.Path)
+	route, err := findRoute(spec, *api, req, *path)
 	if err != nil {
 		return err
 	}
