@@ -19,7 +19,7 @@ Commands:
   proxy      a reverse proxy that validates every request and response against the spec
   diff       list the breaking changes between an older version of a spec and the current one
 
-Run 'vendorctl COMMAND -h' for the flags of a command.`
+Run 'vendorctl COMMAND -h' for the flags of a command; flags may come before or after its arguments.`
 
 // run is the whole program, testable: args without the program name.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
