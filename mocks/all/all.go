@@ -2,6 +2,7 @@
 package all
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -49,28 +50,94 @@ func Names() []string {
 	return []string{vitecauto.Name, mediaconnect.Name, vitecmaklare.Name, timewave.Name}
 }
 
-// fixtures returns the fixture folder of api under cfg.FixturesDir, or nil for the embedded fixtures.
-func (cfg Config) fixtures(api string) (fs.FS, error) {
+// MountPrefix is the path under which New's mock of api serves the API's spec (its server URL), as
+// "/vitecauto"; "" for an unknown api.
+func MountPrefix(api string) string {
+	switch api {
+	case vitecauto.Name:
+		return vitecauto.Prefix
+	case mediaconnect.Name:
+		return mediaconnect.Prefix
+	case vitecmaklare.Name:
+		return vitecmaklare.Prefix
+	case timewave.Name:
+		return timewave.Prefix
+	}
+	return ""
+}
+
+// FixturesError is a fixture folder (Config.FixturesDir, or its sub-folder of one vendor) that does
+// not exist, is not a folder, lacks a file the vendor's mock reads, or does not load.
+type FixturesError struct {
+	Dir  string // the folder
+	File string // the file missing from Dir (zero: none is)
+	Err  error  // what went wrong; the folder or file missing is an fs.ErrNotExist
+}
+
+func (e *FixturesError) Error() string {
+	switch {
+	case e.File != "":
+		return fmt.Sprintf("fixtures folder %s has no %s", e.Dir, e.File)
+	case errors.Is(e.Err, fs.ErrNotExist):
+		return fmt.Sprintf("fixtures folder %s does not exist", e.Dir)
+	}
+	return fmt.Sprintf("fixtures folder %s: %v", e.Dir, e.Err)
+}
+
+func (e *FixturesError) Unwrap() error { return e.Err }
+
+// fixturesError is the FixturesError for a mock that failed to build from the fixtures in dir; a file
+// it could not open is named.
+func fixturesError(dir string, err error) *FixturesError {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist) {
+		return &FixturesError{Dir: dir, File: pe.Path, Err: err}
+	}
+	return &FixturesError{Dir: dir, Err: err}
+}
+
+// checkFixturesDir fails when cfg.FixturesDir is set and is not a folder.
+func (cfg Config) checkFixturesDir() error {
 	if cfg.FixturesDir == "" {
-		return nil, nil
+		return nil
+	}
+	st, err := os.Stat(cfg.FixturesDir)
+	if err != nil {
+		return &FixturesError{Dir: cfg.FixturesDir, Err: err}
+	}
+	if !st.IsDir() {
+		return &FixturesError{Dir: cfg.FixturesDir, Err: errors.New("not a folder")}
+	}
+	return nil
+}
+
+// fixtures returns the fixture folder of api under cfg.FixturesDir and its path, or nil for the
+// embedded fixtures.
+func (cfg Config) fixtures(api string) (fs.FS, string, error) {
+	if cfg.FixturesDir == "" {
+		return nil, "", nil
 	}
 	dir := filepath.Join(cfg.FixturesDir, api)
 	st, err := os.Stat(dir)
-	if os.IsNotExist(err) {
-		return nil, nil
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("fixtures of %s: %w", api, err)
+		return nil, "", &FixturesError{Dir: dir, Err: err}
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("fixtures of %s: %s is not a folder", api, dir)
+		return nil, "", &FixturesError{Dir: dir, Err: errors.New("not a folder")}
 	}
-	return os.DirFS(dir), nil
+	return os.DirFS(dir), dir, nil
 }
 
 // New builds every vendor mock. The vendors are built at once, each on its own goroutine: loading its
-// spec is most of a vendor's start-up, and they share nothing while they are built.
+// spec is most of a vendor's start-up, and they share nothing while they are built. A FixturesDir
+// that is missing, or whose fixtures do not load, is a *FixturesError.
 func New(cfg Config) ([]mockkit.Vendor, error) {
+	if err := cfg.checkFixturesDir(); err != nil {
+		return nil, err
+	}
 	builders := []struct {
 		name  string
 		build func(fx fs.FS) (mockkit.Vendor, error)
@@ -105,13 +172,16 @@ func New(cfg Config) ([]mockkit.Vendor, error) {
 	errs := make([]error, len(builders))
 	var wg sync.WaitGroup
 	for i, b := range builders {
-		fx, err := cfg.fixtures(b.name)
+		fx, dir, err := cfg.fixtures(b.name)
 		if err != nil {
 			return nil, err
 		}
 		wg.Go(func() {
 			v, err := b.build(fx)
-			if err != nil {
+			switch {
+			case err != nil && fx != nil:
+				err = fmt.Errorf("build %s mock: %w", b.name, fixturesError(dir, err))
+			case err != nil:
 				err = fmt.Errorf("build %s mock: %w", b.name, err)
 			}
 			vendors[i], errs[i] = v, err

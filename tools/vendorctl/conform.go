@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,27 +10,22 @@ import (
 	"os"
 	"strings"
 
-	"github.com/vendorctl/vendorctl/specs"
 	"github.com/vendorctl/vendorctl/tools/internal/conform"
 )
 
 func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("conform", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: vendorctl conform --api NAME --base-url URL [credentials] [--allow-writes] [--allow-skips] [--junit FILE] [--json FILE]")
-		fmt.Fprintln(stderr, "Checks every operation of the API's spec against the server at URL (the vendor, or a mock such as")
-		fmt.Fprintln(stderr, "http://127.0.0.1:8080/vitecauto), then the vendor's stateful flows. Read-only unless --allow-writes.")
-		fmt.Fprintln(stderr, "Checks: "+strings.Join(conform.CheckNames(), ", "))
-		fmt.Fprintln(stderr, "Credentials go only to hosts you name: a token URL from the spec on another host than --base-url")
-		fmt.Fprintln(stderr, "(Mediaconnect's ConnectID) is refused, exit 2, until --token-url names it.")
-		fmt.Fprintln(stderr, "TimeWave: the run fetches one token and reuses it, but TimeWave's token endpoint invalidates the")
-		fmt.Fprintln(stderr, "previous token, so a run with the live integration's credentials logs that integration out.")
-		fmt.Fprintln(stderr, "Exit 0: every check passed; 1: a check failed, or checks were skipped for missing credentials")
-		fmt.Fprintln(stderr, "(unless --allow-skips); 2: usage error, unnamed token host, or base URL unreachable.")
-		fs.PrintDefaults()
-	}
-	api := fs.String("api", "", "API name: "+strings.Join(specs.Names(), ", "))
+	cmd := newCommand("conform", "usage: vendorctl conform --api NAME --base-url URL [credentials] [--allow-writes] [--allow-skips] [--junit FILE] [--json FILE]\n"+
+		"Checks every operation of the API's spec against the server at URL (the vendor, or a mock such as\n"+
+		"http://127.0.0.1:8080/vitecauto), then the vendor's stateful flows. Read-only unless --allow-writes.\n"+
+		"Checks: "+strings.Join(conform.CheckNames(), ", ")+"\n"+
+		"Credentials go only to hosts you name: a token URL from the spec on another host than --base-url\n"+
+		"(Mediaconnect's ConnectID) is refused, exit 2, until --token-url names it.\n"+
+		"TimeWave: the run fetches one token and reuses it, but TimeWave's token endpoint invalidates the\n"+
+		"previous token, so a run with the live integration's credentials logs that integration out.\n"+
+		"Exit 0: every check passed; 1: a check failed, or checks were skipped for missing credentials\n"+
+		"(unless --allow-skips); 2: usage error, unnamed token host, or base URL unreachable.")
+	fs := cmd.fs
+	api := apiFlag(fs)
 	baseURL := fs.String("base-url", envOr("VENDORCTL_BASE_URL", ""), "base URL standing for the spec's server URL (env VENDORCTL_BASE_URL)")
 	var creds conform.Credentials
 	fs.StringVar(&creds.APIKey, "api-key", envOr("VENDORCTL_API_KEY", ""), "API key for apiKey schemes (env VENDORCTL_API_KEY)")
@@ -49,23 +43,20 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	jsonFile := fs.String("json", "", "write a JSON report to FILE")
 	timeout := fs.Duration("timeout", conform.DefaultTimeout, "timeout of one request")
 	logLevel := fs.String("log-level", envOr("VENDORCTL_LOG_LEVEL", "warn"), "log level on stderr: debug (one line per request), info, warn, error")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2}
-	}
-	if *api == "" || *baseURL == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return usageErrorf("conform needs --api and --base-url, and takes no arguments")
-	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return usageErrorf("--log-level %q: %v", *logLevel, err)
-	}
-	spec, err := specs.Load(*api)
+	rest, err := cmd.parse(args, stderr)
 	if err != nil {
-		return usageErrorf("%v", err)
+		return err
+	}
+	if *api == "" || *baseURL == "" || len(rest) > 0 {
+		return cmd.usageErrorf("needs --api and --base-url, and takes no arguments")
+	}
+	level, err := parseLogLevel(*logLevel)
+	if err != nil {
+		return err
+	}
+	spec, err := loadAPI(*api)
+	if err != nil {
+		return err
 	}
 	runner, err := conform.New(conform.Config{
 		Spec:        spec,

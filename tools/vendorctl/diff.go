@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,38 +19,36 @@ import (
 var apiName = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
 
 func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: vendorctl diff --api NAME (--old FILE | --base GITREF) [--new FILE] [--all]")
-		fmt.Fprintln(stderr, "Compares an older version of a spec (a file, or specs/NAME/openapi.yaml at a git ref) with the")
-		fmt.Fprintln(stderr, "current one and prints the breaking changes grouped by operation (with --all, every change).")
-		fmt.Fprintln(stderr, "The current spec is --new, else specs/NAME/openapi.yaml under the current directory, else the")
-		fmt.Fprintln(stderr, "spec embedded in this binary.")
-		fmt.Fprintln(stderr, "Exit 0: nothing breaking; 1: breaking changes (errors or warnings); 2: usage error or a version")
-		fmt.Fprintln(stderr, "that cannot be read or loaded.")
-		fs.PrintDefaults()
-	}
-	api := fs.String("api", "", "API name: "+strings.Join(specs.Names(), ", "))
+	cmd := newCommand("diff", `usage: vendorctl diff --api NAME (--old FILE | --base GITREF) [--new FILE] [--all]
+Compares an older version of a spec (a file, or specs/NAME/openapi.yaml at a git ref) with the
+current one and prints the breaking changes grouped by operation (with --all, every change).
+The current spec is --new, else specs/NAME/openapi.yaml under the current directory, else the
+spec embedded in this binary. NAME is one of the embedded specs, unless both --old and --new are
+files (then it is only a label).
+Exit 0: nothing breaking; 1: breaking changes (errors or warnings); 2: usage error or a version
+that cannot be read or is not a valid OpenAPI document.`)
+	fs := cmd.fs
+	api := apiFlag(fs)
 	oldFile := fs.String("old", "", "the older version of the spec, a file")
 	base := fs.String("base", "", "the older version of the spec: specs/NAME/openapi.yaml at this git ref (a commit, branch or tag)")
 	newFile := fs.String("new", "", "the current version of the spec, a file (default: see above)")
 	all := fs.Bool("all", false, "print every change, not only the breaking ones")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2}
+	rest, err := cmd.parse(args, stderr)
+	if err != nil {
+		return err
 	}
 	switch {
-	case *api == "" || fs.NArg() != 0:
-		fs.Usage()
-		return usageErrorf("diff needs --api and no arguments")
+	case *api == "" || len(rest) != 0:
+		return cmd.usageErrorf("needs --api and no arguments")
 	case !apiName.MatchString(*api):
 		return usageErrorf("--api %q: want a short API name such as %s", *api, strings.Join(specs.Names(), ", "))
 	case (*oldFile == "") == (*base == ""):
-		fs.Usage()
-		return usageErrorf("diff needs exactly one of --old FILE and --base GITREF")
+		return cmd.usageErrorf("needs exactly one of --old FILE and --base GITREF")
+	}
+	if *oldFile == "" || *newFile == "" { // the spec comes from the repository or the binary
+		if err := checkAPI(*api); err != nil {
+			return err
+		}
 	}
 	specPath := path.Join("specs", *api, "openapi.yaml")
 

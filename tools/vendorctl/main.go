@@ -24,13 +24,18 @@ func main() {
 	os.Exit(exitCode(err, os.Stderr))
 }
 
-// exitError carries a process exit code; its message, if any, is printed to stderr.
+// exitError carries a process exit code; its message, if any, is printed to stderr after
+// "vendorctl CMD:" (cmd: the subcommand it came from; zero: "vendorctl:").
 type exitError struct {
 	code int
+	cmd  string
 	msg  string
+	err  error // the error it stands for, if any (zero: none)
 }
 
 func (e *exitError) Error() string { return e.msg }
+
+func (e *exitError) Unwrap() error { return e.err }
 
 func usageErrorf(format string, args ...any) error {
 	return &exitError{code: 2, msg: fmt.Sprintf(format, args...)}
@@ -43,7 +48,11 @@ func exitCode(err error, stderr interface{ Write([]byte) (int, error) }) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
-			fmt.Fprintln(stderr, "vendorctl:", ee.msg)
+			prefix := "vendorctl:"
+			if ee.cmd != "" {
+				prefix = "vendorctl " + ee.cmd + ":"
+			}
+			fmt.Fprintln(stderr, prefix, ee.msg)
 		}
 		return ee.code
 	}

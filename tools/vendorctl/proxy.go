@@ -2,67 +2,56 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
-	"strings"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
-	"github.com/vendorctl/vendorctl/specs"
 	"github.com/vendorctl/vendorctl/tools/internal/proxy"
 )
 
 func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("proxy", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: vendorctl proxy --api NAME --upstream URL [--addr 127.0.0.1:8090] [--strict]")
-		fmt.Fprintln(stderr, "A reverse proxy to URL (which stands for the spec's server URL) that validates every request and")
-		fmt.Fprintln(stderr, "response, names violations in the "+proxy.HeaderViolations+" header and counts them at GET /__admin/violations.")
-		fmt.Fprintln(stderr, "With --strict a response that violates the spec becomes a 502 application/problem+json.")
-		fs.PrintDefaults()
-	}
-	api := fs.String("api", "", "API name: "+strings.Join(specs.Names(), ", "))
+	cmd := newCommand("proxy", "usage: vendorctl proxy --api NAME --upstream URL [--addr 127.0.0.1:8090] [--strict] [--admin-token T] [--public-host H]\n"+
+		"A reverse proxy to URL (which stands for the spec's server URL) that validates every request and\n"+
+		"response, names violations in the "+proxy.HeaderViolations+" header and counts them at GET /__admin/violations.\n"+
+		"With --strict a response that violates the spec becomes a 502 application/problem+json.\n"+
+		"Exit 0: stopped by a signal; 2: usage or config error (a flag, an address in use).")
+	fs := cmd.fs
+	api := apiFlag(fs)
 	upstream := fs.String("upstream", envOr("VENDORCTL_UPSTREAM", ""), "upstream base URL, e.g. http://127.0.0.1:8080/vitecauto (env VENDORCTL_UPSTREAM)")
 	addr := fs.String("addr", envOr("VENDORCTL_PROXY_ADDR", "127.0.0.1:8090"), "listen address (env VENDORCTL_PROXY_ADDR)")
 	strict := fs.Bool("strict", false, "answer 502 problem+json instead of a response that violates the spec")
 	logLevel := fs.String("log-level", envOr("VENDORCTL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VENDORCTL_LOG_LEVEL)")
 	adminToken := fs.String("admin-token", os.Getenv("VENDORCTL_ADMIN_TOKEN"), "token required by GET and DELETE /__admin/violations (env VENDORCTL_ADMIN_TOKEN); required when --addr is not a loopback address")
 	hosts := publicHostFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2}
+	rest, err := cmd.parse(args, stderr)
+	if err != nil {
+		return err
 	}
-	if *api == "" || *upstream == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return usageErrorf("proxy needs --api and --upstream, and takes no arguments")
+	if *api == "" || *upstream == "" || len(rest) > 0 {
+		return cmd.usageErrorf("needs --api and --upstream, and takes no arguments")
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return usageErrorf("--log-level %q: %v", *logLevel, err)
+	level, err := parseLogLevel(*logLevel)
+	if err != nil {
+		return err
 	}
 	if err := checkAdminExposure(*addr, *adminToken); err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	spec, err := specs.Load(*api)
+	spec, err := loadAPI(*api)
 	if err != nil {
-		return usageErrorf("%v", err)
+		return err
 	}
 	p, err := proxy.New(proxy.Config{Spec: spec, Upstream: *upstream, Strict: *strict, Logger: logger,
 		Admin: mockkit.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}})
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := listen(*addr, " (env VENDORCTL_PROXY_ADDR)")
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
+		return err
 	}
 	base := "http://" + ln.Addr().String()
 	mode := ""

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -28,9 +27,14 @@ func envOr(name, def string) string {
 	return def
 }
 
+const serveSynopsis = `usage: vendorctl serve [--addr 127.0.0.1:8080] [--log-level info] [--fixtures DIR] [flags]
+Starts every vendor mock on one listener, each under its own prefix (the table on stdout), with the
+admin API at /__admin/. Runs until interrupted.
+Exit 0: stopped by a signal; 2: usage or config error (a flag, a fixtures folder, an address in use).`
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	cmd := newCommand("serve", serveSynopsis)
+	fs := cmd.fs
 	addr := fs.String("addr", envOr("VENDORCTL_ADDR", "127.0.0.1:8080"), "listen address (env VENDORCTL_ADDR)")
 	logLevel := fs.String("log-level", envOr("VENDORCTL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VENDORCTL_LOG_LEVEL)")
 	noValidation := fs.Bool("no-validation", false, "turn off request validation and the response self-check")
@@ -60,14 +64,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2}
+	rest, err := cmd.parse(args, stderr)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return usageErrorf("serve takes no arguments, got %q", fs.Args())
+	if len(rest) > 0 {
+		return cmd.usageErrorf("takes no arguments, got %q", rest)
 	}
 	if cfg.MediaconnectTokenTTL <= 0 {
 		return usageErrorf("--mediaconnect-token-ttl %s: want a positive duration", cfg.MediaconnectTokenTTL)
@@ -78,9 +80,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cfg.TimeWaveRateLimit < 0 || math.IsNaN(cfg.TimeWaveRateLimit) || math.IsInf(cfg.TimeWaveRateLimit, 0) {
 		return usageErrorf("--timewave-rate-limit %g: want 0 (off) or a positive rate", cfg.TimeWaveRateLimit)
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return usageErrorf("--log-level %q: %v", *logLevel, err)
+	level, err := parseLogLevel(*logLevel)
+	if err != nil {
+		return err
 	}
 	if err := checkAdminExposure(*addr, *adminToken); err != nil {
 		return err
@@ -91,6 +93,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation, NoResponseMemo: *noMemo, Journal: journal, Faults: faults}
 
 	vendors, err := buildVendors(cfg)
+	if fe := (*all.FixturesError)(nil); errors.As(err, &fe) {
+		return usageErrorf("%v", fe)
+	}
 	if err != nil {
 		return err
 	}
@@ -110,9 +115,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := listen(*addr, " (make serve ADDR=HOST:PORT)")
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
+		return err
 	}
 	base := "http://" + ln.Addr().String()
 	printTable(stdout, base, vendors)

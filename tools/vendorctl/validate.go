@@ -3,12 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 
@@ -16,50 +13,44 @@ import (
 )
 
 func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: vendorctl validate --api NAME [--request] --method M --path P [--status N] [--content-type T] FILE")
-		fmt.Fprintln(stderr, "Validates FILE (- for stdin) as the response body (or, with --request, the request body) of the")
-		fmt.Fprintln(stderr, "operation M P routes to; P is relative to the spec's server URL and may carry a query string.")
-		fmt.Fprintln(stderr, "Exit 0: valid; 1: invalid (one violation a line); 2: usage error or unknown route.")
-		fs.PrintDefaults()
-	}
-	api := fs.String("api", "", "API name: "+strings.Join(specs.Names(), ", "))
+	cmd := newCommand("validate", `usage: vendorctl validate --api NAME [--request] --method M --path P [--status N] [--content-type T] FILE
+Validates FILE (- for stdin) as the response body (or, with --request, the request body) of the
+operation M P routes to; P is relative to the spec's server URL (not the mock's: /api/customer, not
+/vitecauto/api/customer) and may carry a query string.
+Exit 0: valid; 1: invalid (one violation a line); 2: usage error or unknown route.`)
+	fs := cmd.fs
+	api := apiFlag(fs)
 	isRequest := fs.Bool("request", false, "validate FILE as the request body")
 	method := fs.String("method", "GET", "HTTP method")
-	path := fs.String("path", "", "path relative to the server URL, with any query string")
+	path := fs.String("path", "", "path relative to the spec's server URL, with any query string")
 	status := fs.Int("status", 200, "response status")
 	contentType := fs.String("content-type", "application/json", "content type of FILE")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2}
+	files, err := cmd.parse(args, stderr)
+	if err != nil {
+		return err
 	}
-	if *api == "" || *path == "" || fs.NArg() != 1 {
-		fs.Usage()
-		return usageErrorf("validate needs --api, --path and one FILE")
+	if *api == "" || *path == "" || len(files) != 1 {
+		return cmd.usageErrorf("needs --api, --path and one FILE")
 	}
-	spec, err := specs.Load(*api)
+	spec, err := loadAPI(*api)
+	if err != nil {
+		return err
+	}
+	body, err := readInput(files[0])
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	body, err := readInput(fs.Arg(0))
+	u, err := parsePath(*path)
 	if err != nil {
-		return usageErrorf("%v", err)
-	}
-	u, err := url.Parse(*path)
-	if err != nil || !strings.HasPrefix(u.Path, "/") {
-		return usageErrorf("--path %q: want a path such as /api/customer?companyId=1", *path)
+		return err
 	}
 	req, err := http.NewRequestWithContext(ctx, strings.ToUpper(*method), "http://vendorctl.invalid"+u.RequestURI(), nil)
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	route, err := spec.FindRouteRequest(req)
+	route, err := findRoute(spec, *api, req, *path)
 	if err != nil {
-		return usageErrorf("%s: %v", *api, err)
+		return err
 	}
 	what := fmt.Sprintf("%s %s response %d", *api, route.OperationID(), *status)
 	if *isRequest {

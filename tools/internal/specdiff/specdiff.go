@@ -9,6 +9,7 @@ package specdiff
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -164,6 +165,10 @@ func loadVersion(v Version) (*load.SpecInfo, error) {
 	}
 	if info.Spec == nil || info.Spec.OpenAPI == "" {
 		return nil, fmt.Errorf("%w %s: not an OpenAPI document (no openapi field)", ErrLoad, v.Name)
+	}
+	// Examples are not checked: they change nothing a client relies on, and the specs' own tests check them.
+	if err := info.Spec.Validate(context.Background(), openapi3.DisableExamplesValidation()); err != nil {
+		return nil, fmt.Errorf("%w %s: not a valid OpenAPI document: %w", ErrLoad, v.Name, err)
 	}
 	return info, nil
 }

@@ -109,6 +109,8 @@ func TestCompareLoadErrors(t *testing.T) {
 		{"not yaml", "{{{"},
 		{"not openapi", "hello: world\n"},
 		{"dangling reference", strings.Replace(string(good.Data), `"#/components/schemas/NewItem"`, `"#/components/schemas/Nothing"`, 1)},
+		{"openapi field alone", "openapi: 3.0.3\n"},
+		{"operation without responses", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get: {}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			bad := specdiff.Version{Name: "bad.yaml", Data: []byte(tc.data)}
