@@ -49,7 +49,19 @@ type referenceFile struct {
 	Workareas        []timewaveapi.Workarea   `json:"workareas"`
 }
 
-func loadFixtures(fsys fs.FS) (*tables, []record, error) {
+// fixtureSet is what the fixture files hold: the reference tables and the clients.
+type fixtureSet struct {
+	ref  *tables
+	seed []record
+}
+
+// loadFixtures reads and checks clients.json and reference.json.
+func loadFixtures(fsys fs.FS) (fixtureSet, error) {
+	ref, seed, err := loadClients(fsys)
+	return fixtureSet{ref: ref, seed: seed}, err
+}
+
+func loadClients(fsys fs.FS) (*tables, []record, error) {
 	ref, err := loadReference(fsys)
 	if err != nil {
 		return nil, nil, err
