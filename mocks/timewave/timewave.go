@@ -86,7 +86,7 @@ type Mock struct {
 	cfg     Config
 	spec    *specs.Spec
 	handler http.Handler
-	seed    []record
+	seed    *store
 	ref     *tables
 	tokens  *mockkit.TokenStore
 	limiter *mockkit.Limiter
@@ -223,7 +223,7 @@ func (m *Mock) Handler() http.Handler { return m.handler }
 // Reset implements mockkit.Vendor: the clients are the fixtures again and the rate limit starts afresh.
 // Issued tokens stay valid, so a client holding one goes on working.
 func (m *Mock) Reset() error {
-	s := newStore(m.seed)
+	s := m.seed.fresh()
 	m.mu.Lock()
 	m.store = s
 	m.mu.Unlock()
