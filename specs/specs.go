@@ -18,6 +18,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -71,14 +72,32 @@ type Spec struct {
 	visitResponse []openapi3.SchemaValidationOption
 }
 
-// Load loads the embedded spec of api, validates it and builds its router.
+// Load returns the embedded spec of api, validated and with its router. It is parsed once per process,
+// on first use, and the same *Spec is returned to every caller after that (a Spec is read-only).
 func Load(api string) (*Spec, error) {
-	data, err := Source(api)
-	if err != nil {
+	load, ok := embeddedSpecs[api]
+	if !ok {
+		_, err := Source(api)
 		return nil, err
 	}
-	return LoadData(api, data)
+	return load()
 }
+
+// embeddedSpecs loads each embedded spec once, on first use: every vendor mock, client and tool of a
+// process shares it.
+var embeddedSpecs = func() map[string]func() (*Spec, error) {
+	loads := map[string]func() (*Spec, error){}
+	for _, api := range Names() {
+		loads[api] = sync.OnceValues(func() (*Spec, error) {
+			data, err := Source(api)
+			if err != nil {
+				return nil, err
+			}
+			return LoadData(api, data)
+		})
+	}
+	return loads
+}()
 
 // LoadData loads a spec from YAML or JSON text; name is used in messages.
 func LoadData(name string, data []byte) (*Spec, error) {

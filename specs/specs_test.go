@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/vendorctl/vendorctl/specs"
@@ -229,6 +230,29 @@ func assertFields(t *testing.T, err error, want []string) {
 	for _, f := range want {
 		if f != "" && !got[f] {
 			t.Errorf("no violation names %q; got %v", f, vs)
+		}
+	}
+}
+
+// Load parses each spec once per process: every caller, on any goroutine, gets the same read-only Spec.
+func TestLoadSharesOneSpecPerProcess(t *testing.T) {
+	for _, name := range specs.Names() {
+		got := make([]*specs.Spec, 8)
+		var wg sync.WaitGroup
+		for i := range got {
+			wg.Go(func() {
+				spec, err := specs.Load(name)
+				if err != nil {
+					t.Errorf("Load(%s): %v", name, err)
+				}
+				got[i] = spec
+			})
+		}
+		wg.Wait()
+		for i, spec := range got {
+			if spec == nil || spec != got[0] {
+				t.Fatalf("Load(%s) #%d = %p, want the one Spec %p", name, i, spec, got[0])
+			}
 		}
 	}
 }

@@ -27,6 +27,21 @@ func (e *ExampleAnswer) Error() string {
 // ExampleOperationID marks the error as an example answer (mockkit looks for this method).
 func (e *ExampleAnswer) ExampleOperationID() string { return e.OperationID }
 
+// The operationId of every operation in the spec, as a fault rule (mockkit.Rule.OperationID) and the
+// journal name it, so that neither needs the spec open.
+const (
+	// OpCheckCustomerNumber is POST /v1/client/credential/customers/check.
+	OpCheckCustomerNumber = "checkCustomerNumber"
+	// OpListCustomerInfoClientMode is GET /v1/client/customer/info/{customerNumber}.
+	OpListCustomerInfoClientMode = "listCustomerInfoClientMode"
+	// OpSearchCustomer is POST /v1/client/customer/search.
+	OpSearchCustomer = "searchCustomer"
+	// OpListCustomerInfo is GET /v1/customer/info.
+	OpListCustomerInfo = "listCustomerInfo"
+	// OpChangeCustomerInfo is POST /v1/customer/info.
+	OpChangeCustomerInfo = "changeCustomerInfo"
+)
+
 // CheckCustomerNumber answers checkCustomerNumber (POST /v1/client/credential/customers/check) from the spec's examples.
 func (StrictExampleFallback) CheckCustomerNumber(ctx context.Context, request CheckCustomerNumberRequestObject) (CheckCustomerNumberResponseObject, error) {
 	return nil, &ExampleAnswer{OperationID: "checkCustomerNumber"}

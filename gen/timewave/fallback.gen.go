@@ -27,6 +27,23 @@ func (e *ExampleAnswer) Error() string {
 // ExampleOperationID marks the error as an example answer (mockkit looks for this method).
 func (e *ExampleAnswer) ExampleOperationID() string { return e.OperationID }
 
+// The operationId of every operation in the spec, as a fault rule (mockkit.Rule.OperationID) and the
+// journal name it, so that neither needs the spec open.
+const (
+	// OpListClients is GET /clients.
+	OpListClients = "listClients"
+	// OpCreateClient is POST /clients.
+	OpCreateClient = "createClient"
+	// OpFindClientByNumber is GET /clients/findByNumber/{number}.
+	OpFindClientByNumber = "findClientByNumber"
+	// OpGetClient is GET /clients/{id}.
+	OpGetClient = "getClient"
+	// OpUpdateClient is PUT /clients/{id}.
+	OpUpdateClient = "updateClient"
+	// OpRequestToken is POST /oauth/token.
+	OpRequestToken = "requestToken"
+)
+
 // ListClients answers listClients (GET /clients) from the spec's examples.
 func (StrictExampleFallback) ListClients(ctx context.Context, request ListClientsRequestObject) (ListClientsResponseObject, error) {
 	return nil, &ExampleAnswer{OperationID: "listClients"}

@@ -27,6 +27,13 @@ func (e *ExampleAnswer) Error() string {
 // ExampleOperationID marks the error as an example answer (mockkit looks for this method).
 func (e *ExampleAnswer) ExampleOperationID() string { return e.OperationID }
 
+// The operationId of every operation in the spec, as a fault rule (mockkit.Rule.OperationID) and the
+// journal name it, so that neither needs the spec open.
+const (
+	// OpGetCustomer is GET /api/customer.
+	OpGetCustomer = "getCustomer"
+)
+
 // GetCustomer answers getCustomer (GET /api/customer) from the spec's examples.
 func (StrictExampleFallback) GetCustomer(ctx context.Context, request GetCustomerRequestObject) (GetCustomerResponseObject, error) {
 	return nil, &ExampleAnswer{OperationID: "getCustomer"}

@@ -27,6 +27,13 @@ func (e *ExampleAnswer) Error() string {
 // ExampleOperationID marks the error as an example answer (mockkit looks for this method).
 func (e *ExampleAnswer) ExampleOperationID() string { return e.OperationID }
 
+// The operationId of every operation in the spec, as a fault rule (mockkit.Rule.OperationID) and the
+// journal name it, so that neither needs the spec open.
+const (
+	// OpGetContact is GET /CRM/Contact/{customerId}/{contactId}.
+	OpGetContact = "getContact"
+)
+
 // GetContact answers getContact (GET /CRM/Contact/{customerId}/{contactId}) from the spec's examples.
 func (StrictExampleFallback) GetContact(ctx context.Context, request GetContactRequestObject) (GetContactResponseObject, error) {
 	return nil, &ExampleAnswer{OperationID: "getContact"}

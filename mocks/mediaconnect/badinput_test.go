@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
@@ -11,7 +12,7 @@ import (
 // Every hostile request of the table gets a 4xx in the vendor's shape and changes nothing. The
 // credentials are a user token, which every operation accepts.
 func TestBadInput(t *testing.T) {
-	cases, err := mocktest.LoadBadInputs("testdata/bad-input.json")
+	cases, err := mockharness.LoadBadInputs("testdata/bad-input.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,5 +22,5 @@ func TestBadInput(t *testing.T) {
 	m := mocktest.Start(t, mocktest.Only(mediaconnect.Name))
 	e := &env{connectID: m.URL + mediaconnect.ConnectIDPrefix}
 	token := e.userToken(t).AccessToken
-	m.RunBadInputs(t, mediaconnect.Name, cases, func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) })
+	mockharness.RunBadInputs(t, m, mediaconnect.Name, cases, func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) })
 }

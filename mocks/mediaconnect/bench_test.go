@@ -5,19 +5,19 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
-	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
 
 // BenchmarkHandler drives the mock's API handler in-process (no network), as serve builds it, with a
 // client-credentials token from its ConnectID handler.
 func BenchmarkHandler(b *testing.B) {
-	for _, mode := range mocktest.HandlerModes() {
+	for _, mode := range mockharness.HandlerModes() {
 		m, err := mediaconnect.New(mediaconnect.Config{Options: mode.Options})
 		if err != nil {
 			b.Fatal(err)
 		}
-		token := mocktest.Token(b, m.ConnectIDHandler(), mediaconnect.TokenPath, mediaconnect.DefaultClientID, mediaconnect.DefaultClientSecret)
+		token := mockharness.Token(b, m.ConnectIDHandler(), mediaconnect.TokenPath, mediaconnect.DefaultClientID, mediaconnect.DefaultClientSecret)
 		for _, tc := range []struct {
 			name, method, target string
 			body                 []byte
@@ -33,7 +33,7 @@ func BenchmarkHandler(b *testing.B) {
 				if tc.body != nil {
 					req.Header.Set("Content-Type", "application/json")
 				}
-				mocktest.BenchHandler(b, m.Handler(), req, tc.body, tc.status)
+				mockharness.BenchHandler(b, m.Handler(), req, tc.body, tc.status)
 			})
 		}
 	}

@@ -8,15 +8,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
-	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
 
 // FuzzHTTP drives the API's HTTP entry point with arbitrary requests, authenticated with a client or a
 // user token or not at all: it never answers 5xx, never panics, and every answer to a documented
 // operation conforms to the spec.
 func FuzzHTTP(f *testing.F) {
-	var fz mocktest.Fuzzer
+	var fz mockharness.Fuzzer
 	m, err := mediaconnect.New(mediaconnect.Config{Options: fz.Options()})
 	if err != nil {
 		f.Fatal(err)
@@ -45,7 +45,7 @@ func FuzzHTTP(f *testing.F) {
 // FuzzConnectID drives ConnectID's token and authorize endpoints: never a 5xx, every error in the
 // OAuth shape, and never a redirect to anything but an absolute http(s) URL.
 func FuzzConnectID(f *testing.F) {
-	var fz mocktest.Fuzzer
+	var fz mockharness.Fuzzer
 	m, err := mediaconnect.New(mediaconnect.Config{})
 	if err != nil {
 		f.Fatal(err)

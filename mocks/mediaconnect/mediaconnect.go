@@ -97,6 +97,9 @@ const (
 //go:embed fixtures/*.json
 var embeddedFixtures embed.FS
 
+// fixtures are the customers, decoded once per process from the embedded files; the seed is read-only.
+var fixtures = mockkit.NewFixtures(embeddedFixtures, "fixtures", loadFixtures)
+
 // Config configures the mock.
 type Config struct {
 	// ClientID and ClientSecret are the one OAuth client ConnectID knows (default mock-client /
@@ -172,15 +175,7 @@ func New(cfg Config) (*Mock, error) {
 	if cfg.RateLimit.Now == nil {
 		cfg.RateLimit.Now = cfg.Now
 	}
-	fsys := cfg.Fixtures
-	if fsys == nil {
-		sub, err := fs.Sub(embeddedFixtures, "fixtures")
-		if err != nil {
-			return nil, fmt.Errorf("mediaconnect fixtures: %w", err)
-		}
-		fsys = sub
-	}
-	seed, err := loadFixtures(fsys)
+	seed, err := fixtures.Load(cfg.Fixtures)
 	if err != nil {
 		return nil, err
 	}

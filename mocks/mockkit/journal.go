@@ -78,12 +78,13 @@ type JournalViolation struct {
 }
 
 // Journal is a bounded ring buffer of entries, safe for concurrent use. Recording copies at most the
-// body cap of each body and redacts secrets before anything is stored.
+// body cap of each body and redacts secrets before anything is stored. The ring grows with the entries
+// up to its size, so a journal that records little costs little.
 type Journal struct {
-	mu      sync.Mutex
+	mu sync.Mutex
+	// entries grows to cfg.Size; once full, next is where the next entry goes (the oldest entry).
 	entries []Entry
-	next    int // where the next entry goes
-	full    bool
+	next    int
 	lastID  uint64
 	cfg     JournalConfig
 	texts   *textCache
@@ -106,7 +107,7 @@ func NewJournalWith(cfg JournalConfig) *Journal {
 	if cfg.HeaderCap <= 0 {
 		cfg.HeaderCap = DefaultHeaderCap
 	}
-	return &Journal{entries: make([]Entry, cfg.Size), cfg: cfg, texts: newTextCache()}
+	return &Journal{cfg: cfg, texts: newTextCache()}
 }
 
 // record stores an entry built from a finished exchange.
@@ -131,10 +132,11 @@ func (j *Journal) record(e Entry, reqHeader http.Header, reqBody, respBody []byt
 	j.mu.Lock()
 	j.lastID++
 	e.ID = j.lastID
-	j.entries[j.next] = e
-	j.next = (j.next + 1) % len(j.entries)
-	if j.next == 0 {
-		j.full = true
+	if len(j.entries) < j.cfg.Size {
+		j.entries = append(j.entries, e)
+	} else {
+		j.entries[j.next] = e
+		j.next = (j.next + 1) % len(j.entries)
 	}
 	j.mu.Unlock()
 }
@@ -154,10 +156,8 @@ type Filter struct {
 // Entries returns the entries that match f, oldest first.
 func (j *Journal) Entries(f Filter) []Entry {
 	j.mu.Lock()
-	var all []Entry
-	if j.full {
-		all = append(all, j.entries[j.next:]...)
-	}
+	all := make([]Entry, 0, len(j.entries))
+	all = append(all, j.entries[j.next:]...) // oldest first: the ring wraps at next once full
 	all = append(all, j.entries[:j.next]...)
 	j.mu.Unlock()
 	out := make([]Entry, 0, len(all))
@@ -180,7 +180,7 @@ func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	clear(j.entries)
-	j.next, j.full = 0, false
+	j.entries, j.next = j.entries[:0], 0
 }
 
 // Sensitive reports whether a header, query parameter, form field or JSON key names a secret.

@@ -32,6 +32,46 @@ func TestJournalIsBounded(t *testing.T) {
 	}
 }
 
+// The ring grows with its entries up to its size: a new journal holds no buffer, and the entries come
+// back oldest first while it grows, after it wraps and after a Clear.
+func TestJournalRingGrowsAndWraps(t *testing.T) {
+	j := NewJournal(3, 0)
+	if cap(j.entries) != 0 {
+		t.Fatalf("a new journal preallocates %d entries, want none", cap(j.entries))
+	}
+	add := func(from, to int) {
+		for i := from; i < to; i++ {
+			j.record(Entry{API: "a", Method: "GET", Path: fmt.Sprintf("/p%d", i), Status: 200}, nil, nil, nil, "", "")
+		}
+	}
+	paths := func() string {
+		var out []string
+		for _, e := range j.Entries(Filter{}) {
+			out = append(out, e.Path)
+		}
+		return strings.Join(out, ",")
+	}
+	for _, step := range []struct {
+		from, to int
+		clear    bool
+		want     string
+	}{
+		{0, 2, false, "/p0,/p1"},
+		{2, 3, false, "/p0,/p1,/p2"},
+		{3, 7, false, "/p4,/p5,/p6"},
+		{7, 8, true, "/p7"},
+		{8, 11, false, "/p8,/p9,/p10"},
+	} {
+		if step.clear {
+			j.Clear()
+		}
+		add(step.from, step.to)
+		if got := paths(); got != step.want {
+			t.Fatalf("after /p%d../p%d: entries %s, want %s", step.from, step.to-1, got, step.want)
+		}
+	}
+}
+
 func TestJournalFilters(t *testing.T) {
 	j := NewJournal(10, 0)
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/clients/mediaconnect"
 	"github.com/vendorctl/vendorctl/clients/vitecauto"
+	vitecautoapi "github.com/vendorctl/vendorctl/gen/vitecauto"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
@@ -25,8 +26,11 @@ func Example() {
 	customer, err := client.GetCustomer(context.Background(), 998, 500190)
 	fmt.Println(customer.Navn1, err)
 
-	// Make the vendor fail, and see what your code does.
-	_, _ = mocks.AddFault(mockkit.Rule{API: "vitecauto", Status: 500})
+	// Make the vendor fail, and see what your code does. The generated package of each API names its
+	// operationIds, so a rule narrowed to one operation needs no look at the spec.
+	if _, err := mocks.AddFault(mockkit.Rule{API: "vitecauto", OperationID: vitecautoapi.OpGetCustomer, Status: 500}); err != nil {
+		fmt.Println(err)
+	}
 	_, err = client.GetCustomer(context.Background(), 998, 500190)
 	fmt.Println(errors.Is(err, vitecauto.ErrServer))
 

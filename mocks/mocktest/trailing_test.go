@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/all"
-	"github.com/vendorctl/vendorctl/mocks/mocktest"
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -41,7 +41,7 @@ func TestBadInputTablesCoverTrailingJSON(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cases, err := mocktest.LoadBadInputs(filepath.Join("..", api, "testdata", "bad-input.json"))
+			cases, err := mockharness.LoadBadInputs(filepath.Join("..", api, "testdata", "bad-input.json"))
 			if err != nil {
 				t.Fatal(err)
 			}

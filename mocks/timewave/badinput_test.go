@@ -5,12 +5,13 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
 
 // Every hostile request of the table gets a 4xx in the vendor's shape and changes nothing.
 func TestBadInput(t *testing.T) {
-	cases, err := mocktest.LoadBadInputs("testdata/bad-input.json")
+	cases, err := mockharness.LoadBadInputs("testdata/bad-input.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,5 +31,5 @@ func TestBadInput(t *testing.T) {
 	}
 	readJSON(t, resp, &tok)
 	resp.Body.Close()
-	m.RunBadInputs(t, "timewave", cases, func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok.AccessToken) })
+	mockharness.RunBadInputs(t, m, "timewave", cases, func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok.AccessToken) })
 }

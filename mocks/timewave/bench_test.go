@@ -5,19 +5,19 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mocktest"
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 )
 
 // BenchmarkHandler drives the mock's handler in-process (no network), as serve builds it: the default
 // page of clients, a full page (every fixture client), one client, and a new client.
 func BenchmarkHandler(b *testing.B) {
-	for _, mode := range mocktest.HandlerModes() {
+	for _, mode := range mockharness.HandlerModes() {
 		m, err := timewave.New(timewave.Config{Options: mode.Options})
 		if err != nil {
 			b.Fatal(err)
 		}
-		token := mocktest.Token(b, m.Handler(), "/oauth/token", timewave.DefaultClientID, timewave.DefaultClientSecret)
+		token := mockharness.Token(b, m.Handler(), "/oauth/token", timewave.DefaultClientID, timewave.DefaultClientSecret)
 		for _, tc := range []struct {
 			name, method, target string
 			body                 []byte
@@ -41,7 +41,7 @@ func BenchmarkHandler(b *testing.B) {
 				if tc.body != nil {
 					req.Header.Set("Content-Type", "application/json")
 				}
-				mocktest.BenchHandler(b, m.Handler(), req, tc.body, tc.status)
+				mockharness.BenchHandler(b, m.Handler(), req, tc.body, tc.status)
 			})
 		}
 	}

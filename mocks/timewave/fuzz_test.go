@@ -9,14 +9,14 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mocktest"
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 )
 
 // FuzzHTTP drives the mock's HTTP entry point with arbitrary requests, with or without a valid token: it
 // never answers 5xx, never panics, and every answer to a documented operation conforms to the spec.
 func FuzzHTTP(f *testing.F) {
-	var fz mocktest.Fuzzer
+	var fz mockharness.Fuzzer
 	m, err := timewave.New(timewave.Config{Options: fz.Options()})
 	if err != nil {
 		f.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"reflect"
 	"slices"
 
@@ -49,7 +50,23 @@ type referenceFile struct {
 	Workareas        []timewaveapi.Workarea   `json:"workareas"`
 }
 
-func loadFixtures(fsys fs.FS) (*tables, []record, error) {
+// fixtureSet is what the fixture files hold: the reference tables, and the clients as a store that
+// every mock built from them starts from and copies on its first write (both read-only).
+type fixtureSet struct {
+	ref  *tables
+	seed *store
+}
+
+// loadFixtures reads and checks clients.json and reference.json.
+func loadFixtures(fsys fs.FS) (fixtureSet, error) {
+	ref, seed, err := loadClients(fsys)
+	if err != nil {
+		return fixtureSet{}, err
+	}
+	return fixtureSet{ref: ref, seed: newStore(seed)}, nil
+}
+
+func loadClients(fsys fs.FS) (*tables, []record, error) {
 	ref, err := loadReference(fsys)
 	if err != nil {
 		return nil, nil, err
@@ -146,9 +163,11 @@ func loadReference(fsys fs.FS) (*tables, error) {
 	return t, nil
 }
 
-// store is the mutable state; the Mock's mutex guards it.
+// store is the mutable state; the Mock's mutex guards it. A store made by fresh shares its map and ids
+// with the fixtures' store until its first write copies them.
 type store struct {
-	byID map[int]record
+	shared bool
+	byID   map[int]record
 	// ids are the keys of byID in ascending order; read-only but for add.
 	ids []int
 	// version counts the changes of the clients (add, put), for the page cache.
@@ -180,11 +199,26 @@ func newStore(seed []record) *store {
 	return s
 }
 
+// fresh is a store holding what s holds, for a mock to change: the first write copies s's map and ids.
+func (s *store) fresh() *store {
+	c := *s
+	c.shared = true
+	return &c
+}
+
+// own copies a shared map and ids before a write, so the fixtures' store is never changed.
+func (s *store) own() {
+	if s.shared {
+		s.byID, s.ids, s.shared = maps.Clone(s.byID), slices.Clone(s.ids), false
+	}
+}
+
 // sortedIDs returns the ids in ascending order; the caller must not modify the slice.
 func (s *store) sortedIDs() []int { return s.ids }
 
 // add stores a new client under id, which is nextID, above every other: ids stay in order.
 func (s *store) add(id int, r record) {
+	s.own()
 	s.byID[id] = r
 	s.ids = append(s.ids, id)
 	s.version++
@@ -192,6 +226,7 @@ func (s *store) add(id int, r record) {
 
 // put replaces the client stored under id.
 func (s *store) put(id int, r record) {
+	s.own()
 	s.byID[id] = r
 	s.version++
 }

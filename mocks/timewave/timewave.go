@@ -57,6 +57,10 @@ const (
 //go:embed fixtures/*.json
 var embeddedFixtures embed.FS
 
+// fixtures are the clients and reference tables, decoded once per process from the embedded files;
+// both are read-only (a record is replaced, never changed in place).
+var fixtures = mockkit.NewFixtures(embeddedFixtures, "fixtures", loadFixtures)
+
 // Config configures the mock.
 type Config struct {
 	// ClientID and ClientSecret are the accepted OAuth client credentials (default mock-client /
@@ -82,7 +86,7 @@ type Mock struct {
 	cfg     Config
 	spec    *specs.Spec
 	handler http.Handler
-	seed    []record
+	seed    *store
 	ref     *tables
 	tokens  *mockkit.TokenStore
 	limiter *mockkit.Limiter
@@ -120,15 +124,7 @@ func New(cfg Config) (*Mock, error) {
 	if cfg.RateLimit.Now == nil {
 		cfg.RateLimit.Now = cfg.Now
 	}
-	fsys := cfg.Fixtures
-	if fsys == nil {
-		sub, err := fs.Sub(embeddedFixtures, "fixtures")
-		if err != nil {
-			return nil, fmt.Errorf("timewave fixtures: %w", err)
-		}
-		fsys = sub
-	}
-	ref, seed, err := loadFixtures(fsys)
+	fx, err := fixtures.Load(cfg.Fixtures)
 	if err != nil {
 		return nil, err
 	}
@@ -139,8 +135,8 @@ func New(cfg Config) (*Mock, error) {
 	m := &Mock{
 		cfg:     cfg,
 		spec:    spec,
-		seed:    seed,
-		ref:     ref,
+		seed:    fx.seed,
+		ref:     fx.ref,
 		tokens:  mockkit.NewTokenStore(mockkit.TokenConfig{AccessTTL: cfg.TokenTTL, OnePerClient: true, Now: cfg.Now}),
 		limiter: mockkit.NewLimiter(cfg.RateLimit),
 		filters: listFilters(spec),
@@ -227,7 +223,7 @@ func (m *Mock) Handler() http.Handler { return m.handler }
 // Reset implements mockkit.Vendor: the clients are the fixtures again and the rate limit starts afresh.
 // Issued tokens stay valid, so a client holding one goes on working.
 func (m *Mock) Reset() error {
-	s := newStore(m.seed)
+	s := m.seed.fresh()
 	m.mu.Lock()
 	m.store = s
 	m.mu.Unlock()

@@ -550,3 +550,27 @@ func TestReset(t *testing.T) {
 		t.Errorf("state %.200s", state)
 	}
 }
+
+// Mocks built from the embedded fixtures share them read-only: writes to one mock are seen neither by
+// another running beside it nor by one built after, nor by the first one after its Reset.
+func TestMocksShareNoWrites(t *testing.T) {
+	first, second := newEnv(t, timewave.Config{}), newEnv(t, timewave.Config{})
+	create(t, first, map[string]any{"first_name": "Bara hos den första"})
+	if status, data := first.call(http.MethodPut, "/clients/1001", map[string]any{"phone": "0"}); status != 200 {
+		t.Fatalf("update: %d %s", status, data)
+	}
+	if first.total() != 261 || first.get(1001)["phone"] != "0" {
+		t.Fatalf("the first mock lost its own writes: total %d, phone %v", first.total(), first.get(1001)["phone"])
+	}
+	for name, e := range map[string]*env{"beside": second, "built after": newEnv(t, timewave.Config{})} {
+		if e.total() != 260 || !reflect.DeepEqual(e.get(1001), fixtures(t)[0]) {
+			t.Errorf("a mock %s sees the first mock's writes: total %d, client 1001 %v", name, e.total(), e.get(1001))
+		}
+	}
+	if err := first.mock.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if first.total() != 260 || !reflect.DeepEqual(first.get(1001), fixtures(t)[0]) {
+		t.Errorf("after Reset: total %d, client 1001 %v", first.total(), first.get(1001))
+	}
+}

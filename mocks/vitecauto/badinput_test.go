@@ -4,12 +4,13 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
 
 // Every hostile request of the table gets a 4xx in the vendor's shape and changes nothing.
 func TestBadInput(t *testing.T) {
-	cases, err := mocktest.LoadBadInputs("testdata/bad-input.json")
+	cases, err := mockharness.LoadBadInputs("testdata/bad-input.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -18,5 +19,5 @@ func TestBadInput(t *testing.T) {
 	}
 	m := mocktest.Start(t, mocktest.Only("vitecauto"))
 	key := m.Credentials("vitecauto").APIKey
-	m.RunBadInputs(t, "vitecauto", cases, func(r *http.Request) { r.Header.Set("x-api-key", key) })
+	mockharness.RunBadInputs(t, m, "vitecauto", cases, func(r *http.Request) { r.Header.Set("x-api-key", key) })
 }

@@ -5,13 +5,13 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mocktest"
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/vitecauto"
 )
 
 // BenchmarkHandler drives the mock's handler in-process (no network), as serve builds it.
 func BenchmarkHandler(b *testing.B) {
-	for _, mode := range mocktest.HandlerModes() {
+	for _, mode := range mockharness.HandlerModes() {
 		m, err := vitecauto.New(vitecauto.Config{Options: mode.Options})
 		if err != nil {
 			b.Fatal(err)
@@ -26,7 +26,7 @@ func BenchmarkHandler(b *testing.B) {
 			b.Run(mode.Name+"/"+tc.name, func(b *testing.B) {
 				req := httptest.NewRequest(http.MethodGet, tc.target, nil)
 				req.Header.Set("x-api-key", vitecauto.DefaultAPIKey)
-				mocktest.BenchHandler(b, m.Handler(), req, nil, tc.status)
+				mockharness.BenchHandler(b, m.Handler(), req, nil, tc.status)
 			})
 		}
 	}

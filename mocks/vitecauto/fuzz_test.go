@@ -3,14 +3,14 @@ package vitecauto_test
 import (
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mocktest"
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/vitecauto"
 )
 
 // FuzzHTTP drives the mock's HTTP entry point with arbitrary requests: it never answers 5xx, never
 // panics, and every answer to a documented operation conforms to the spec.
 func FuzzHTTP(f *testing.F) {
-	var fz mocktest.Fuzzer
+	var fz mockharness.Fuzzer
 	m, err := vitecauto.New(vitecauto.Config{Options: fz.Options()})
 	if err != nil {
 		f.Fatal(err)

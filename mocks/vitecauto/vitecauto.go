@@ -40,6 +40,9 @@ const (
 //go:embed fixtures/*.json
 var embeddedFixtures embed.FS
 
+// fixtures are the customers, decoded once per process from the embedded files; the seed is read-only.
+var fixtures = mockkit.NewFixtures(embeddedFixtures, "fixtures", loadCustomers)
+
 // Config configures the mock.
 type Config struct {
 	// APIKey is the accepted x-api-key (default DefaultAPIKey).
@@ -75,15 +78,7 @@ func New(cfg Config) (*Mock, error) {
 	if cfg.APIKey == "" {
 		cfg.APIKey = DefaultAPIKey
 	}
-	fsys := cfg.Fixtures
-	if fsys == nil {
-		sub, err := fs.Sub(embeddedFixtures, "fixtures")
-		if err != nil {
-			return nil, fmt.Errorf("vitecauto fixtures: %w", err)
-		}
-		fsys = sub
-	}
-	seed, err := loadCustomers(fsys)
+	seed, err := fixtures.Load(cfg.Fixtures)
 	if err != nil {
 		return nil, err
 	}

@@ -4,13 +4,14 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
 
 // Every hostile request of the table gets a 4xx in the vendor's shape (JSON or XML, as negotiated),
 // changes nothing, and never repeats the credentials.
 func TestBadInput(t *testing.T) {
-	cases, err := mocktest.LoadBadInputs("testdata/bad-input.json")
+	cases, err := mockharness.LoadBadInputs("testdata/bad-input.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -19,5 +20,5 @@ func TestBadInput(t *testing.T) {
 	}
 	m := mocktest.Start(t, mocktest.Only("vitecmaklare"))
 	creds := m.Credentials("vitecmaklare")
-	m.RunBadInputs(t, "vitecmaklare", cases, func(r *http.Request) { r.SetBasicAuth(creds.User, creds.Password) })
+	mockharness.RunBadInputs(t, m, "vitecmaklare", cases, func(r *http.Request) { r.SetBasicAuth(creds.User, creds.Password) })
 }

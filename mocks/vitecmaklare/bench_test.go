@@ -5,14 +5,14 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mocktest"
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
 )
 
 // BenchmarkHandler drives the mock's handler in-process (no network), as serve builds it: a contact
 // in JSON and in DataContract XML, and an unknown contact.
 func BenchmarkHandler(b *testing.B) {
-	for _, mode := range mocktest.HandlerModes() {
+	for _, mode := range mockharness.HandlerModes() {
 		m, err := vitecmaklare.New(vitecmaklare.Config{Options: mode.Options})
 		if err != nil {
 			b.Fatal(err)
@@ -29,7 +29,7 @@ func BenchmarkHandler(b *testing.B) {
 				req := httptest.NewRequest(http.MethodGet, tc.target, nil)
 				req.SetBasicAuth(vitecmaklare.DefaultUser, vitecmaklare.DefaultPassword)
 				req.Header.Set("Accept", tc.accept)
-				mocktest.BenchHandler(b, m.Handler(), req, nil, tc.status)
+				mockharness.BenchHandler(b, m.Handler(), req, nil, tc.status)
 			})
 		}
 	}

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mocktest"
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
 )
 
@@ -12,7 +12,7 @@ import (
 // it never answers 5xx, never panics, and every answer to the documented operation, JSON or XML,
 // conforms to the spec.
 func FuzzHTTP(f *testing.F) {
-	var fz mocktest.Fuzzer
+	var fz mockharness.Fuzzer
 	m, err := vitecmaklare.New(vitecmaklare.Config{Options: fz.Options()})
 	if err != nil {
 		f.Fatal(err)

@@ -36,6 +36,10 @@ const (
 //go:embed fixtures/*.json
 var embeddedFixtures embed.FS
 
+// fixtures are the contacts with their JSON and XML bodies, encoded once per process from the embedded
+// files; the seed is read-only.
+var fixtures = mockkit.NewFixtures(embeddedFixtures, "fixtures", loadContacts)
+
 // User is one set of Basic credentials.
 type User struct {
 	Password string
@@ -93,19 +97,11 @@ func New(cfg Config) (*Mock, error) {
 	if err := checkUsers(cfg.Users); err != nil {
 		return nil, err
 	}
-	fsys := cfg.Fixtures
-	if fsys == nil {
-		sub, err := fs.Sub(embeddedFixtures, "fixtures")
-		if err != nil {
-			return nil, fmt.Errorf("vitecmaklare fixtures: %w", err)
-		}
-		fsys = sub
-	}
 	spec, err := specs.Load(Name)
 	if err != nil {
 		return nil, err
 	}
-	seed, err := loadContacts(fsys, spec)
+	seed, err := fixtures.Load(cfg.Fixtures)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +141,11 @@ func checkUsers(users map[string]User) error {
 }
 
 // loadContacts reads contacts.json: an array of contacts in the JSON shape the API returns.
-func loadContacts(fsys fs.FS, spec *specs.Spec) ([]contact, error) {
+func loadContacts(fsys fs.FS) ([]contact, error) {
+	spec, err := specs.Load(Name)
+	if err != nil {
+		return nil, err
+	}
 	data, err := fs.ReadFile(fsys, "contacts.json")
 	if err != nil {
 		return nil, fmt.Errorf("read vitecmaklare fixtures: %w", err)

@@ -1,4 +1,4 @@
-package mocktest
+package mockharness
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package mocktest
+package mockharness
 
 import (
 	"bytes"
@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
 
 // BadInput is one hostile request of a vendor's bad-input table (JSON, in the vendor's testdata).
@@ -71,27 +72,16 @@ func (b BadInput) body() ([]byte, error) {
 	return []byte(b.Body), nil
 }
 
-// RunBadInputs sends every case to api over HTTP. Each must get a 4xx (or its Status) with a body (a 405
-// with Allow), leave
-// the vendor's state unchanged, and leave the server serving. Responses of documented operations are
-// checked against the spec by Start's self-check. authorize adds valid credentials to a request.
-func (s *Server) RunBadInputs(t *testing.T, api string, cases []BadInput, authorize func(*http.Request)) {
+// RunBadInputs sends every case to api of the running mocks s over HTTP. Each must get a 4xx (or its
+// Status) with a body (a 405 with Allow), leave the vendor's state (GET /__admin/state) unchanged, and
+// leave the server serving. Responses of documented operations are checked against the spec by
+// mocktest.Start's self-check. authorize adds valid credentials to a request.
+func RunBadInputs(t *testing.T, s *mocktest.Server, api string, cases []BadInput, authorize func(*http.Request)) {
 	t.Helper()
-	v, ok := s.vendors[api]
-	if !ok {
-		t.Fatalf("mocktest: %s is not running", api)
+	if s.BaseURL(api) == "" {
+		t.Fatalf("mockharness: %s is not running", api)
 	}
-	stater, _ := v.(mockkit.Stater)
-	snapshot := func() string {
-		if stater == nil {
-			return ""
-		}
-		b, err := json.Marshal(stater.State())
-		if err != nil {
-			t.Fatalf("state of %s: %v", api, err)
-		}
-		return string(b)
-	}
+	snapshot := func() string { return adminState(t, s, api) }
 	before := snapshot()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, bc := range cases {
@@ -100,19 +90,19 @@ func (s *Server) RunBadInputs(t *testing.T, api string, cases []BadInput, author
 			if err != nil {
 				t.Fatalf("case body: %v", err)
 			}
-			url := s.BaseURL(api) + bc.Path
+			target := s.BaseURL(api) + bc.Path
 			if bc.QueryPad > 0 {
 				sep := "?"
 				if strings.Contains(bc.Path, "?") {
 					sep = "&"
 				}
-				url += sep + "pad=" + strings.Repeat("x", bc.QueryPad)
+				target += sep + "pad=" + strings.Repeat("x", bc.QueryPad)
 			}
 			var rd io.Reader
 			if len(body) > 0 {
 				rd = bytes.NewReader(body)
 			}
-			req, err := http.NewRequest(bc.Method, url, rd)
+			req, err := http.NewRequest(bc.Method, target, rd)
 			if err != nil {
 				t.Fatalf("build request: %v", err)
 			}
@@ -155,4 +145,26 @@ func (s *Server) RunBadInputs(t *testing.T, api string, cases []BadInput, author
 		t.Fatalf("the server stopped serving after the bad inputs: %v", err)
 	}
 	resp.Body.Close()
+}
+
+// adminState is the vendor's exported data as the admin API answers it ("" when it exports none).
+func adminState(t *testing.T, s *mocktest.Server, api string) string {
+	t.Helper()
+	resp, err := http.Get(s.URL + "/__admin/state?api=" + url.QueryEscape(api))
+	if err != nil {
+		t.Fatalf("state of %s: %v", api, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("state of %s: %v", api, err)
+	}
+	switch resp.StatusCode {
+	case http.StatusOK:
+		return string(body)
+	case http.StatusNotFound: // the vendor exports no state
+		return ""
+	}
+	t.Fatalf("state of %s: status %d: %s", api, resp.StatusCode, body)
+	return ""
 }

@@ -1,4 +1,4 @@
-package mocktest_test
+package mockharness_test
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mocktest"
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 )
 
 // recordingT stands in for *testing.T: Fatalf and Skip end the goroutine, as the real ones do.
@@ -24,7 +24,7 @@ func (r *recordingT) Fatalf(format string, a ...any) {
 	runtime.Goexit()
 }
 
-func serveOnce(f *mocktest.Fuzzer, h http.Handler, method, target string) *recordingT {
+func serveOnce(f *mockharness.Fuzzer, h http.Handler, method, target string) *recordingT {
 	rt := &recordingT{}
 	done := make(chan struct{})
 	go func() {
@@ -36,7 +36,7 @@ func serveOnce(f *mocktest.Fuzzer, h http.Handler, method, target string) *recor
 }
 
 func TestFuzzerFailsOnServerErrorsAndViolations(t *testing.T) {
-	var f mocktest.Fuzzer
+	var f mockharness.Fuzzer
 	report := f.Options().OnResponseViolation
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
