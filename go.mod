@@ -10,6 +10,7 @@ require (
 	github.com/oapi-codegen/runtime v1.8.0
 	github.com/oasdiff/oasdiff v1.35.0
 	golang.org/x/oauth2 v0.36.0
+	pgregory.net/rapid v1.3.0
 )
 
 require (
