@@ -40,7 +40,9 @@ type Gen struct {
 func Value(src *Source, s *openapi3.Schema) any { return (&Gen{src: src}).value(s, 0) }
 
 // PlainValue draws like Value, with strings of plain ASCII only.
-func PlainValue(src *Source, s *openapi3.Schema) any { return (&Gen{src: src, plain: true}).value(s, 0) }
+func PlainValue(src *Source, s *openapi3.Schema) any {
+	return (&Gen{src: src, plain: true}).value(s, 0)
+}
 
 func (g *Gen) value(s *openapi3.Schema, depth int) any {
 	if s == nil {
