@@ -29,6 +29,9 @@ type Operation struct {
 	Fixed map[string]string
 	// FixedBody are body properties kept as they are (credentials of a token request).
 	FixedBody map[string]any
+	// Hints are values for the body's top-level properties, taken from the spec's examples: ids that
+	// exist, values that go together. A property takes one of them or a generated value.
+	Hints map[string][]any
 }
 
 // Case is one generated request.
@@ -51,13 +54,15 @@ func Positive(src *Source, op *Operation) Case {
 			c.set(p, []string{v})
 			continue
 		}
-		if !p.Required && p.In != "path" && src.Intn(2) == 0 {
-			continue
+		// The value is drawn whether the parameter is sent or not, so that shrinking can leave it out
+		// (a choice set to 0) without shifting the choices of the parameters after it.
+		present := p.Required || p.In == "path" || src.Intn(2) == 1
+		if v := drawParam(src, p); present {
+			c.set(p, v)
 		}
-		c.set(p, drawParam(src, p))
 	}
 	if op.Body != nil {
-		c.Body, c.HasBody = Value(src, op.Body), true
+		c.Body, c.HasBody = HintedValue(src, op.Body, op.Hints), true
 		if obj, ok := c.Body.(map[string]any); ok {
 			for k, v := range op.FixedBody {
 				obj[k] = v

@@ -6,7 +6,7 @@ package casegen
 func shrink[C any](e *Engine, f *Failure[C], build func(*Source) (C, error), prop func(C) Outcome) *Failure[C] {
 	budget := e.MaxShrinks
 	if budget == 0 {
-		budget = 150
+		budget = 300
 	}
 	try := func(choices []uint64) bool {
 		if f.Shrinks >= budget || e.expired() {
@@ -29,7 +29,7 @@ func shrink[C any](e *Engine, f *Failure[C], build func(*Source) (C, error), pro
 		return true
 	}
 	for improved := true; improved && f.Shrinks < budget && !e.expired(); {
-		improved = deletePass(f, try) || zeroPass(f, try) || lowerPass(f, try)
+		improved = zeroPass(f, try) || lowerPass(f, try) || deletePass(f, try)
 	}
 	return f
 }
@@ -64,7 +64,7 @@ func deletePass[C any](f *Failure[C], try func([]uint64) bool) bool {
 
 func zeroPass[C any](f *Failure[C], try func([]uint64) bool) bool {
 	improved := false
-	for _, size := range []int{8, 4, 2, 1} {
+	for _, size := range []int{1, 8} {
 		for i := 0; i+size <= len(f.Choices); i++ {
 			allZero := true
 			cand := append([]uint64(nil), f.Choices...)

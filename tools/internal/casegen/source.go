@@ -92,6 +92,9 @@ func (s *Source) Bool(n int) bool { return s.Intn(n) == n-1 && n > 1 }
 // shrinking keeps only smaller cases that fail with the same key.
 type Outcome struct {
 	Key string
+	// Discard says the case tested nothing (a stateful case whose first step was refused): it counts as
+	// discarded, not as a case.
+	Discard bool
 }
 
 // ErrDiscard is returned by a case builder for choices that give no usable case (the caller's
@@ -106,7 +109,7 @@ type Engine struct {
 	MaxExamples int
 	// MaxDiscards caps the cases discarded in a row (zero: 10 × MaxExamples).
 	MaxDiscards int
-	// MaxShrinks caps the cases tried while shrinking (zero: 150).
+	// MaxShrinks caps the cases tried while shrinking (zero: 300).
 	MaxShrinks int
 	// Deadline stops generation, and shrinking, when passed (zero: none).
 	Deadline time.Time
@@ -170,9 +173,14 @@ func Run[C any](e *Engine, build func(*Source) (C, error), prop func(C) Outcome)
 			inRow++
 			continue
 		}
+		out := prop(c)
+		if out.Discard && out.Key == "" {
+			res.Discarded++
+			inRow++
+			continue
+		}
 		inRow = 0
 		res.Cases++
-		out := prop(c)
 		if e.OnCase != nil {
 			e.OnCase(res.Cases)
 		}

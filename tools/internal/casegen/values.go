@@ -34,10 +34,18 @@ type Gen struct {
 	src *Source
 	// plain restricts strings to headerAlphabet (header and path parameters).
 	plain bool
+	// hints are values for the top-level properties of an object (from the spec's examples).
+	hints map[string][]any
 }
 
 // Value draws a value valid under s (as far as the generator knows: the caller validates).
 func Value(src *Source, s *openapi3.Schema) any { return (&Gen{src: src}).value(s, 0) }
+
+// HintedValue draws like Value; a top-level property with hints takes one of them (choice 0: the first)
+// or, with the last choice, a generated value.
+func HintedValue(src *Source, s *openapi3.Schema, hints map[string][]any) any {
+	return (&Gen{src: src, hints: hints}).value(s, 0)
+}
 
 // PlainValue draws like Value, with strings of plain ASCII only.
 func PlainValue(src *Source, s *openapi3.Schema) any {
@@ -315,10 +323,27 @@ func (g *Gen) object(s *openapi3.Schema, depth int) any {
 		if ref == nil || ref.Value == nil || ref.Value.ReadOnly {
 			continue
 		}
-		if !required[name] && (depth >= maxDepth || g.src.Intn(2) == 0) {
+		draw := func() any { return g.value(ref.Value, depth+1) }
+		if hints := g.hints[name]; depth == 0 && len(hints) > 0 {
+			draw = func() any {
+				if i := g.src.Intn(len(hints) + 1); i < len(hints) {
+					return hints[i]
+				}
+				return g.value(ref.Value, depth+1)
+			}
+		}
+		if required[name] {
+			out[name] = draw()
 			continue
 		}
-		out[name] = g.value(ref.Value, depth+1)
+		if depth >= maxDepth {
+			continue
+		}
+		// As with parameters, an optional property's value is drawn even when it is left out.
+		present := g.src.Intn(2) == 1
+		if v := draw(); present {
+			out[name] = v
+		}
 	}
 	return out
 }

@@ -29,7 +29,7 @@ type Generation struct {
 	Seed uint64
 	// MaxTime bounds the generative phase of the run (zero: no bound).
 	MaxTime time.Duration
-	// MaxShrinks caps the requests sent to shrink one failure (zero: 150).
+	// MaxShrinks caps the requests sent to shrink one failure (zero: 300).
 	MaxShrinks int
 	// StrictAcceptance reports a valid request that the vendor rejects for a business rule (a documented
 	// 4xx such as 404, 403 or the vendor's rule statuses) as a failure (zero: such rejections are counted,
@@ -314,6 +314,7 @@ func (r *Runner) caseOperation(op *operation) *casegen.Operation {
 	}
 	if op.body != nil && op.body.schema != nil {
 		cop.Body = op.body.schema
+		cop.Hints = exampleHints(op.body.examples)
 	}
 	return cop
 }
@@ -371,4 +372,19 @@ func (r *Runner) checkRequest(ctx context.Context, c *call) (valid, routed bool)
 func checkOf(v Violation) string {
 	check, _, _ := strings.Cut(v.Request, "\x00")
 	return check
+}
+
+// exampleHints are the values the body examples give each top-level property.
+func exampleHints(examples []namedValue) map[string][]any {
+	hints := map[string][]any{}
+	for _, ex := range examples {
+		obj, ok := ex.value.(map[string]any)
+		if !ok {
+			continue
+		}
+		for _, k := range sortedKeys(obj) {
+			hints[k] = append(hints[k], obj[k])
+		}
+	}
+	return hints
 }

@@ -5,10 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"sort"
 
 	"github.com/vendorctl/vendorctl/tools/internal/casegen"
 )
+
+// errNothingFollowed is what playSequence returns when its first step was refused: the sequence tested
+// nothing and another is drawn.
+const errNothingFollowed = "\x00nothing followed"
 
 // maxSteps bounds the links a sequence follows after its first request.
 const maxSteps = 3
@@ -42,6 +48,14 @@ func (g *generation) sequences(ctx context.Context) []*TargetResult {
 			starts = append(starts, l.From)
 		}
 		from[l.From] = append(from[l.From], l)
+	}
+	// Sequences start where no link leads (createClient, not the updateClient it links to).
+	targets := map[string]bool{}
+	for _, l := range links {
+		targets[l.To] = true
+	}
+	if roots := slices.DeleteFunc(slices.Clone(starts), func(id string) bool { return targets[id] }); len(roots) > 0 {
+		starts = roots
 	}
 	var out []*TargetResult
 	for _, id := range starts {
@@ -127,6 +141,9 @@ func (g *generation) runSequences(ctx context.Context, id string, from map[strin
 	var lastCurl string
 	prop := func(seq sequence) casegen.Outcome {
 		last, lastCurl = g.playSequence(ctx, seq)
+		if lastCurl == errNothingFollowed {
+			return casegen.Outcome{Discard: true}
+		}
 		if len(last) == 0 {
 			return casegen.Outcome{}
 		}
@@ -153,8 +170,8 @@ func (g *generation) runSequences(ctx context.Context, id string, from map[strin
 	g.endBar()
 }
 
-// playSequence sends the steps of seq and returns what went wrong, with the command that reproduces the
-// failing step.
+// playSequence sends the steps of seq and returns what went wrong, with the commands that reproduce it
+// (every step up to the failing one, joined by &&; ids in later steps are those the run was given).
 func (g *generation) playSequence(ctx context.Context, seq sequence) ([]Violation, string) {
 	first := g.r.byID[seq.first.c.op.id]
 	req, _ := g.r.auth.resolve(g.r.spec.Doc(), first.security)
@@ -165,13 +182,13 @@ func (g *generation) playSequence(ctx context.Context, seq sequence) ([]Violatio
 		return vs, g.r.curl(seq.first.c, req)
 	}
 	if x.status < 200 || x.status > 299 {
-		return nil, "" // refused for a rule: nothing to follow
+		return nil, errNothingFollowed // refused for a rule: nothing to follow
 	}
 	prev := exchangeOf(seq.first.in, x)
 	expect := casegen.Echoed(seq.first.in.Body, x.decoded)
 	identity, _ := casegen.FindScalar(x.decoded, "id")
-	var trail []string
-	trail = append(trail, label)
+	trail := []string{label}
+	curls := []string{g.r.curl(seq.first.c, req)}
 	for i, st := range seq.steps {
 		op := g.r.byID[st.link.To]
 		in, ok := linked(st, prev)
@@ -185,12 +202,18 @@ func (g *generation) playSequence(ctx context.Context, seq sequence) ([]Violatio
 		if valid, routed := g.r.checkRequest(ctx, c); !valid || !routed {
 			return nil, "" // the linked value does not fit the parameter: not this step's business
 		}
+		if obj, ok := in.Body.(map[string]any); ok {
+			for k := range obj {
+				delete(expect, k) // this step changes it
+			}
+		}
 		req, _ := g.r.auth.resolve(g.r.spec.Doc(), op.security)
 		label := fmt.Sprintf("step %d %s (link %s)", i+2, op.id, st.link.Name)
 		x := g.r.send(ctx, c, label, step, withAuth, req)
 		g.rep.Cases++
+		curls = append(curls, g.r.curl(c, req))
 		if vs := g.stepVerdict(op, x, trail, expect, identity); len(vs) > 0 {
-			return vs, g.r.curl(c, req)
+			return vs, strings.Join(curls, " && ")
 		}
 		if x.status < 200 || x.status > 299 {
 			return nil, ""
