@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 	"sort"
+	"strings"
 
 	"github.com/vendorctl/vendorctl/tools/internal/casegen"
 )
