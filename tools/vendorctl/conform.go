@@ -19,9 +19,12 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("conform", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: vendorctl conform --api NAME --base-url URL [credentials] [--allow-writes] [--junit FILE] [--json FILE]")
+		fmt.Fprintln(stderr, "usage: vendorctl conform --api NAME --base-url URL [credentials] [--allow-writes] [--max-examples N] [--seed S] [--max-time D] [--strict-acceptance] [--junit FILE] [--json FILE]")
 		fmt.Fprintln(stderr, "Checks every operation of the API's spec against the server at URL (the vendor, or a mock such as")
 		fmt.Fprintln(stderr, "http://127.0.0.1:8080/vitecauto), then the vendor's stateful flows. Read-only unless --allow-writes.")
+		fmt.Fprintln(stderr, "Then it generates --max-examples valid (positive) and single-constraint-broken (negative) requests per")
+		fmt.Fprintln(stderr, "operation from the schemas, and sequences along the spec's links; a failure is shrunk and printed with")
+		fmt.Fprintln(stderr, "a curl line that reproduces it. --seed repeats a run.")
 		fmt.Fprintln(stderr, "Checks: "+strings.Join(conform.CheckNames(), ", "))
 		fmt.Fprintln(stderr, "Exit 0: every check passed (skips allowed); 1: a check failed; 2: usage error or base URL unreachable.")
 		fs.PrintDefaults()
@@ -42,6 +45,11 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	junitFile := fs.String("junit", "", "write a JUnit XML report to FILE (a testcase per check per operation)")
 	jsonFile := fs.String("json", "", "write a JSON report to FILE")
 	timeout := fs.Duration("timeout", conform.DefaultTimeout, "timeout of one request")
+	var gen conform.Generation
+	fs.IntVar(&gen.MaxExamples, "max-examples", conform.DefaultMaxExamples, "generated requests per operation and phase (positive, negative), besides the examples; 0: examples only")
+	seed := fs.Uint64("seed", 0, "seed of the generated requests: the same seed repeats a run exactly (default: a random one, printed in the reports)")
+	fs.DurationVar(&gen.MaxTime, "max-time", 0, "bound of the generative phase (e.g. 2m; default: none)")
+	fs.BoolVar(&gen.StrictAcceptance, "strict-acceptance", false, "fail a valid generated request that the vendor refuses for a business rule (a documented 4xx such as 404)")
 	logLevel := fs.String("log-level", envOr("VENDORCTL_LOG_LEVEL", "warn"), "log level on stderr: debug (one line per request), info, warn, error")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -57,6 +65,11 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return usageErrorf("--log-level %q: %v", *logLevel, err)
 	}
+	gen.Seed = *seed
+	if !flagGiven(fs, "seed") {
+		gen.Seed = randomSeed()
+	}
+	gen.Bar = isTerminal(stdout)
 	spec, err := specs.Load(*api)
 	if err != nil {
 		return usageErrorf("%v", err)
@@ -70,6 +83,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		HTTPClient:  &http.Client{Timeout: *timeout},
 		Progress:    stdout,
 		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		Generate:    gen,
 	})
 	if err != nil {
 		return usageErrorf("%v", err)

@@ -75,6 +75,9 @@ func TestGenerationFindsThePlantedDefectsThatExamplesMiss(t *testing.T) {
 				t.Fatalf("generation did not fail %s; failures %v\n%s", tc.failed, got, text(t, rep))
 			}
 			t.Logf("%s:\n%s", tc.failed, detail)
+			if !strings.Contains(detail, "$VENDORCTL_TOKEN") || strings.Contains(detail, cfg.Credentials.ClientSecret) {
+				t.Errorf("the curl line does not hold the token as $VENDORCTL_TOKEN, or shows the secret:\n%s", detail)
+			}
 			for _, w := range tc.want {
 				if !strings.Contains(detail, w) {
 					t.Errorf("%s does not say %q:\n%s", tc.failed, w, detail)

@@ -62,7 +62,9 @@ func (g *generation) sequences(ctx context.Context) []*TargetResult {
 		if ctx.Err() != nil {
 			break
 		}
-		out = append(out, g.sequenceTarget(ctx, id, from))
+		t := g.sequenceTarget(ctx, id, from)
+		out = append(out, t)
+		g.r.progress(len(out), len(starts), t)
 	}
 	return out
 }
