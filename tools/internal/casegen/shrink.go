@@ -64,7 +64,7 @@ func deletePass[C any](f *Failure[C], try func([]uint64) bool) bool {
 
 func zeroPass[C any](f *Failure[C], try func([]uint64) bool) bool {
 	improved := false
-	for _, size := range []int{1, 8} {
+	for _, size := range []int{16, 4, 1} {
 		for i := 0; i+size <= len(f.Choices); i++ {
 			allZero := true
 			cand := append([]uint64(nil), f.Choices...)

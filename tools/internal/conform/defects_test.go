@@ -62,6 +62,7 @@ func TestGenerationFindsThePlantedDefectsThatExamplesMiss(t *testing.T) {
 			"links from createClient ensure_resource_availability", []string{"is not found", "→ 404"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			base, vendors := startDefective(t, tc.defects)
 			cfg := mockConfig(t, base, vendors, "timewave")
 			if rep := run(t, cfg); !rep.Passed() {
@@ -100,7 +101,7 @@ func TestGenerationHasNoFalseAlarmAgainstAFaithfulServer(t *testing.T) {
 	for seed := uint64(100); seed < 110; seed++ {
 		for _, api := range all.Names() {
 			cfg := mockConfig(t, base, vendors, api)
-			cfg.Generate = conform.Generation{MaxExamples: 30, Seed: seed}
+			cfg.Generate = conform.Generation{MaxExamples: 12, Seed: seed}
 			if rep := run(t, cfg); !rep.Passed() {
 				t.Errorf("seed %d, %s:\n%s", seed, api, text(t, rep))
 			}

@@ -33,3 +33,20 @@ func TestGenerativePassesAgainstEveryMock(t *testing.T) {
 		})
 	}
 }
+
+// TestMaxTimeBoundsTheGenerativePhase: the clock advances a millisecond per reading, so a budget of
+// 300 ms stops generation long before 100 cases per operation and phase.
+func TestMaxTimeBoundsTheGenerativePhase(t *testing.T) {
+	base, vendors := startMocks(t)
+	cfg := mockConfig(t, base, vendors, "timewave")
+	cfg.Now = fakeClock()
+	cfg.Generate = conform.Generation{MaxExamples: 100, Seed: 3, MaxTime: 300 * time.Millisecond}
+	rep := run(t, cfg)
+	g := rep.Generation
+	if !g.TimedOut || g.Cases == 0 || g.Cases >= 300 {
+		t.Fatalf("generation %+v, want stopped by the budget after some cases", g)
+	}
+	if out := text(t, rep); !strings.Contains(out, "stopped by --max-time") {
+		t.Errorf("the report does not say the budget stopped it:\n%s", out)
+	}
+}
