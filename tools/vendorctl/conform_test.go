@@ -81,7 +81,7 @@ func TestConformAgainstServe(t *testing.T) {
 		t.Run(api, func(t *testing.T) {
 			dir := t.TempDir()
 			junitPath, jsonPath := filepath.Join(dir, "report.xml"), filepath.Join(dir, "report.json")
-			args := append([]string{"conform", "--junit", junitPath, "--json", jsonPath}, conformArgs(t, api, base)...)
+			args := append([]string{"conform", "--max-examples", "20", "--seed", "1", "--junit", junitPath, "--json", jsonPath}, conformArgs(t, api, base)...)
 			stdout, stderr, code := runCmd(t, args...)
 			if code != 0 {
 				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)

@@ -69,6 +69,12 @@ func loadSpec(t testing.TB, api string) *specs.Spec {
 // startMocks serves every mock of mocks/all; a mock response that violates its spec fails the test.
 func startMocks(t *testing.T) (string, []mockkit.Vendor) {
 	t.Helper()
+	return startMocksBehind(t, func(h http.Handler) http.Handler { return h })
+}
+
+// startMocksBehind is startMocks with wrap in front of the mocks' handler.
+func startMocksBehind(t *testing.T, wrap func(http.Handler) http.Handler) (string, []mockkit.Vendor) {
+	t.Helper()
 	vendors, err := all.New(all.Config{Options: mockkit.TestOptions(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +83,7 @@ func startMocks(t *testing.T) (string, []mockkit.Vendor) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	ts := httptest.NewServer(wrap(srv.Handler()))
 	t.Cleanup(ts.Close)
 	return ts.URL, vendors
 }

@@ -1,7 +1,7 @@
 package conform_test
 
 import (
-	"net/http/httptest"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -14,17 +14,7 @@ import (
 // startDefective serves every mock with the defects planted in front of TimeWave's.
 func startDefective(t *testing.T, d defectmock.Defects) (string, []mockkit.Vendor) {
 	t.Helper()
-	vendors, err := all.New(all.Config{Options: mockkit.TestOptions(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mockkit.NewServer(nil, vendors...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(defectmock.Handler(srv.Handler(), d))
-	t.Cleanup(ts.Close)
-	return ts.URL, vendors
+	return startMocksBehind(t, func(h http.Handler) http.Handler { return defectmock.Handler(h, d) })
 }
 
 // failures lists "target check" of every failed check, with its violations and reproduce lines.
