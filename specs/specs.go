@@ -192,6 +192,13 @@ func (s *Spec) FindRouteRequest(req *http.Request) (*Route, error) {
 		}
 		return nil, fmt.Errorf("%w: %s %s", ErrNoRoute, req.Method, req.URL.Path)
 	}
+	// The router matches the escaped path (so that an escaped "/" stays inside one parameter) and gives
+	// the parameters escaped: validate them as the server reads them, unescaped.
+	for k, v := range params {
+		if u, err := url.PathUnescape(v); err == nil {
+			params[k] = u
+		}
+	}
 	return &Route{route: route, pathParams: params}, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -254,5 +255,26 @@ func TestLoadSharesOneSpecPerProcess(t *testing.T) {
 				t.Fatalf("Load(%s) #%d = %p, want the one Spec %p", name, i, spec, got[0])
 			}
 		}
+	}
+}
+
+// A path parameter is validated as the server reads it, unescaped: 20 emoji are 20 characters, not
+// the 240 of their escaped form.
+func TestPathParametersAreValidatedUnescaped(t *testing.T) {
+	spec, err := specs.Load("timewave")
+	if err != nil {
+		t.Fatal(err)
+	}
+	number := strings.Repeat("😀", 20) + " a/b"
+	req := httptest.NewRequest(http.MethodGet, "/clients/findByNumber/"+url.PathEscape(number), nil)
+	route, err := spec.FindRouteRequest(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := route.PathParams()["number"]; got != number {
+		t.Errorf("number = %q, want %q", got, number)
+	}
+	if err := spec.ValidateRequest(context.Background(), req, route); err != nil {
+		t.Errorf("a number of 24 characters is refused: %v", err)
 	}
 }

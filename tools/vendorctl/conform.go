@@ -14,9 +14,12 @@ import (
 )
 
 func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cmd := newCommand("conform", "usage: vendorctl conform --api NAME --base-url URL [credentials] [--allow-writes] [--allow-skips] [--junit FILE] [--json FILE]\n"+
+	cmd := newCommand("conform", "usage: vendorctl conform --api NAME --base-url URL [credentials] [--allow-writes] [--allow-skips] [--max-examples N] [--seed S] [--max-time D] [--strict-acceptance] [--junit FILE] [--json FILE]\n"+
 		"Checks every operation of the API's spec against the server at URL (the vendor, or a mock such as\n"+
 		"http://127.0.0.1:8080/vitecauto), then the vendor's stateful flows. Read-only unless --allow-writes.\n"+
+		"Then it generates --max-examples valid (positive) and single-constraint-broken (negative) requests per\n"+
+		"operation from the schemas, and sequences along the spec's links; a failure is shrunk and printed with\n"+
+		"a curl line that reproduces it. --seed repeats a run.\n"+
 		"Checks: "+strings.Join(conform.CheckNames(), ", ")+"\n"+
 		"Credentials go only to hosts you name: a token URL from the spec on another host than --base-url\n"+
 		"(Mediaconnect's ConnectID) is refused, exit 2, until --token-url names it.\n"+
@@ -42,6 +45,11 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	junitFile := fs.String("junit", "", "write a JUnit XML report to FILE (a testcase per check per operation)")
 	jsonFile := fs.String("json", "", "write a JSON report to FILE")
 	timeout := fs.Duration("timeout", conform.DefaultTimeout, "timeout of one request")
+	var gen conform.Generation
+	fs.IntVar(&gen.MaxExamples, "max-examples", conform.DefaultMaxExamples, "generated requests per operation and phase (positive, negative), besides the examples; 0: examples only")
+	seed := fs.Uint64("seed", 0, "seed of the generated requests: the same seed repeats a run exactly (default: a random one, printed in the reports)")
+	fs.DurationVar(&gen.MaxTime, "max-time", 0, "bound of the generative phase (e.g. 2m; default: none)")
+	fs.BoolVar(&gen.StrictAcceptance, "strict-acceptance", false, "fail a valid generated request that the vendor refuses for a business rule (a documented 4xx such as 404)")
 	logLevel := fs.String("log-level", envOr("VENDORCTL_LOG_LEVEL", "warn"), "log level on stderr: debug (one line per request), info, warn, error")
 	rest, err := cmd.parse(args, stderr)
 	if err != nil {
@@ -54,6 +62,11 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	gen.Seed = *seed
+	if !flagGiven(fs, "seed") {
+		gen.Seed = randomSeed()
+	}
+	gen.Bar = isTerminal(stdout)
 	spec, err := loadAPI(*api)
 	if err != nil {
 		return err
@@ -68,6 +81,7 @@ func runConform(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		HTTPClient:  &http.Client{Timeout: *timeout},
 		Progress:    stdout,
 		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		Generate:    gen,
 	})
 	if err != nil {
 		return usageErrorf("%v", err)

@@ -82,7 +82,7 @@ func TestConformAgainstServe(t *testing.T) {
 		t.Run(api, func(t *testing.T) {
 			dir := t.TempDir()
 			junitPath, jsonPath := filepath.Join(dir, "report.xml"), filepath.Join(dir, "report.json")
-			args := append([]string{"conform", "--junit", junitPath, "--json", jsonPath}, conformArgs(t, api, base)...)
+			args := append([]string{"conform", "--max-examples", "20", "--seed", "1", "--junit", junitPath, "--json", jsonPath}, conformArgs(t, api, base)...)
 			stdout, stderr, code := runCmd(t, args...)
 			if code != 0 {
 				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
@@ -122,7 +122,7 @@ func TestConformDrifted(t *testing.T) {
 	ts := httptest.NewServer(upstreamtest.VitecAuto(true))
 	defer ts.Close()
 	t.Setenv("VENDORCTL_API_KEY", upstreamtest.APIKey) // credentials from the environment
-	stdout, stderr, code := runCmd(t, "conform", "--api", "vitecauto", "--base-url", ts.URL)
+	stdout, stderr, code := runCmd(t, "conform", "--api", "vitecauto", "--base-url", ts.URL, "--max-examples", "0")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
@@ -183,7 +183,7 @@ func TestConformRefusesAnUnnamedTokenHost(t *testing.T) {
 // with --allow-skips it passes. The summary counts the operations answered 2xx.
 func TestConformFailsOnSkipsForMissingCredentials(t *testing.T) {
 	base, _, _ := startServe(t)
-	args := []string{"conform", "--api", "mediaconnect", "--base-url", base + "/mediaconnect/capi",
+	args := []string{"conform", "--max-examples", "0", "--api", "mediaconnect", "--base-url", base + "/mediaconnect/capi",
 		"--client-id", "mock-client", "--client-secret", "mock-secret", "--token-url", base + "/connectid/user/oauth/token"}
 	stdout, stderr, code := runCmd(t, args...)
 	if code != 1 {

@@ -82,6 +82,8 @@ type Config struct {
 	Progress io.Writer
 	// Logger receives debug lines about each request (method, path and status only). Nil discards.
 	Logger *slog.Logger
+	// Generate configures the generative phase (zero: off; see generative.go).
+	Generate Generation
 }
 
 // Runner runs the checks of one API against one base URL.
@@ -193,6 +195,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 		Operations: []*TargetResult{}, Flows: []*TargetResult{}}
 	total := len(r.ops) + len(r.vendor.Flows)
 	n := 0
+	gen := r.newGeneration(rep)
 	for _, op := range r.ops {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -211,6 +214,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 		rep.Flows = append(rep.Flows, t)
 		r.progress(n, total, t)
 	}
+	gen.run(ctx, r.ops, rep)
 	rep.Duration = r.now().Sub(rep.Started)
 	rep.finish()
 	return rep, nil

@@ -57,7 +57,7 @@ func fakeClock() func() time.Time {
 	}
 }
 
-func loadSpec(t *testing.T, api string) *specs.Spec {
+func loadSpec(t testing.TB, api string) *specs.Spec {
 	t.Helper()
 	spec, err := specs.Load(api)
 	if err != nil {
@@ -90,7 +90,7 @@ func startMocksWith(t *testing.T, wrap func(http.Handler) http.Handler) (string,
 
 // MockConfig points conform at the mock of api served on base: the production URLs of the spec (server,
 // token and authorize URLs) are mapped onto the mock's mounts, and the credentials are the mock's.
-func mockConfig(t *testing.T, base string, vendors []mockkit.Vendor, api string) conform.Config {
+func mockConfig(t testing.TB, base string, vendors []mockkit.Vendor, api string) conform.Config {
 	t.Helper()
 	spec := loadSpec(t, api)
 	mock := func(production string) string {

@@ -19,6 +19,9 @@ type Vendor struct {
 	ExamplePaths map[string]map[string]string
 	// Flows are the vendor's stateful flows, run after the operations.
 	Flows []Flow
+	// RuleStatuses are statuses, by operationId, with which the vendor refuses a request valid under the
+	// spec for a business rule (besides the documented 4xx that never mean "invalid": 403, 404, 409 ...).
+	RuleStatuses map[string][]int
 }
 
 // vendors registers the Vendor of each API that has one.

@@ -17,7 +17,7 @@ func WriteText(w io.Writer, rep *Report) error {
 	if rep.AllowWrites {
 		mode = "writes allowed"
 	}
-	fmt.Fprintf(w, "\nconform %s against %s (%s)\n\n", rep.API, rep.BaseURL, mode)
+	fmt.Fprintf(w, "\nconform %s against %s (%s)%s\n\n", rep.API, rep.BaseURL, mode, generationHeader(rep))
 	var table bytes.Buffer
 	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "OPERATION\tCHECK\tRESULT\tDETAIL")
@@ -29,7 +29,7 @@ func WriteText(w io.Writer, rep *Report) error {
 		for _, ch := range t.Checks {
 			switch ch.Status {
 			case Pass:
-				fmt.Fprintf(tw, "%s\t%s\tpass\t\n", name, ch.Name)
+				fmt.Fprintf(tw, "%s\t%s\tpass\t%s\n", name, ch.Name, generatedDetail(ch))
 			case Skip:
 				fmt.Fprintf(tw, "%s\t%s\tskip\t%s\n", name, ch.Name, ch.Reason)
 			case Fail:
@@ -38,6 +38,9 @@ func WriteText(w io.Writer, rep *Report) error {
 						fmt.Fprintf(tw, "%s\t%s\tFAIL\t%s\n", name, ch.Name, v)
 					} else {
 						fmt.Fprintf(tw, "\t\t\t%s\n", v)
+					}
+					if v.Reproduce != "" {
+						fmt.Fprintf(tw, "\t\t\treproduce: %s\n", v.Reproduce)
 					}
 				}
 			}
@@ -64,6 +67,9 @@ func WriteText(w io.Writer, rep *Report) error {
 	s := rep.Summary
 	_, err := fmt.Fprintf(w, "\n%s: %d checks, %d passed, %d failed, %d skipped; %d of %d operations answered 2xx\n",
 		verdict, s.Checks, s.Passed, s.Failed, s.Skipped, rep.Answered2xx, len(rep.Operations))
+	if err == nil {
+		err = writeGenerationSummary(w, rep)
+	}
 	return err
 }
 
@@ -149,7 +155,7 @@ type junitSkipped struct {
 func WriteJUnit(w io.Writer, rep *Report) error {
 	s := rep.Summary
 	out := junitSuites{
-		Name: "vendorctl conform " + rep.API, Tests: s.Checks, Failures: s.Failed, Skipped: s.Skipped,
+		Name: "vendorctl conform " + rep.API + generationHeader(rep), Tests: s.Checks, Failures: s.Failed, Skipped: s.Skipped,
 		Time: seconds(rep.DurationMS),
 	}
 	for _, t := range rep.Targets() {
@@ -168,6 +174,9 @@ func WriteJUnit(w io.Writer, rep *Report) error {
 				lines := make([]string, len(ch.Violations))
 				for i, v := range ch.Violations {
 					lines[i] = v.String()
+					if v.Reproduce != "" {
+						lines[i] += "\nreproduce: " + v.Reproduce
+					}
 				}
 				tc.Failure = &junitFailure{Message: lines[0], Type: ch.Name, Text: strings.Join(lines, "\n")}
 				if len(lines) > 1 {

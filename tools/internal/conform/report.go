@@ -29,6 +29,9 @@ type Violation struct {
 	Field string `json:"field,omitempty"`
 	// Message says what is wrong.
 	Message string `json:"message"`
+	// Reproduce is a command that sends the request again (generated cases), credentials as
+	// $VENDORCTL_... environment variables.
+	Reproduce string `json:"reproduce,omitempty"`
 }
 
 func (v Violation) String() string {
@@ -48,6 +51,10 @@ type CheckResult struct {
 	Status     Status      `json:"status"`
 	Reason     string      `json:"reason,omitempty"`
 	Violations []Violation `json:"violations,omitempty"`
+	// Generated counts the generated cases the check looked at; RejectedByRule the valid ones the
+	// vendor refused for a business rule (positive_data_acceptance).
+	Generated      int `json:"generated,omitempty"`
+	RejectedByRule int `json:"rejected_by_rule,omitempty"`
 }
 
 // RequestRecord is one request conform sent, as reported (credentials are never recorded).
@@ -146,6 +153,8 @@ type Report struct {
 	MissingCredentials []MissingCredentials `json:"missing_credentials,omitempty"`
 	Operations         []*TargetResult      `json:"operations"`
 	Flows              []*TargetResult      `json:"flows"`
+	// Generation is the generative phase (nil: it was off).
+	Generation *GenerationReport `json:"generation,omitempty"`
 }
 
 // MissingCredentials is one reason checks were skipped for want of credentials: it names the flag or

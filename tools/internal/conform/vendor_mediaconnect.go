@@ -7,6 +7,10 @@ import "context"
 func mediaconnectVendor() Vendor {
 	return Vendor{
 		Safe: []string{"searchCustomer", "checkCustomerNumber"},
+		// 400 is also how Mediaconnect answers its rules that no schema says: a search needs companyName
+		// or lastName, streetAddress and postalCode or postalPlace, or phoneNumber, or email (an empty
+		// string is not set); a changed name needs lastName or companyName.
+		RuleStatuses: map[string][]int{"searchCustomer": {400}, "changeCustomerInfo": {400}},
 		Flows: []Flow{{
 			Name:        "search-info",
 			Description: "searchCustomer by phone number, then listCustomerInfoClientMode for the customer number it found gives the same customer",

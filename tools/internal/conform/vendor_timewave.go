@@ -7,6 +7,9 @@ import "context"
 func timewaveVendor() Vendor {
 	return Vendor{
 		ExamplePaths: map[string]map[string]string{"updateClient renameReference": {"id": "1002"}},
+		// 422: the exists-in rules (clienttype_id, bank_id, workarea_id, a reference of another client)
+		// and secondary_email being mandatory with payment_type 2, which no schema can say.
+		RuleStatuses: map[string][]int{"createClient": {422}, "updateClient": {422}},
 		Flows: []Flow{{
 			Name:        "create-get-update-list",
 			Description: "createClient, then getClient finds it, updateClient changes its status, and listClients filtered on its id shows the change",
