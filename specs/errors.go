@@ -246,8 +246,7 @@ func collectLeaf(err error, in, name, reason, typ string, out *[]Violation) {
 			msg = pe.Error()
 		}
 		v := Violation{In: in, Field: name, Message: msg}
-		var num *strconv.NumError
-		if pe.Kind == openapi3filter.KindInvalidFormat && errors.As(pe, &num) && typ != "" {
+		if pe.Kind == openapi3filter.KindInvalidFormat && typ != "" && (errors.Is(pe.Cause, strconv.ErrSyntax) || errors.Is(pe.Cause, strconv.ErrRange)) {
 			v.Keyword, v.Limit, v.Type = "type", typ, typ // text that is no value of the parameter's type
 		}
 		*out = append(*out, v)

@@ -319,7 +319,8 @@ func (a *api) validateRequest(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Set(requestViolationsKey, vs)
 			if a.bodyToHandler[route.OperationID()] && bodyFieldsOnly(vs) {
 				req := c.Request()
-				c.SetRequest(req.WithContext(context.WithValue(req.Context(), violationsCtxKey{}, vs)))
+				body, _ := c.Get(bodyKey).([]byte)
+				c.SetRequest(req.WithContext(context.WithValue(req.Context(), handoverKey{}, handover{vs, body})))
 				return next(c)
 			}
 			return &Error{Status: http.StatusBadRequest, Message: ViolationsMessage(vs), Violations: vs}
@@ -339,14 +340,28 @@ func bodyFieldsOnly(vs []specs.Violation) bool {
 	return len(vs) > 0
 }
 
-type violationsCtxKey struct{}
+type handoverKey struct{}
+
+// handover is what request validation hands to the handler of a body that breaks the schema.
+type handover struct {
+	violations []specs.Violation
+	body       []byte
+}
 
 // RequestViolations returns the body violations that request validation handed to the handler of an
 // operation of APIConfig.BodyViolationsToHandler, from the request's context; nil when the request
 // conforms (or its operation is not one of them). The generated strict handlers receive this context.
 func RequestViolations(ctx context.Context) []specs.Violation {
-	vs, _ := ctx.Value(violationsCtxKey{}).([]specs.Violation)
-	return vs
+	h, _ := ctx.Value(handoverKey{}).(handover)
+	return h.violations
+}
+
+// RequestBody returns the body whose violations RequestViolations returns, as the client sent it (the
+// generated type may not hold it: a value of the wrong type has no place there); nil when there are
+// none.
+func RequestBody(ctx context.Context) []byte {
+	h, _ := ctx.Value(handoverKey{}).(handover)
+	return h.body
 }
 
 // TB is the part of testing.TB that TestOptions needs.
