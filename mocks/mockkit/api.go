@@ -98,7 +98,8 @@ func RouteOf(c echo.Context) *specs.Route {
 // that GET (headAsGet). Middleware, outermost first: observation (the
 // response self-check against the spec, the journal, drifted and truncated answers), panic recovery,
 // body limit, routing against the spec (unknown paths get the vendor's 404, other methods its 405 with
-// Allow), fault injection, authentication, request validation, answers from the spec's examples for
+// Allow), fault injection, authentication, request validation (once; body violations of the
+// operations of BodyViolationsToHandler go on to the handler), answers from the spec's examples for
 // operations without a handler (example.go), forced responses (Prefer); then the generated handlers.
 func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 	if cfg.Name == "" || cfg.Spec == nil || cfg.Render == nil || cfg.Register == nil {

@@ -21,7 +21,7 @@ import (
 	"github.com/vendorctl/vendorctl/specs"
 )
 
-// Operation ids of the spec that the renderer tells apart.
+// Operation ids of the spec that the renderer and mockkit tell apart.
 const (
 	opRequestToken = "requestToken"
 	opCreateClient = "createClient"
