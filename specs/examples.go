@@ -123,7 +123,7 @@ func (s *Spec) visit(schema *openapi3.Schema, value any) error {
 	}
 	opts := append([]openapi3.SchemaValidationOption{openapi3.MultiErrors()}, s.opts.SchemaValidationOptions...)
 	if err := schema.VisitJSON(v, opts...); err != nil {
-		return newValidationError(KindResponse, err)
+		return newValidationError(KindResponse, err, nil)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -70,6 +71,10 @@ type Spec struct {
 	respOpts *openapi3filter.Options
 	// visitResponse are the schema options of a response body, as kin-openapi builds them from opts.
 	visitResponse []openapi3.SchemaValidationOption
+	// requestNot completes a failed `not` of a request body (see newValidationError).
+	requestNot *notCompleter
+	// methods are the methods of the document's operations, GET first.
+	methods []string
 }
 
 // Load returns the embedded spec of api, validated and with its router. It is parsed once per process,
@@ -137,8 +142,12 @@ func LoadData(name string, data []byte) (*Spec, error) {
 	if doc.IsOpenAPI31OrLater() {
 		visit = append(visit, openapi3.EnableJSONSchema2020())
 	}
+	requestVisit := append(slices.Clip(visit), openapi3.VisitAsRequest())
 	visit = append(visit, openapi3.VisitAsResponse())
-	return &Spec{name: name, doc: doc, source: data, router: router, opts: opts, respOpts: &respOpts, visitResponse: visit}, nil
+	return &Spec{
+		name: name, doc: doc, source: data, router: router, opts: opts, respOpts: &respOpts, visitResponse: visit,
+		requestNot: &notCompleter{opts: requestVisit}, methods: specMethods(doc),
+	}, nil
 }
 
 // Name is the API name the spec was loaded under.
@@ -188,7 +197,7 @@ func (s *Spec) FindRouteRequest(req *http.Request) (*Route, error) {
 	route, params, err := s.router.FindRoute(req)
 	if err != nil {
 		if errors.Is(err, routers.ErrMethodNotAllowed) {
-			return nil, fmt.Errorf("%w: %s %s (method not allowed)", ErrNoRoute, req.Method, req.URL.Path)
+			return nil, &MethodNotAllowedError{Method: req.Method, Path: req.URL.Path, Allowed: s.allowedMethods(req)}
 		}
 		return nil, fmt.Errorf("%w: %s %s", ErrNoRoute, req.Method, req.URL.Path)
 	}
@@ -200,6 +209,51 @@ func (s *Spec) FindRouteRequest(req *http.Request) (*Route, error) {
 		}
 	}
 	return &Route{route: route, pathParams: params}, nil
+}
+
+// allowedMethods are the methods of the path item that the path of req matched: the router reports
+// only that the method is missing, so the path is matched with one of the spec's methods until one
+// finds the path item.
+func (s *Spec) allowedMethods(req *http.Request) []string {
+	probe := *req // shallow: the router reads only the method, URL and host
+	for _, m := range s.methods {
+		if m == req.Method {
+			continue
+		}
+		probe.Method = m
+		route, _, err := s.router.FindRoute(&probe)
+		if err != nil {
+			continue
+		}
+		var allowed []string
+		for method := range route.PathItem.Operations() {
+			allowed = append(allowed, strings.ToUpper(method))
+		}
+		sort.Strings(allowed)
+		return allowed
+	}
+	return nil
+}
+
+// specMethods are the methods of the document's operations, GET first (most paths have one).
+func specMethods(doc *openapi3.T) []string {
+	seen := map[string]bool{}
+	for _, item := range doc.Paths.Map() {
+		for m := range item.Operations() {
+			seen[strings.ToUpper(m)] = true
+		}
+	}
+	methods := make([]string, 0, len(seen))
+	for m := range seen {
+		methods = append(methods, m)
+	}
+	sort.Slice(methods, func(i, j int) bool {
+		if (methods[i] == http.MethodGet) != (methods[j] == http.MethodGet) {
+			return methods[i] == http.MethodGet
+		}
+		return methods[i] < methods[j]
+	})
+	return methods
 }
 
 // ValidateRequest checks the parameters and body of req against the operation of route. req's URL path
@@ -214,7 +268,7 @@ func (s *Spec) ValidateRequest(ctx context.Context, req *http.Request, route *Ro
 		Options:    s.opts,
 	}
 	if err := openapi3filter.ValidateRequest(ctx, input); err != nil {
-		return newValidationError(KindRequest, err)
+		return newValidationError(KindRequest, err, s.requestNot)
 	}
 	return nil
 }
@@ -252,12 +306,12 @@ func (s *Spec) ValidateResponse(ctx context.Context, req *http.Request, route *R
 	var ve *ValidationError
 	headErr := openapi3filter.ValidateResponse(ctx, input)
 	if headErr != nil {
-		ve = newValidationError(KindResponse, headErr)
+		ve = newValidationError(KindResponse, headErr, nil)
 	}
 	// After a status or header error kin-openapi stops; the body is then only decoded, to be walked.
 	value, decoded, err := s.validateResponseBody(input, resp.Body, headErr == nil)
 	if err != nil && headErr == nil {
-		ve = newValidationError(KindResponse, err)
+		ve = newValidationError(KindResponse, err, nil)
 	}
 	if decoded {
 		if extra := undeclared(route, resp.Status, header, value); len(extra) > 0 {

@@ -122,12 +122,12 @@ func render(c echo.Context, e *mockkit.Error) error {
 }
 
 // violationsMessage joins the violations of a refused request, replacing kin-openapi's text for the
-// search rule (an anyOf) with the rule itself.
+// search rule (a failed anyOf at the body root) with the rule itself.
 func violationsMessage(route *specs.Route, vs []specs.Violation) string {
 	search := route != nil && route.OperationID() == "searchCustomer"
 	parts := make([]string, 0, len(vs))
 	for _, v := range vs {
-		if search && v.In == "body" && v.Field == "" && strings.Contains(v.Message, "anyOf") {
+		if search && v.In == "body" && v.Field == "" && v.Keyword == "anyOf" {
 			parts = append(parts, MsgSearchRule)
 			continue
 		}

@@ -2,11 +2,13 @@ package mockkit
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -67,6 +69,13 @@ type APIConfig struct {
 	Authenticate Authenticator
 	// Register adds the generated handlers (RegisterHandlers(e, NewStrictHandler(...))).
 	Register func(e *echo.Echo)
+	// BodyViolationsToHandler are the operationIds whose handler answers a body that breaks the schema
+	// itself (TimeWave's 422 with its own rules beside the schema's): when every violation of such a
+	// request concerns a field of its body, request validation lets the request through with the
+	// violations in its context (RequestViolations) instead of answering 400. Violations of
+	// parameters, or of the body as a whole, are answered 400 as for any operation. Each id must be
+	// an operation of Spec. Zero: off.
+	BodyViolationsToHandler []string
 	Options
 }
 
@@ -89,7 +98,8 @@ func RouteOf(c echo.Context) *specs.Route {
 // that GET (headAsGet). Middleware, outermost first: observation (the
 // response self-check against the spec, the journal, drifted and truncated answers), panic recovery,
 // body limit, routing against the spec (unknown paths get the vendor's 404, other methods its 405 with
-// Allow), fault injection, authentication, request validation, answers from the spec's examples for
+// Allow), fault injection, authentication, request validation (once; body violations of the
+// operations of BodyViolationsToHandler go on to the handler), answers from the spec's examples for
 // operations without a handler (example.go), forced responses (Prefer); then the generated handlers.
 func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 	if cfg.Name == "" || cfg.Spec == nil || cfg.Render == nil || cfg.Register == nil {
@@ -98,7 +108,11 @@ func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	a := &api{cfg: cfg, log: cfg.logger().With("api", cfg.Name)}
+	toHandler, err := operationSet(cfg.Spec, cfg.BodyViolationsToHandler)
+	if err != nil {
+		return nil, err
+	}
+	a := &api{cfg: cfg, log: cfg.logger().With("api", cfg.Name), bodyToHandler: toHandler}
 	if cfg.Faults != nil {
 		cfg.Faults.AddTarget(cfg.Name, operationIDs(cfg.Spec))
 	}
@@ -127,6 +141,24 @@ type api struct {
 	memo *responseMemo
 	// bufs are response buffers of the observe middleware, reused across requests.
 	bufs sync.Pool
+	// bodyToHandler are the operations of cfg.BodyViolationsToHandler.
+	bodyToHandler map[string]bool
+}
+
+// operationSet checks that every id names an operation of spec and returns them as a set.
+func operationSet(spec *specs.Spec, ids []string) (map[string]bool, error) {
+	known := map[string]bool{}
+	for _, id := range operationIDs(spec) {
+		known[id] = true
+	}
+	set := map[string]bool{}
+	for _, id := range ids {
+		if !known[id] {
+			return nil, fmt.Errorf("mockkit: BodyViolationsToHandler: %q is no operation of the %s spec", id, spec.Name())
+		}
+		set[id] = true
+	}
+	return set, nil
 }
 
 func (a *api) handleError(err error, c echo.Context) {
@@ -200,7 +232,7 @@ func (a *api) route(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		route, err := a.cfg.Spec.FindRouteRequest(c.Request())
 		if err != nil {
-			return noRoute(c, a.cfg.Spec, err)
+			return noRoute(err)
 		}
 		c.Set(routeKey, route)
 		return next(c)
@@ -208,30 +240,26 @@ func (a *api) route(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // noRoute is the error of a request no operation matches: 405 with Allow when the path has other
-// methods, else 404.
-func noRoute(c echo.Context, spec *specs.Spec, err error) *Error {
-	allowed := allowedMethods(c.Request(), spec)
-	if len(allowed) == 0 {
+// methods (the route lookup names them), else 404.
+func noRoute(err error) *Error {
+	var mna *specs.MethodNotAllowedError
+	if !errors.As(err, &mna) {
 		return &Error{Status: http.StatusNotFound, Message: err.Error()}
 	}
+	allowed := withHead(mna.Allowed)
 	return &Error{Status: http.StatusMethodNotAllowed, Message: err.Error(), Header: http.Header{"Allow": {strings.Join(allowed, ", ")}}}
 }
 
-// allowedMethods are the methods the spec has for the request's path, sorted; HEAD is among them
-// when GET is, since a HEAD is answered as its GET (headAsGet).
-func allowedMethods(req *http.Request, spec *specs.Spec) []string {
-	var allowed []string
-	for _, m := range []string{http.MethodDelete, http.MethodGet, http.MethodPatch, http.MethodPost, http.MethodPut} {
-		probe := req.Clone(req.Context())
-		probe.Method = m
-		if _, err := spec.FindRouteRequest(probe); err == nil {
-			allowed = append(allowed, m)
-			if m == http.MethodGet {
-				allowed = append(allowed, http.MethodHead)
-			}
+// withHead adds HEAD after GET to sorted methods, since a HEAD is answered as its GET (headAsGet).
+func withHead(methods []string) []string {
+	out := make([]string, 0, len(methods)+1)
+	for _, m := range methods {
+		out = append(out, m)
+		if m == http.MethodGet && !slices.Contains(methods, http.MethodHead) {
+			out = append(out, http.MethodHead)
 		}
 	}
-	return allowed
+	return out
 }
 
 // headAsGet answers a HEAD on a path the spec has a GET for (and no HEAD) as that GET (RFC 9110
@@ -244,12 +272,8 @@ func (a *api) headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 		if req.Method != http.MethodHead {
 			return next(c)
 		}
-		if _, err := a.cfg.Spec.FindRouteRequest(req); err == nil {
-			return next(c)
-		}
-		probe := req.Clone(req.Context())
-		probe.Method = http.MethodGet
-		if _, err := a.cfg.Spec.FindRouteRequest(probe); err == nil {
+		var mna *specs.MethodNotAllowedError
+		if _, err := a.cfg.Spec.FindRouteRequest(req); errors.As(err, &mna) && slices.Contains(mna.Allowed, http.MethodGet) {
 			req.Method = http.MethodGet // in place: the router reads this very request
 			c.Set(headKey, true)
 		}
@@ -294,10 +318,51 @@ func (a *api) validateRequest(next echo.HandlerFunc) echo.HandlerFunc {
 		if err := a.cfg.Spec.ValidateRequest(c.Request().Context(), c.Request(), route); err != nil {
 			vs := specs.Violations(err)
 			c.Set(requestViolationsKey, vs)
+			if a.bodyToHandler[route.OperationID()] && bodyFieldsOnly(vs) {
+				req := c.Request()
+				body, _ := c.Get(bodyKey).([]byte)
+				c.SetRequest(req.WithContext(context.WithValue(req.Context(), handoverKey{}, handover{vs, body})))
+				return next(c)
+			}
 			return &Error{Status: http.StatusBadRequest, Message: ViolationsMessage(vs), Violations: vs}
 		}
 		return next(c)
 	}
+}
+
+// bodyFieldsOnly reports whether every violation concerns a field of the body, or a `not` rule of the
+// body (which names no field), rather than a parameter or the body as a whole.
+func bodyFieldsOnly(vs []specs.Violation) bool {
+	for _, v := range vs {
+		if v.In != "body" || (v.Field == "" && v.Keyword != "not") {
+			return false
+		}
+	}
+	return len(vs) > 0
+}
+
+type handoverKey struct{}
+
+// handover is what request validation hands to the handler of a body that breaks the schema.
+type handover struct {
+	violations []specs.Violation
+	body       []byte
+}
+
+// RequestViolations returns the body violations that request validation handed to the handler of an
+// operation of APIConfig.BodyViolationsToHandler, from the request's context; nil when the request
+// conforms (or its operation is not one of them). The generated strict handlers receive this context.
+func RequestViolations(ctx context.Context) []specs.Violation {
+	h, _ := ctx.Value(handoverKey{}).(handover)
+	return h.violations
+}
+
+// RequestBody returns the body whose violations RequestViolations returns, as the client sent it (the
+// generated type may not hold it: a value of the wrong type has no place there); nil when there are
+// none.
+func RequestBody(ctx context.Context) []byte {
+	h, _ := ctx.Value(handoverKey{}).(handover)
+	return h.body
 }
 
 // TB is the part of testing.TB that TestOptions needs.

@@ -60,8 +60,8 @@ func (a *api) prefer(next echo.HandlerFunc) echo.HandlerFunc {
 			return &Error{Status: http.StatusBadRequest, Message: err.Error()}
 		}
 		route := RouteOf(c)
-		if route == nil {
-			return next(c)
+		if route == nil || RequestViolations(c.Request().Context()) != nil {
+			return next(c) // a body the handler refuses itself is refused, whatever is preferred
 		}
 		return answerFromSpec(c, route, pref)
 	}

@@ -14,12 +14,14 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/labstack/echo/v4"
+
 	timewaveapi "github.com/vendorctl/vendorctl/gen/timewave"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
-// Operation ids of the spec that the renderer tells apart.
+// Operation ids of the spec that the renderer and mockkit tell apart.
 const (
 	opRequestToken = "requestToken"
 	opCreateClient = "createClient"
@@ -179,11 +181,12 @@ func (m *Mock) checkFilters(q url.Values) error {
 	for i, k := range unknown {
 		vs[i] = specs.Violation{In: "query", Field: k, Message: "The " + k + " filter is not allowed."}
 	}
-	return &mockkit.Error{Status: http.StatusBadRequest, Message: vs[0].Message, Violations: vs}
+	return &mockkit.Error{Status: http.StatusBadRequest, Message: vs[0].Message, Code: codeOwnText, Violations: vs}
 }
 
+// queryError is a 400 for a query parameter, with Laravel's text.
 func queryError(field, msg string) *mockkit.Error {
-	return &mockkit.Error{Status: http.StatusBadRequest, Message: msg, Violations: []specs.Violation{{In: "query", Field: field, Message: msg}}}
+	return &mockkit.Error{Status: http.StatusBadRequest, Message: msg, Code: codeOwnText, Violations: []specs.Violation{{In: "query", Field: field, Message: msg}}}
 }
 
 // matcher builds the filter of a list request. Every given filter must hold (AND). Without a filter it
@@ -409,20 +412,23 @@ func (m *Mock) FindClientByNumber(_ context.Context, req timewaveapi.FindClientB
 	return timewaveapi.FindClientByNumber200JSONResponse{Data: m.view(r)}, nil
 }
 
-// CreateClient implements POST /clients. The body has passed the schema; the rules a schema cannot
-// express are checked under the write lock, and nothing is stored unless all of them hold.
-func (m *Mock) CreateClient(_ context.Context, req timewaveapi.CreateClientRequestObject) (timewaveapi.CreateClientResponseObject, error) {
+// CreateClient implements POST /clients. The schema's violations of the body (mockkit hands them
+// over) and the rules a schema cannot express are checked under the write lock, and nothing is stored
+// unless all of them hold.
+func (m *Mock) CreateClient(ctx context.Context, req timewaveapi.CreateClientRequestObject) (timewaveapi.CreateClientResponseObject, error) {
 	if req.Body == nil {
 		return nil, mockkit.Errorf(http.StatusBadRequest, "the request body is missing")
 	}
 	b := *req.Body
-	raw, err := asMap(b)
+	raw, err := ruleInput(ctx, b)
 	if err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if fe := m.ruleErrors(opCreateClient, raw, nil); len(fe) > 0 {
+	fe := bodyErrors(mockkit.RequestViolations(ctx))
+	fe.merge(m.ruleErrors(opCreateClient, raw, nil))
+	if len(fe) > 0 {
 		return timewaveapi.CreateClient422JSONResponse{UnprocessableEntityJSONResponse: timewaveapi.UnprocessableEntityJSONResponse(fe.body())}, nil
 	}
 	s := m.store
@@ -492,13 +498,15 @@ func (m *Mock) CreateClient(_ context.Context, req timewaveapi.CreateClientReque
 }
 
 // UpdateClient implements PUT /clients/{id}: the given fields replace the stored ones, the others are
-// kept. Checked and written under one lock; a rejected update changes nothing.
-func (m *Mock) UpdateClient(_ context.Context, req timewaveapi.UpdateClientRequestObject) (timewaveapi.UpdateClientResponseObject, error) {
+// kept. An unknown client is answered 404 before the body is looked at (Laravel's route-model
+// binding); then the schema's violations and the rules are checked and the client written under one
+// lock; a rejected update changes nothing.
+func (m *Mock) UpdateClient(ctx context.Context, req timewaveapi.UpdateClientRequestObject) (timewaveapi.UpdateClientResponseObject, error) {
 	if req.Body == nil {
 		return nil, mockkit.Errorf(http.StatusBadRequest, "the request body is missing")
 	}
 	b := *req.Body
-	raw, err := asMap(b)
+	raw, err := ruleInput(ctx, b)
 	if err != nil {
 		return nil, err
 	}
@@ -508,7 +516,9 @@ func (m *Mock) UpdateClient(_ context.Context, req timewaveapi.UpdateClientReque
 	if !ok {
 		return timewaveapi.UpdateClient404JSONResponse{NotFoundJSONResponse: notFound(req.Id)}, nil
 	}
-	if fe := m.ruleErrors(opUpdateClient, raw, &r); len(fe) > 0 {
+	fe := bodyErrors(mockkit.RequestViolations(ctx))
+	fe.merge(m.ruleErrors(opUpdateClient, raw, &r))
+	if len(fe) > 0 {
 		return timewaveapi.UpdateClient422JSONResponse{UnprocessableEntityJSONResponse: timewaveapi.UnprocessableEntityJSONResponse(fe.body())}, nil
 	}
 	c := &r.client
@@ -582,6 +592,30 @@ func kindOf(companyName *string) timewaveapi.ClientKind {
 		return timewaveapi.ClientKindCompany
 	}
 	return timewaveapi.ClientKindPerson
+}
+
+// ruleInput is the generic JSON the rule checks read: the body as the client sent it when it broke the
+// schema (the bound value then lacks what had the wrong type), else the bound value.
+func ruleInput(ctx context.Context, bound any) (map[string]any, error) {
+	if sent := mockkit.RequestBody(ctx); mockkit.RequestViolations(ctx) != nil && sent != nil {
+		var raw map[string]any
+		_ = json.Unmarshal(sent, &raw) // validated as an object; a number beyond float64 is left out
+		return raw, nil
+	}
+	return asMap(bound)
+}
+
+// bodyBinder binds request bodies only, as the generated handlers do with Echo's default binder. When
+// mockkit handed the body's violations to the handler, a value of the wrong type is left out instead
+// of failing the binding: the violations name it, and the handler answers 422.
+type bodyBinder struct{ echo.DefaultBinder }
+
+func (b bodyBinder) Bind(i any, c echo.Context) error {
+	err := b.BindBody(c, i)
+	if err != nil && mockkit.RequestViolations(c.Request().Context()) != nil {
+		return nil
+	}
+	return err
 }
 
 // asMap turns a decoded body back into generic JSON, the form the rule checks read (they also run on

@@ -1,13 +1,9 @@
 package timewave
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -144,11 +140,13 @@ func (m *Mock) ruleErrors(op string, body map[string]any, cur *record) fieldErro
 	return fe
 }
 
-var referenceItem = regexp.MustCompile(`^references\.\d+$`)
+// codeOwnText marks an *mockkit.Error whose violations carry the mock's own Laravel texts (the
+// filters of GET /clients), which the renderer writes as they are.
+const codeOwnText = "timewave.ownText"
 
 // render writes every error in the vendor's shape: OAuth errors on the token endpoint, Laravel's
-// validation body for 400 and 422, {"message": ...} for everything else. Body violations of a create or
-// update become 422, merged with the rules the schema cannot express.
+// validation body for 400, {"message": ...} for everything else. Body violations of a create or update
+// never reach it: their handlers answer 422 (mockkit's BodyViolationsToHandler).
 func (m *Mock) render(c echo.Context, e *mockkit.Error) error {
 	route := mockkit.RouteOf(c)
 	op := ""
@@ -161,210 +159,98 @@ func (m *Mock) render(c echo.Context, e *mockkit.Error) error {
 		return c.JSON(http.StatusBadRequest, timewaveapi.ValidationError{Message: "The request body must be JSON.", Errors: map[string][]string{}})
 	case op == opRequestToken && (e.Status == http.StatusBadRequest || e.Status == http.StatusUnauthorized):
 		return c.JSON(e.Status, oauthError(e))
-	case e.Status == http.StatusBadRequest && (op == opCreateClient || op == opUpdateClient) && fieldLevel(e.Violations):
-		return m.renderBody(c, route, op, e.Violations)
 	case e.Status == http.StatusBadRequest:
-		fe := fieldErrors{}
-		var whole []string
-		for _, v := range e.Violations {
-			if v.Field == "" {
-				whole = append(whole, v.Message)
-				continue
-			}
-			fe.add(v.Field, laravelText(v.Field, v.Message, ""))
-		}
-		out := fe.body()
-		if len(fe) == 0 {
-			out.Message = e.Message
-			if len(whole) > 0 {
-				out.Message = "The request body is invalid: " + strings.Join(whole, "; ")
-			}
-		}
-		return c.JSON(e.Status, out)
+		return c.JSON(e.Status, badRequest(e))
 	}
 	return c.JSON(e.Status, timewaveapi.Error{Message: e.Message})
 }
 
-// fieldLevel reports whether every violation concerns a field of the body (or is the body's `not`
-// rule), so that the answer is Laravel's 422 rather than a 400 for a malformed request.
-func fieldLevel(vs []specs.Violation) bool {
-	if len(vs) == 0 {
-		return false
-	}
-	for _, v := range vs {
-		if v.In != "body" || (v.Field == "" && v.Message != "") {
-			return false
+// badRequest is Laravel's validation body for a 400: the violations by field, or one line for the
+// violations of the body as a whole.
+func badRequest(e *mockkit.Error) timewaveapi.ValidationError {
+	fe := fieldErrors{}
+	var whole []string
+	for _, v := range e.Violations {
+		switch {
+		case v.Field == "":
+			whole = append(whole, v.Message)
+		case e.Code == codeOwnText:
+			fe.add(v.Field, v.Message)
+		default:
+			fe.add(v.Field, laravelText(v))
 		}
 	}
-	return true
+	out := fe.body()
+	if len(fe) == 0 {
+		out.Message = e.Message
+		if len(whole) > 0 {
+			out.Message = "The request body is invalid: " + strings.Join(whole, "; ")
+		}
+	}
+	return out
 }
 
-func (m *Mock) renderBody(c echo.Context, route *specs.Route, op string, vs []specs.Violation) error {
-	var raw map[string]any
-	if c.Request().GetBody != nil {
-		if rc, err := c.Request().GetBody(); err == nil {
-			data, _ := io.ReadAll(rc)
-			_ = json.Unmarshal(data, &raw)
-		}
-	}
-	if raw != nil {
-		vs = m.revalidate(c, route, op, raw)
-	}
+// bodyErrors are Laravel's errors for the schema violations of a create or update body.
+func bodyErrors(vs []specs.Violation) fieldErrors {
 	fe := fieldErrors{}
 	for _, v := range vs {
 		switch {
-		case v.Message == "" && v.Field == "":
-			// kin-openapi reports a failed `not` with an empty message; at the body root the only one is
-			// "no payment_type 2 without secondary_email".
+		case v.Keyword == "not" && v.Field == "":
+			// The only `not` at the body root: no payment_type 2 without secondary_email.
 			fe.add("secondary_email", msgSecondaryEmailRequired)
-		case v.Message == "" && referenceItem.MatchString(v.Field):
+		case v.Keyword == "not" && isReferenceItem(v.Field):
 			// ReferenceCreate's `not: {required: [id]}`.
 			fe.add(v.Field+".id", msgProhibited(v.Field+".id"))
 		default:
-			fe.add(v.Field, laravelText(v.Field, v.Message, bodyType(route, v.Field)))
+			fe.add(v.Field, laravelText(v))
 		}
 	}
-	if raw != nil {
-		m.mu.RLock()
-		var cur *record
-		if op == opUpdateClient {
-			id, err := strconv.Atoi(route.PathParams()["id"])
-			r, ok := m.store.byID[id]
-			if err != nil || !ok {
-				m.mu.RUnlock()
-				// Laravel's route-model binding answers an unknown client before validation.
-				return c.JSON(http.StatusNotFound, notFound(route.PathParams()["id"]))
-			}
-			cur = &r
-		}
-		fe.merge(m.ruleErrors(op, raw, cur))
-		m.mu.RUnlock()
-	}
-	return c.JSON(http.StatusUnprocessableEntity, fe.body())
+	return fe
 }
 
-// revalidate validates the body again without the parts that break a `not` rule: kin-openapi checks
-// `not` before the properties and stops there, so a body breaking it would hide every other error,
-// where Laravel reports all of them. The `not` rules themselves are reported by ruleErrors.
-func (m *Mock) revalidate(c echo.Context, route *specs.Route, op string, raw map[string]any) []specs.Violation {
-	body := make(map[string]any, len(raw)+1)
-	for k, v := range raw {
-		body[k] = v
+// isReferenceItem reports whether a field is an item of references ("references.0").
+func isReferenceItem(field string) bool {
+	name, index, ok := strings.Cut(field, ".")
+	if !ok || name != "references" {
+		return false
 	}
-	if pt, ok := asInt(body["payment_type"]); ok && pt == int(timewaveapi.PaymentTypeEmail) {
-		if _, present := body["secondary_email"]; !present {
-			body["secondary_email"] = "placeholder"
-		}
-	}
-	if refs, ok := body["references"].([]any); ok && op == opCreateClient {
-		clean := make([]any, len(refs))
-		for i, item := range refs {
-			clean[i] = item
-			if ref, ok := item.(map[string]any); ok {
-				without := make(map[string]any, len(ref))
-				for k, v := range ref {
-					if k != "id" {
-						without[k] = v
-					}
-				}
-				clean[i] = without
-			}
-		}
-		body["references"] = clean
-	}
-	data, err := json.Marshal(body)
-	if err != nil {
-		return nil
-	}
-	req := c.Request().Clone(c.Request().Context())
-	req.Body = io.NopCloser(bytes.NewReader(data))
-	req.ContentLength = int64(len(data))
-	req.GetBody = nil
-	return specs.Violations(m.spec.ValidateRequest(req.Context(), req, route))
+	_, err := strconv.Atoi(index)
+	return err == nil
 }
 
-// bodyType is the JSON type the request body schema gives a dotted field, or "".
-func bodyType(route *specs.Route, field string) string {
-	if route == nil || route.Operation().RequestBody == nil || route.Operation().RequestBody.Value == nil {
-		return ""
+// laravelText is Laravel 9's default text for the schema keyword a violation failed. Body fields are
+// named with spaces for underscores; query parameters ("page[size]") as they are.
+func laravelText(v specs.Violation) string {
+	a := v.Field
+	if !strings.Contains(a, "[") {
+		a = attr(a)
 	}
-	mt := route.Operation().RequestBody.Value.Content.Get("application/json")
-	if mt == nil || mt.Schema == nil {
-		return ""
-	}
-	s := mt.Schema.Value
-	for _, part := range strings.Split(field, ".") {
-		if s == nil {
-			return ""
-		}
-		if p, ok := s.Properties[part]; ok {
-			s = p.Value
-			continue
-		}
-		if _, err := strconv.Atoi(part); err == nil && s.Items != nil {
-			s = s.Items.Value
-			continue
-		}
-		return ""
-	}
-	if s == nil || s.Type == nil || len(s.Type.Slice()) == 0 {
-		return ""
-	}
-	return s.Type.Slice()[0]
-}
-
-var (
-	reMaxLength = regexp.MustCompile(`^maximum string length is (\d+)`)
-	reMinLength = regexp.MustCompile(`^minimum string length is (\d+)`)
-	reMinimum   = regexp.MustCompile(`^number must be at least (\S+)`)
-	reMaximum   = regexp.MustCompile(`^number must be at most (\S+)`)
-)
-
-// laravelText turns a validator message into Laravel 9's default text for the rule. Body fields are
-// named with spaces for underscores; typ is the field's schema type, for "not nullable".
-func laravelText(field, msg, typ string) string {
-	a := field
-	if !strings.Contains(field, "[") {
-		a = attr(field)
-	}
-	if strings.HasPrefix(msg, "The ") { // already Laravel's text (the mock's own checks)
-		return msg
-	}
-	if m := reMaxLength.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("The %s must not be greater than %s characters.", a, m[1])
-	}
-	if m := reMinLength.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("The %s must be at least %s characters.", a, m[1])
-	}
-	if m := reMinimum.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("The %s must be at least %s.", a, m[1])
-	}
-	if m := reMaximum.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("The %s must not be greater than %s.", a, m[1])
-	}
-	switch {
-	case msg == "required property is missing":
+	switch v.Keyword {
+	case "maxLength":
+		return fmt.Sprintf("The %s must not be greater than %s characters.", a, v.LimitText())
+	case "minLength":
+		return fmt.Sprintf("The %s must be at least %s characters.", a, v.LimitText())
+	case "minimum":
+		return fmt.Sprintf("The %s must be at least %s.", a, v.LimitText())
+	case "maximum":
+		return fmt.Sprintf("The %s must not be greater than %s.", a, v.LimitText())
+	case "required":
 		return fmt.Sprintf("The %s field is required.", a)
-	case strings.Contains(msg, "allowed values"):
+	case "enum":
 		return fmt.Sprintf("The selected %s is invalid.", a)
-	case strings.Contains(msg, `format "email"`):
-		return fmt.Sprintf("The %s must be a valid email address.", a)
-	case strings.Contains(msg, `format "uri"`), strings.Contains(msg, `format "url"`):
-		return fmt.Sprintf("The %s must be a valid URL.", a)
-	case strings.Contains(msg, "regular expression"):
+	case "pattern":
 		return fmt.Sprintf("The %s format is invalid.", a)
-	case msg == "Value is not nullable":
-		return typeText(a, typ)
-	case msg == "value must be a string":
-		return typeText(a, "string")
-	case msg == "value must be an integer", msg == "an invalid integer":
-		return typeText(a, "integer")
-	case msg == "value must be a number", msg == "an invalid number":
-		return typeText(a, "number")
-	case msg == "value must be a boolean", msg == "an invalid boolean":
-		return typeText(a, "boolean")
-	case msg == "value must be an array", msg == "value must be an object":
-		return typeText(a, "array")
+	case "format":
+		switch v.LimitText() {
+		case "email":
+			return fmt.Sprintf("The %s must be a valid email address.", a)
+		case "uri", "url":
+			return fmt.Sprintf("The %s must be a valid URL.", a)
+		}
+	case "nullable":
+		return typeText(a, v.Type)
+	case "type":
+		return typeText(a, v.LimitText())
 	}
 	return fmt.Sprintf("The %s is invalid.", a)
 }
@@ -407,7 +293,7 @@ func oauthError(e *mockkit.Error) oauthBody {
 	code := e.Code
 	hint := ""
 	for _, v := range e.Violations {
-		if v.Field == "grant_type" && strings.Contains(v.Message, "allowed values") {
+		if v.Field == "grant_type" && v.Keyword == "enum" {
 			code = "unsupported_grant_type"
 		}
 		if hint == "" && v.Field != "" {

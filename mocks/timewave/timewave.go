@@ -150,9 +150,11 @@ func New(cfg Config) (*Mock, error) {
 		Render:       m.render,
 		Authenticate: m.authenticate,
 		Register: func(e *echo.Echo) {
+			e.Binder = bodyBinder{}
 			timewaveapi.RegisterHandlers(e, timewaveapi.NewStrictHandler(m, []timewaveapi.StrictMiddlewareFunc{withQuery}))
 		},
-		Options: cfg.Options,
+		BodyViolationsToHandler: []string{opCreateClient, opUpdateClient},
+		Options:                 cfg.Options,
 	})
 	if err != nil {
 		return nil, err

@@ -574,3 +574,41 @@ func TestMocksShareNoWrites(t *testing.T) {
 		t.Errorf("after Reset: total %d, client 1001 %v", first.total(), first.get(1001))
 	}
 }
+
+// The handler answers a body that breaks the schema: an unknown client is 404 before the body is
+// looked at, and the schema's errors come with the rules' errors in one 422, even when a value has a
+// type the generated body cannot hold.
+func TestBodyViolationsAnsweredByTheHandler(t *testing.T) {
+	e := newEnv(t, timewave.Config{})
+	if status, data := e.call(http.MethodPut, "/clients/999999", map[string]any{"employee_id": "x"}); status != 404 {
+		t.Errorf("unknown client, wrong type: %d %s", status, data)
+	}
+	before := e.total()
+	status, data := e.call(http.MethodPost, "/clients", map[string]any{"employee_id": 99, "clienttype_id": "1", "first_name": strings.Repeat("a", 65)})
+	var ve validationError
+	mustJSON(t, data, &ve)
+	if status != 422 {
+		t.Fatalf("%d %s", status, data)
+	}
+	want := map[string]string{
+		"employee_id":   "The selected employee id is invalid.",
+		"clienttype_id": "The clienttype id must be an integer.",
+		"first_name":    "The first name must not be greater than 64 characters.",
+	}
+	for f, text := range want {
+		if len(ve.Errors[f]) != 1 || ve.Errors[f][0] != text {
+			t.Errorf("errors[%s] = %q, want %q", f, ve.Errors[f], text)
+		}
+	}
+	if len(ve.Errors) != len(want) {
+		t.Errorf("errors %v", ve.Errors)
+	}
+	if e.total() != before {
+		t.Error("stored")
+	}
+	status, data = e.call(http.MethodPut, "/clients/1002", map[string]any{"bank_id": 99, "has_hourpot": "ja"})
+	mustJSON(t, data, &ve)
+	if status != 422 || len(ve.Errors["bank_id"]) != 1 || len(ve.Errors["has_hourpot"]) != 1 {
+		t.Errorf("update: %d %s", status, data)
+	}
+}
