@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -43,6 +44,26 @@ type Config struct {
 	// that name in it (FixturesDir/vitecauto/customers.json, ...).
 	FixturesDir string
 	mockkit.Options
+	// only is the one vendor NewVendor builds (zero: every vendor).
+	only string
+}
+
+type builder struct {
+	name  string
+	build func(fx fs.FS) (mockkit.Vendor, error)
+}
+
+// NewVendor builds the mock of one vendor (one of Names) as New would; an unknown name is an error.
+func NewVendor(cfg Config, api string) (mockkit.Vendor, error) {
+	if !slices.Contains(Names(), api) {
+		return nil, fmt.Errorf("unknown api %q (known: %v)", api, Names())
+	}
+	cfg.only = api
+	vendors, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return vendors[0], nil
 }
 
 // Names are the vendors New builds, in order.
@@ -138,10 +159,7 @@ func New(cfg Config) ([]mockkit.Vendor, error) {
 	if err := cfg.checkFixturesDir(); err != nil {
 		return nil, err
 	}
-	builders := []struct {
-		name  string
-		build func(fx fs.FS) (mockkit.Vendor, error)
-	}{
+	builders := []builder{
 		{vitecauto.Name, func(fx fs.FS) (mockkit.Vendor, error) {
 			return vitecauto.New(vitecauto.Config{APIKey: cfg.VitecAutoAPIKey, Fixtures: fx, Options: cfg.Options})
 		}},
@@ -167,6 +185,9 @@ func New(cfg Config) ([]mockkit.Vendor, error) {
 				Options:      cfg.Options,
 			})
 		}},
+	}
+	if cfg.only != "" { // NewVendor
+		builders = slices.DeleteFunc(builders, func(b builder) bool { return b.name != cfg.only })
 	}
 	vendors := make([]mockkit.Vendor, len(builders))
 	errs := make([]error, len(builders))

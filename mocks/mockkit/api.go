@@ -230,6 +230,9 @@ func (a *api) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 
 func (a *api) route(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if e, ok := c.Request().Context().Value(refusalKey{}).(*Error); ok { // WithRefusal
+			return e
+		}
 		route, err := a.cfg.Spec.FindRouteRequest(c.Request())
 		if err != nil {
 			return noRoute(err)

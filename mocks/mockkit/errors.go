@@ -1,6 +1,7 @@
 package mockkit
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -69,4 +70,13 @@ func asError(err error) *Error {
 		return &Error{Status: he.Code, Message: msg}
 	}
 	return &Error{Status: http.StatusInternalServerError, Message: "internal error"}
+}
+
+type refusalKey struct{}
+
+// WithRefusal returns a copy of r that a vendor API built by NewAPI answers with e in the vendor's own
+// error shape instead of serving it: how a router in front of the vendors (package sessions) refuses
+// a request in the shape its client expects.
+func WithRefusal(r *http.Request, e *Error) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), refusalKey{}, e))
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"net"
+	"net/http"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/all"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/sessions"
 )
 
 // envOr returns the environment variable's value, or def.
@@ -45,6 +47,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seed := fs.Uint64("seed", 0, "seed for fault probabilities (0: random); the same seed repeats a run")
 	adminToken := fs.String("admin-token", os.Getenv("VENDORCTL_ADMIN_TOKEN"), "token required by the admin API, except health (env VENDORCTL_ADMIN_TOKEN); required when --addr is not a loopback address")
 	hosts := publicHostFlag(fs)
+	sessionTTL := fs.Duration("session-ttl", sessions.DefaultTTL, "a session (/sessions/{id}/... or X-Vendorctl-Session) idle this long ends")
+	maxSessions := fs.Int("max-sessions", sessions.DefaultMax, "live sessions at most; a new one beyond is answered 503 with Retry-After")
 	var cfg all.Config
 	fs.StringVar(&cfg.FixturesDir, "fixtures", "", "folder with a sub-folder of fixture files per vendor, replacing the embedded fixtures")
 	fs.StringVar(&cfg.VitecAutoAPIKey, "vitecauto-api-key", envOr("VENDORCTL_VITECAUTO_API_KEY", "mock-api-key"), "Vitec Autodata x-api-key (env VENDORCTL_VITECAUTO_API_KEY)")
@@ -115,6 +119,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	handler, err := serveSessions(srv, cfg, mockkit.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}, *sessionTTL, *maxSessions, *journalBodies)
+	if err != nil {
+		return err
+	}
 	ln, err := listen(*addr, " (make serve ADDR=HOST:PORT)")
 	if err != nil {
 		return err
@@ -122,11 +130,38 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	base := "http://" + ln.Addr().String()
 	printTable(stdout, base, vendors)
 	logger.Info("serving", "addr", ln.Addr().String(), "health", base+"/__admin/health")
-	if err := mockkit.Serve(ctx, ln, srv.Handler(), logger); err != nil {
+	if err := mockkit.Serve(ctx, ln, handler, logger); err != nil {
 		return err
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// serveSessions puts sessions in front of the default server: each builds its vendors as cfg says,
+// with a journal and fault rules of its own.
+func serveSessions(srv *mockkit.Server, cfg all.Config, guard mockkit.AdminGuard, ttl time.Duration, most int, bodies bool) (http.Handler, error) {
+	if ttl <= 0 || most <= 0 {
+		return nil, usageErrorf("--session-ttl %s, --max-sessions %d: want a positive duration and count", ttl, most)
+	}
+	m, err := sessions.New(sessions.Config{Default: srv.Handler(), APIs: vendorNames(srv.Vendors()), Options: cfg.Options,
+		Build: func(api string, o mockkit.Options) (mockkit.Vendor, error) {
+			c := cfg
+			c.Options = o
+			return all.NewVendor(c, api)
+		},
+		Journal: mockkit.JournalConfig{NoBodies: !bodies}, Admin: guard, TTL: ttl, Max: most, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	return m.Handler(), nil
+}
+
+func vendorNames(vendors []mockkit.Vendor) []string {
+	names := make([]string, len(vendors))
+	for i, v := range vendors {
+		names[i] = v.Name()
+	}
+	return names
 }
 
 // buildVendors builds every vendor mock with the garbage collector paused: loading the specs makes
