@@ -32,6 +32,7 @@ type Server struct {
 	vendors map[string]mockkit.Vendor
 	journal *mockkit.Journal
 	faults  *mockkit.Faults
+	end     func() // ends a Session instead of a server (zero: Close stops the server)
 }
 
 type config struct {
@@ -105,7 +106,13 @@ func New(opts ...Option) (*Server, error) {
 }
 
 // Close stops the server.
-func (s *Server) Close() { s.ts.Close() }
+func (s *Server) Close() {
+	if s.end != nil {
+		s.end()
+		return
+	}
+	s.ts.Close()
+}
 
 // BaseURL is the mock's stand-in for the vendor's production base URL (its first mount), e.g.
 // http://127.0.0.1:41234/vitecauto. It is "" for a vendor that is not running.

@@ -164,7 +164,7 @@ func (m *Manager) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	id, one := strings.CutPrefix(r.URL.Path, sessionsAdmin+"/")
 	switch {
 	case !one && r.Method == http.MethodPost:
-		s, err := m.Get(newID())
+		s, err := m.Create()
 		if err != nil {
 			e := refusal(err)
 			for k, v := range e.Header {
@@ -191,6 +191,9 @@ func (m *Manager) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, adminError{Error: "the session endpoints are POST and GET /__admin/sessions and DELETE /__admin/sessions/{id}"})
 	}
 }
+
+// Create starts a session with a fresh random id.
+func (m *Manager) Create() (*Session, error) { return m.Get(newID()) }
 
 // newID is a fresh random session id.
 func newID() string {
