@@ -29,7 +29,9 @@ func startShared() {
 		return
 	}
 	shared.m, shared.err = sessions.New(sessions.Config{Default: srv.Handler(), APIs: all.Names(),
-		Build: func(api string, o mockkit.Options) (mockkit.Vendor, error) { return all.NewVendor(all.Config{Options: o}, api) }})
+		Build: func(api string, o mockkit.Options) (mockkit.Vendor, error) {
+			return all.NewVendor(all.Config{Options: o}, api)
+		}})
 	if shared.err == nil {
 		shared.url = httptest.NewServer(shared.m.Handler()).URL
 	}
