@@ -43,6 +43,9 @@ type Options struct {
 	Journal *Journal
 	// Faults are the fault injection rules (nil: none). Shared by every vendor of a server.
 	Faults *Faults
+	// ResponseMemo, when set, is shared with other APIs built with it (package sessions: every
+	// session's copy of a vendor sends the same fixtures, checked once). Zero: a memo of the API's own.
+	ResponseMemo *ResponseMemo
 }
 
 func (o Options) logger() *slog.Logger {
@@ -117,7 +120,10 @@ func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 		cfg.Faults.AddTarget(cfg.Name, operationIDs(cfg.Spec))
 	}
 	if !cfg.NoValidation && !cfg.NoResponseMemo {
-		a.memo = newResponseMemo()
+		a.memo = cfg.ResponseMemo
+		if a.memo == nil {
+			a.memo = newResponseMemo()
+		}
 	}
 	e := echo.New()
 	e.HideBanner = true

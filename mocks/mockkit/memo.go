@@ -37,6 +37,12 @@ type memoEntry struct {
 	body   []byte
 }
 
+// ResponseMemo is a response memo that several APIs can share (Options.ResponseMemo).
+type ResponseMemo = responseMemo
+
+// NewResponseMemo returns an empty memo to share.
+func NewResponseMemo() *ResponseMemo { return newResponseMemo() }
+
 func newResponseMemo() *responseMemo {
 	return &responseMemo{seed: maphash.MakeSeed(), entries: map[uint64][]*memoEntry{}}
 }

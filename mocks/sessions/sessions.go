@@ -123,6 +123,9 @@ func New(cfg Config) (*Manager, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Options.ResponseMemo == nil {
+		cfg.Options.ResponseMemo = mockkit.NewResponseMemo() // every session's answers, checked once
+	}
 	opts := cfg.Options
 	opts.Journal, opts.Faults = nil, nil
 	m := &Manager{cfg: cfg, byID: map[string]*Session{}}
