@@ -228,7 +228,7 @@ func New(cfg Config) (*Mock, error) {
 func (m *Mock) Name() string { return Name }
 
 // Title implements mockkit.Vendor.
-func (m *Mock) Title() string { return "Mediaconnect Connect" }
+func (m *Mock) Title() string { return Descriptor.Title }
 
 // Mounts implements mockkit.Vendor: the API and ConnectID.
 func (m *Mock) Mounts() []mockkit.Mount {

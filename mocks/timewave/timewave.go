@@ -199,7 +199,7 @@ func queryOf(ctx context.Context) url.Values {
 func (m *Mock) Name() string { return Name }
 
 // Title implements mockkit.Vendor.
-func (m *Mock) Title() string { return "TimeWave" }
+func (m *Mock) Title() string { return Descriptor.Title }
 
 // Mounts implements mockkit.Vendor.
 func (m *Mock) Mounts() []mockkit.Mount {
