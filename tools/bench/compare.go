@@ -222,6 +222,14 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 		api  string
 		srv  *server
 		reqs []Request
+		// mix, when set, is the mixed scenario (reqs is then empty): always the Go load generator.
+		mix *mixTarget
+	}
+	measure := func(t target, d time.Duration) (*Result, error) {
+		if t.mix != nil {
+			return runMix(ctx, *t.mix, cfg.concurrency, d)
+		}
+		return loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, d)
 	}
 	var targets []target
 	var stops []*server
@@ -266,6 +274,13 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 			}
 			targets = append(targets, target{kind: kind, api: sc.label(), srv: s, reqs: reqs})
 		}
+		if mixRuns(known) {
+			m := vendorctlMix(addr)
+			targets = append(targets, target{kind: kind, api: mixAPI, srv: s, mix: &m})
+			if kind == kindValidated {
+				rep.apis = append(rep.apis, mixAPI)
+			}
+		}
 	}
 	if len(rep.apis) == 0 {
 		return nil, fmt.Errorf("vendorctl serves no vendor the benchmark knows (it serves %v)", rep.unknown)
@@ -306,6 +321,13 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 				}
 				targets = append(targets, target{kind: kind, api: sc.label(), srv: s, reqs: []Request{req}})
 			}
+			if slices.Contains(rep.apis, mixAPI) {
+				m := mixTarget{Addr: map[string]string{}, Prefix: map[string]string{}, Placeholder: true}
+				for _, api := range mixVendors {
+					m.Addr[api] = prisms[kind+"/"+api].addr
+				}
+				targets = append(targets, target{kind: kind, api: mixAPI, srv: prisms[kind+"/timewave"], mix: &m})
+			}
 		}
 	}
 	rep.servers = append([]*serverInfo{startup}, rep.servers...)
@@ -323,7 +345,7 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 	}
 	if cfg.warmup > 0 {
 		for _, t := range targets {
-			if _, err := loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, cfg.warmup); err != nil {
+			if _, err := measure(t, cfg.warmup); err != nil {
 				return nil, fmt.Errorf("warm-up of %s %s: %w", t.kind, t.api, err)
 			}
 		}
@@ -331,7 +353,7 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 	for round := 1; round <= cfg.rounds; round++ {
 		for _, t := range targets {
 			waitIdle(ctx, stops, 3*time.Second)
-			res, err := loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, cfg.duration)
+			res, err := measure(t, cfg.duration)
 			if err != nil {
 				return nil, fmt.Errorf("load %s %s: %w", t.kind, t.api, err)
 			}

@@ -382,3 +382,13 @@ func (r *Result) finish() {
 	slices.Sort(r.latencies)
 	r.P50, r.P99, r.Max = r.Percentile(50), r.Percentile(99), r.Percentile(100)
 }
+
+// mixRuns says whether a server runs every vendor of the mixed scenario.
+func mixRuns(known []scenario) bool {
+	for _, api := range mixVendors {
+		if !slices.ContainsFunc(known, func(s scenario) bool { return s.API == api }) {
+			return false
+		}
+	}
+	return true
+}
