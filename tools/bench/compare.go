@@ -275,8 +275,21 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 			targets = append(targets, target{kind: kind, api: sc.label(), srv: s, reqs: reqs})
 		}
 		if mixRuns(known) {
-			m := vendorctlMix(addr)
-			targets = append(targets, target{kind: kind, api: mixAPI, srv: s, mix: &m})
+			// The mixed scenario writes and resets the store (which revokes tokens): its own server.
+			maddr, err := freeAddr()
+			if err != nil {
+				return nil, err
+			}
+			ms, err := startServer(ctx, kind+" (mixed)", maddr, serveArgs(maddr, extra...), healthProbe, 10*time.Second)
+			if err != nil {
+				return nil, err
+			}
+			stops = append(stops, ms)
+			minfo := &serverInfo{label: kind + " (mixed scenario)", ready: []time.Duration{ms.Ready}}
+			rep.servers = append(rep.servers, minfo)
+			infoOf[ms] = minfo
+			m := vendorctlMix(maddr)
+			targets = append(targets, target{kind: kind, api: mixAPI, srv: ms, mix: &m})
 			if kind == kindValidated {
 				rep.apis = append(rep.apis, mixAPI)
 			}
@@ -508,7 +521,9 @@ func (rep *report) markdown() string {
 	}
 	fmt.Fprintf(&b, "Machine: %d CPUs (%s), %s/%s, %s. Load generator: %s on the same machine (%s), %d connections, "+
 		"%s per measurement after a %s warm-up, each once every server is idle; %d rounds with the servers interleaved, medians shown. "+
-		"One request per vendor, full request and response validation on unless marked. Run took %s.\n\n",
+		"One request per vendor, full request and response validation on unless marked; row `mixed`: the mixed scenario "+
+		"(each connection loops over TimeWave creates, updates, gets by id and number, filtered sorted pages, Vitec Autodata and Mäklare reads, "+
+		"Mediaconnect searches, user changes and reads; always the Go load generator; vendorctl on its own server, reset before each measurement). Run took %s.\n\n",
 		cfg.cpus, cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), loaderLabel(rep.loader), placement,
 		cfg.concurrency, cfg.duration, cfg.warmup, cfg.rounds, rep.elapsed.Round(time.Second))
 	if len(rep.unknown) > 0 {

@@ -76,9 +76,12 @@ type mixRequest struct {
 
 var mixBasic = "Basic " + base64.StdEncoding.EncodeToString([]byte(defaultUser+":"+defaultPassword))
 
-// next is the session's next request. One turn: a TimeWave create, an update of a changing field, a
-// get by id and by number, two filtered and sorted pages that move, a Vitec Autodata and a Mäklare read,
-// a Mediaconnect search, a user change, the user's own info read back and a client-mode read.
+// next is the session's next request. One turn: a TimeWave create, an update of a changing field and
+// a get by id of that client, three filtered and sorted pages that move, an update of the client the
+// session created the turn before and a get by its number, a Vitec Autodata or Mäklare read, a
+// Mediaconnect search or client-mode read, a user change and the user's own info read back. About 7
+// answers in 12 differ from every answer before them (a get after a write answers what the write did;
+// the Vitec reads and the searches answer fixtures).
 func (s *mixSession) next() mixRequest {
 	n := s.step
 	s.step++
@@ -90,52 +93,59 @@ func (s *mixSession) next() mixRequest {
 	mcc.Set("Authorization", "Bearer "+s.mcClient)
 	mcu := jh.Clone()
 	mcu.Set("Authorization", "Bearer "+s.mcUser)
-	id := 1001 + (s.id*37+u*11)%260 // a fixture client
-	if len(s.created) > 0 && u%2 == 1 {
-		id = s.created[len(s.created)-1]
+	fixture := 1001 + (s.id*37+u*11)%260 // a fixture client
+	earlier, number := fixture, "10001"  // the client this session created the turn before
+	if k := len(s.created); k >= 2 {
+		earlier = s.created[k-2]
+	}
+	if k := len(s.numbers); k >= 2 {
+		number = s.numbers[k-2]
 	}
 	switch n % mixOps {
 	case 0:
-		number := fmt.Sprintf("M%d-%d", s.id, u)
-		body := fmt.Sprintf(`{"first_name":"Mix","last_name":"Session%d","number":%q,"email":"mix%d.%d@example.se","status":"active"}`, s.id, number, s.id, u)
-		s.numbers = append(s.numbers, number)
+		nb := fmt.Sprintf("M%d-%d", s.id, u)
+		body := fmt.Sprintf(`{"first_name":"Mix","last_name":"Session%d","number":%q,"email":"mix%d.%d@example.se","status":"active"}`, s.id, nb, s.id, u)
+		s.numbers = append(s.numbers, nb)
 		return mixRequest{api: "timewave", read: true, req: Request{Method: http.MethodPost, Target: "/clients", Header: tw, Body: []byte(body)}}
 	case 1:
 		body := fmt.Sprintf(`{"mobile":"070-%03d %02d %02d","status":"active"}`, s.id%1000, u%100, n%97)
-		return mixRequest{api: "timewave", req: Request{Method: http.MethodPut, Target: fmt.Sprintf("/clients/%d", id), Header: tw, Body: []byte(body)}}
+		return mixRequest{api: "timewave", req: Request{Method: http.MethodPut, Target: fmt.Sprintf("/clients/%d", fixture), Header: tw, Body: []byte(body)}}
 	case 2:
-		return mixRequest{api: "timewave", req: Request{Target: fmt.Sprintf("/clients/%d", id), Header: tw}}
+		return mixRequest{api: "timewave", req: Request{Target: fmt.Sprintf("/clients/%d", fixture), Header: tw}}
 	case 3:
-		number := "10001"
-		if len(s.numbers) > 0 {
-			number = s.numbers[len(s.numbers)-1]
-		}
-		return mixRequest{api: "timewave", req: Request{Target: "/clients/findByNumber/" + url.PathEscape(number), Header: tw}}
-	case 4:
 		return mixRequest{api: "timewave", req: Request{Target: fmt.Sprintf("/clients?filter[status]=active&sort=-id&page[size]=15&page[number]=%d", 1+u%3), Header: tw}}
+	case 4:
+		body := fmt.Sprintf(`{"email":"mix%d.%d.changed@example.se"}`, s.id, u)
+		return mixRequest{api: "timewave", req: Request{Method: http.MethodPut, Target: fmt.Sprintf("/clients/%d", earlier), Header: tw, Body: []byte(body)}}
 	case 5:
+		return mixRequest{api: "timewave", req: Request{Target: "/clients/findByNumber/" + url.PathEscape(number), Header: tw}}
+	case 6:
 		sorts := []string{"mobile", "-last_name", "email", "-number"}
 		return mixRequest{api: "timewave", req: Request{Target: fmt.Sprintf("/clients?filter[deleted]=false&sort=%s&page[size]=10&page[number]=%d", sorts[u%len(sorts)], 1+u%4), Header: tw}}
-	case 6:
-		customers := []string{"998&customerId=500190", "998&customerId=500191", "998&customerId=500192", "101&customerId=100001", "205&customerId=300777"}
-		h := http.Header{"X-Api-Key": {defaultAPIKey}}
-		return mixRequest{api: "vitecauto", req: Request{Target: "/api/customer?companyId=" + customers[(s.id+u)%len(customers)], Header: h}}
 	case 7:
+		if u%2 == 0 {
+			customers := []string{"998&customerId=500190", "998&customerId=500191", "998&customerId=500192", "101&customerId=100001", "205&customerId=300777"}
+			h := http.Header{"X-Api-Key": {defaultAPIKey}}
+			return mixRequest{api: "vitecauto", req: Request{Target: "/api/customer?companyId=" + customers[(s.id+u)%len(customers)], Header: h}}
+		}
 		contacts := []string{"P1001", "P1002", "P1003", "C1001", "C1002"}
 		h := http.Header{"Accept": {"application/json"}, "Authorization": {mixBasic}}
 		return mixRequest{api: "vitecmaklare", req: Request{Target: "/CRM/Contact/M30011/" + contacts[(s.id+u)%len(contacts)], Header: h}}
 	case 8:
-		phones := []string{"+4712345678", "+4791123456", "+4792234567", "+4740012345", "+4793345566", "+4746678899"}
-		body := fmt.Sprintf(`{"phoneNumber":%q}`, phones[(s.id+u)%len(phones)])
-		return mixRequest{api: "mediaconnect", req: Request{Method: http.MethodPost, Target: "/v1/client/customer/search", Header: mcc, Body: []byte(body)}}
+		if u%2 == 0 {
+			phones := []string{"+4712345678", "+4791123456", "+4792234567", "+4740012345", "+4793345566", "+4746678899"}
+			body := fmt.Sprintf(`{"phoneNumber":%q}`, phones[(s.id+u)%len(phones)])
+			return mixRequest{api: "mediaconnect", req: Request{Method: http.MethodPost, Target: "/v1/client/customer/search", Header: mcc, Body: []byte(body)}}
+		}
+		numbers := []string{"563457", "512034", "512035", "518770", "604218", "600512"}
+		return mixRequest{api: "mediaconnect", req: Request{Target: "/v1/client/customer/info/" + numbers[(s.id+u)%len(numbers)], Header: mcc}}
 	case 9:
 		body := fmt.Sprintf(`{"name":{"firstName":"Ola","lastName":"Nordmann%d"},"emails":["ola%d.%d@example.no"]}`, u, s.id, u)
 		return mixRequest{api: "mediaconnect", req: Request{Method: http.MethodPost, Target: "/v1/customer/info", Header: mcu, Body: []byte(body)}}
 	case 10:
 		return mixRequest{api: "mediaconnect", req: Request{Target: "/v1/customer/info", Header: mcu}}
 	default:
-		numbers := []string{"563457", "512034", "512035", "518770", "604218", "600512"}
-		return mixRequest{api: "mediaconnect", req: Request{Target: "/v1/client/customer/info/" + numbers[(s.id+u)%len(numbers)], Header: mcc}}
+		return mixRequest{api: "timewave", req: Request{Target: fmt.Sprintf("/clients?filter[id][gt]=%d&sort=-mobile&page[size]=15", 1000+(s.id*53+u*7)%250), Header: tw}}
 	}
 }
 
