@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -32,19 +31,6 @@ func recordCheck(t *testing.T, spec *specs.Spec, memo *specs.RecordMemo, target 
 	return specs.Violations(split)
 }
 
-func timewaveClients(t *testing.T) []json.RawMessage {
-	t.Helper()
-	data, err := os.ReadFile("../mocks/timewave/fixtures/clients.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var clients []json.RawMessage
-	if err := json.Unmarshal(data, &clients); err != nil {
-		t.Fatal(err)
-	}
-	return clients
-}
-
 func page(t *testing.T, clients []json.RawMessage, currentPage int) []byte {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{
@@ -66,7 +52,7 @@ func TestRecordMemoNeverPassesAChangedAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	memo := specs.NewRecordMemo()
-	clients := timewaveClients(t)[:15]
+	clients := fixtureClients(t)[:15]
 	if vs := recordCheck(t, spec, memo, "/clients", page(t, clients, 1)); len(vs) != 0 {
 		t.Fatalf("the fixture page fails: %v", vs)
 	}

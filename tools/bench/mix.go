@@ -272,11 +272,18 @@ func postToken(ctx context.Context, hc *http.Client, tokenURL string, form url.V
 		return "", err
 	}
 	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("POST %s: %d %s", tokenURL, resp.StatusCode, strings.TrimSpace(string(body)))
+	}
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
-	if err := json.NewDecoder(bufio.NewReader(io.LimitReader(resp.Body, 1<<20))).Decode(&tok); err != nil || tok.AccessToken == "" {
-		return "", fmt.Errorf("POST %s: %d, no access_token in the answer", tokenURL, resp.StatusCode)
+	if err := json.Unmarshal(body, &tok); err != nil || tok.AccessToken == "" {
+		return "", fmt.Errorf("POST %s: no access_token in the answer", tokenURL)
 	}
 	return tok.AccessToken, nil
 }
