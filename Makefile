@@ -114,6 +114,11 @@ bench-prism: ## install Prism's CLI into $(PRISM_DIR) with npm for the compariso
 		echo "npm not found: the load test runs without the Prism rows"; \
 	fi
 
+GROWTH_ARGS ?=
+.PHONY: bench-growth
+bench-growth: build ## how cost grows: TimeWave store 260/10 000/100 000 clients, connections 1..512; report and PNG in bin/
+	$(GO) run ./tools/bench growth --vendorctl bin/vendorctl --out bin/growth-report.md --command 'make bench-growth$(if $(GROWTH_ARGS), GROWTH_ARGS="$(GROWTH_ARGS)")' $(GROWTH_ARGS)
+
 BENCH_ARGS ?=
 .PHONY: bench
 bench: build bench-prism ## load test over loopback: vendorctl serve with and without validation vs Prism, markdown report

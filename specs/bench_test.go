@@ -225,7 +225,7 @@ func pickExample(b *testing.B, media *openapi3.MediaType, name string) []byte {
 }
 
 // fixtureClients are the TimeWave mock's fixture clients.
-func fixtureClients(b *testing.B) []json.RawMessage {
+func fixtureClients(b testing.TB) []json.RawMessage {
 	b.Helper()
 	data, err := os.ReadFile("../mocks/timewave/fixtures/clients.json")
 	if err != nil {

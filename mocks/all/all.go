@@ -1,15 +1,16 @@
-// Package all assembles every vendor mock with its credentials, for `vendorctl serve` and for tests.
+// Package all is the list of vendor descriptors (mockkit.Descriptor) and builds the mocks from it,
+// with their settings and credentials, for `vendorctl serve`, mocktest and the tools' tests.
 package all
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
@@ -18,71 +19,60 @@ import (
 	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
 )
 
-// Config holds the credentials of every mock (empty: the vendor mock's default) and the shared options.
+// descriptors are the vendors, in the order New builds them and serve lists them. A new vendor is
+// its package and one line here.
+var descriptors = []mockkit.Descriptor{
+	vitecauto.Descriptor,
+	mediaconnect.Descriptor,
+	vitecmaklare.Descriptor,
+	timewave.Descriptor,
+}
+
+// Descriptors returns every vendor's descriptor, in order.
+func Descriptors() []mockkit.Descriptor { return slices.Clone(descriptors) }
+
+// Lookup returns the descriptor of api (ok false for an unknown api).
+func Lookup(api string) (d mockkit.Descriptor, ok bool) { return lookup(descriptors, api) }
+
+func lookup(descs []mockkit.Descriptor, api string) (mockkit.Descriptor, bool) {
+	for _, d := range descs {
+		if d.Name == api {
+			return d, true
+		}
+	}
+	return mockkit.Descriptor{}, false
+}
+
+// Config holds the vendors' settings, the vendors to build and the shared options.
 type Config struct {
-	VitecAutoAPIKey string
-	// VitecMaklareUser and VitecMaklarePassword replace the Vitec Mäklare mock's default Basic
-	// credentials; they read the default customer (vitecmaklare.DefaultCustomer).
-	VitecMaklareUser     string
-	VitecMaklarePassword string
-
-	MediaconnectClientID     string
-	MediaconnectClientSecret string
-	// MediaconnectTokenTTL is the lifetime of Mediaconnect access tokens (0: 12 hours).
-	MediaconnectTokenTTL time.Duration
-	// MediaconnectRateLimit is the Mediaconnect API's rate limit in requests per second per client
-	// (0: off).
-	MediaconnectRateLimit float64
-
-	// TimeWaveClientID and TimeWaveClientSecret are TimeWave's OAuth client credentials.
-	TimeWaveClientID     string
-	TimeWaveClientSecret string
-	// TimeWaveRateLimit is TimeWave's emulated rate limit in requests per second per client (0: off).
-	TimeWaveRateLimit float64
-
+	// Settings are vendor settings by flag name, e.g. {"vitecauto-api-key": "k"} (zero: every
+	// setting's Default). A value that does not check, or a flag no vendor declares, is a
+	// *mockkit.SettingError.
+	Settings map[string]string
+	// Only names the vendors to build (zero: every vendor); an unknown name is an error.
+	Only []string
 	// FixturesDir, when set, replaces the embedded fixtures of each vendor that has a sub-folder of
 	// that name in it (FixturesDir/vitecauto/customers.json, ...).
 	FixturesDir string
 	mockkit.Options
-	// only is the one vendor NewVendor builds (zero: every vendor).
-	only string
-}
-
-type builder struct {
-	name  string
-	build func(fx fs.FS) (mockkit.Vendor, error)
-}
-
-// NewVendor builds the mock of one vendor (one of Names) as New would; an unknown name is an error.
-func NewVendor(cfg Config, api string) (mockkit.Vendor, error) {
-	if !slices.Contains(Names(), api) {
-		return nil, fmt.Errorf("unknown api %q (known: %v)", api, Names())
-	}
-	cfg.only = api
-	vendors, err := New(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return vendors[0], nil
 }
 
 // Names are the vendors New builds, in order.
-func Names() []string {
-	return []string{vitecauto.Name, mediaconnect.Name, vitecmaklare.Name, timewave.Name}
+func Names() []string { return names(descriptors) }
+
+func names(descs []mockkit.Descriptor) []string {
+	out := make([]string, len(descs))
+	for i, d := range descs {
+		out[i] = d.Name
+	}
+	return out
 }
 
 // MountPrefix is the path under which New's mock of api serves the API's spec (its server URL), as
 // "/vitecauto"; "" for an unknown api.
 func MountPrefix(api string) string {
-	switch api {
-	case vitecauto.Name:
-		return vitecauto.Prefix
-	case mediaconnect.Name:
-		return mediaconnect.Prefix
-	case vitecmaklare.Name:
-		return vitecmaklare.Prefix
-	case timewave.Name:
-		return timewave.Prefix
+	if d, ok := Lookup(api); ok && len(d.Mounts) > 0 {
+		return d.Mounts[0].Prefix
 	}
 	return ""
 }
@@ -132,13 +122,13 @@ func (cfg Config) checkFixturesDir() error {
 	return nil
 }
 
-// fixtures returns the fixture folder of api under cfg.FixturesDir and its path, or nil for the
-// embedded fixtures.
-func (cfg Config) fixtures(api string) (fs.FS, string, error) {
+// fixtures returns the fixture folder of d under cfg.FixturesDir and its path, or nil for the
+// embedded fixtures. A folder without one of d's fixture files is a *FixturesError naming it.
+func (cfg Config) fixtures(d mockkit.Descriptor) (fs.FS, string, error) {
 	if cfg.FixturesDir == "" {
 		return nil, "", nil
 	}
-	dir := filepath.Join(cfg.FixturesDir, api)
+	dir := filepath.Join(cfg.FixturesDir, d.Name)
 	st, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, "", nil
@@ -149,67 +139,65 @@ func (cfg Config) fixtures(api string) (fs.FS, string, error) {
 	if !st.IsDir() {
 		return nil, "", &FixturesError{Dir: dir, Err: errors.New("not a folder")}
 	}
-	return os.DirFS(dir), dir, nil
+	fsys := os.DirFS(dir)
+	for _, name := range d.Fixtures {
+		if _, err := fs.Stat(fsys, name); err != nil {
+			return nil, "", &FixturesError{Dir: dir, File: name, Err: err}
+		}
+	}
+	return fsys, dir, nil
 }
 
-// New builds every vendor mock. The vendors are built at once, each on its own goroutine: loading its
-// spec is most of a vendor's start-up, and they share nothing while they are built. A FixturesDir
-// that is missing, or whose fixtures do not load, is a *FixturesError.
-func New(cfg Config) ([]mockkit.Vendor, error) {
+// New builds every vendor mock (or those cfg.Only names) from the descriptors. See Build.
+func New(cfg Config) ([]mockkit.Vendor, error) { return Build(descriptors, cfg) }
+
+// Build builds the vendor mocks of descs that cfg selects. Every setting is checked before any vendor
+// is built. The vendors are built at once, each on its own goroutine: they share nothing while they
+// are built. A FixturesDir that is missing, or whose fixtures do not load, is a *FixturesError.
+func Build(descs []mockkit.Descriptor, cfg Config) ([]mockkit.Vendor, error) {
 	if err := cfg.checkFixturesDir(); err != nil {
 		return nil, err
 	}
-	builders := []builder{
-		{vitecauto.Name, func(fx fs.FS) (mockkit.Vendor, error) {
-			return vitecauto.New(vitecauto.Config{APIKey: cfg.VitecAutoAPIKey, Fixtures: fx, Options: cfg.Options})
-		}},
-		{mediaconnect.Name, func(fx fs.FS) (mockkit.Vendor, error) {
-			return mediaconnect.New(mediaconnect.Config{
-				ClientID:     cfg.MediaconnectClientID,
-				ClientSecret: cfg.MediaconnectClientSecret,
-				TokenTTL:     cfg.MediaconnectTokenTTL,
-				RateLimit:    mockkit.RateLimit{Rate: cfg.MediaconnectRateLimit},
-				Fixtures:     fx,
-				Options:      cfg.Options,
-			})
-		}},
-		{vitecmaklare.Name, func(fx fs.FS) (mockkit.Vendor, error) {
-			return vitecmaklare.New(vitecmaklare.Config{Users: cfg.maklareUsers(), Fixtures: fx, Options: cfg.Options})
-		}},
-		{timewave.Name, func(fx fs.FS) (mockkit.Vendor, error) {
-			return timewave.New(timewave.Config{
-				ClientID:     cfg.TimeWaveClientID,
-				ClientSecret: cfg.TimeWaveClientSecret,
-				RateLimit:    mockkit.RateLimit{Rate: cfg.TimeWaveRateLimit},
-				Fixtures:     fx,
-				Options:      cfg.Options,
-			})
-		}},
+	selected, err := cfg.selected(descs)
+	if err != nil {
+		return nil, err
 	}
-	if cfg.only != "" { // NewVendor
-		builders = slices.DeleteFunc(builders, func(b builder) bool { return b.name != cfg.only })
+	if err := checkSettingsKnown(descs, cfg.Settings); err != nil {
+		return nil, err
 	}
-	vendors := make([]mockkit.Vendor, len(builders))
-	errs := make([]error, len(builders))
-	var wg sync.WaitGroup
-	for i, b := range builders {
-		fx, dir, err := cfg.fixtures(b.name)
-		if err != nil {
+	builds := make([]mockkit.BuildConfig, len(selected))
+	dirs := make([]string, len(selected))
+	for i, d := range selected {
+		if builds[i], err = d.Configure(cfg.Settings); err != nil {
 			return nil, err
 		}
+		if builds[i].Fixtures, dirs[i], err = cfg.fixtures(d); err != nil {
+			return nil, err
+		}
+		builds[i].Options = cfg.Options
+	}
+	return buildAll(selected, builds, dirs)
+}
+
+// buildAll builds each descriptor with its config, at once; the error is the first vendor's.
+func buildAll(descs []mockkit.Descriptor, builds []mockkit.BuildConfig, dirs []string) ([]mockkit.Vendor, error) {
+	vendors := make([]mockkit.Vendor, len(descs))
+	errs := make([]error, len(descs))
+	var wg sync.WaitGroup
+	for i, d := range descs {
 		wg.Go(func() {
-			v, err := b.build(fx)
+			v, err := d.Build(builds[i])
 			switch {
-			case err != nil && fx != nil:
-				err = fmt.Errorf("build %s mock: %w", b.name, fixturesError(dir, err))
+			case err != nil && builds[i].Fixtures != nil:
+				err = fmt.Errorf("build %s mock: %w", d.Name, fixturesError(dirs[i], err))
 			case err != nil:
-				err = fmt.Errorf("build %s mock: %w", b.name, err)
+				err = fmt.Errorf("build %s mock: %w", d.Name, err)
 			}
 			vendors[i], errs[i] = v, err
 		})
 	}
 	wg.Wait()
-	for _, err := range errs { // the first vendor's error, as when they were built one by one
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
@@ -217,14 +205,28 @@ func New(cfg Config) ([]mockkit.Vendor, error) {
 	return vendors, nil
 }
 
-// maklareUsers is the one Vitec Mäklare user the config names (nil: the mock's default).
-func (cfg Config) maklareUsers() map[string]vitecmaklare.User {
-	if cfg.VitecMaklareUser == "" && cfg.VitecMaklarePassword == "" {
-		return nil
+// selected are the descriptors cfg.Only names (every one when it names none), in descs' order.
+func (cfg Config) selected(descs []mockkit.Descriptor) ([]mockkit.Descriptor, error) {
+	if len(cfg.Only) == 0 {
+		return descs, nil
 	}
-	user := orDefault(cfg.VitecMaklareUser, vitecmaklare.DefaultUser)
-	password := orDefault(cfg.VitecMaklarePassword, vitecmaklare.DefaultPassword)
-	return map[string]vitecmaklare.User{user: {Password: password, Customers: []string{vitecmaklare.DefaultCustomer}}}
+	for _, name := range cfg.Only {
+		if _, ok := lookup(descs, name); !ok {
+			return nil, fmt.Errorf("unknown api %q (known: %v)", name, names(descs))
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(descs), func(d mockkit.Descriptor) bool { return !slices.Contains(cfg.Only, d.Name) }), nil
+}
+
+// checkSettingsKnown fails on a setting that no descriptor declares (a mistyped flag name).
+func checkSettingsKnown(descs []mockkit.Descriptor, settings map[string]string) error {
+	for _, flag := range slices.Sorted(maps.Keys(settings)) {
+		known := slices.ContainsFunc(descs, func(d mockkit.Descriptor) bool { _, ok := d.Value(nil, flag); return ok })
+		if !known {
+			return &mockkit.SettingError{Flag: flag, Value: settings[flag], Err: mockkit.ErrUnknownSetting}
+		}
+	}
+	return nil
 }
 
 // Credentials are what a client needs to call one vendor's mock.
@@ -236,33 +238,36 @@ type Credentials struct {
 	ClientSecret string `json:"clientSecret,omitempty"`
 }
 
-// Credentials returns the credentials the mock of api accepts with this config.
+// Credentials returns the credentials the mock of api accepts with this config (zero for an unknown
+// api).
 func (cfg Config) Credentials(api string) Credentials {
-	switch api {
-	case vitecauto.Name:
-		return Credentials{APIKey: orDefault(cfg.VitecAutoAPIKey, vitecauto.DefaultAPIKey)}
-	case mediaconnect.Name:
-		return Credentials{
-			ClientID:     orDefault(cfg.MediaconnectClientID, mediaconnect.DefaultClientID),
-			ClientSecret: orDefault(cfg.MediaconnectClientSecret, mediaconnect.DefaultClientSecret),
-		}
-	case vitecmaklare.Name:
-		return Credentials{
-			User:     orDefault(cfg.VitecMaklareUser, vitecmaklare.DefaultUser),
-			Password: orDefault(cfg.VitecMaklarePassword, vitecmaklare.DefaultPassword),
-		}
-	case timewave.Name:
-		return Credentials{
-			ClientID:     orDefault(cfg.TimeWaveClientID, timewave.DefaultClientID),
-			ClientSecret: orDefault(cfg.TimeWaveClientSecret, timewave.DefaultClientSecret),
-		}
-	}
-	return Credentials{}
+	d, _ := Lookup(api)
+	return CredentialsOf(d, cfg.Settings)
 }
 
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
+// CredentialsOf returns the credentials d's mock accepts with these settings: each setting marked as
+// a credential, or its default.
+func CredentialsOf(d mockkit.Descriptor, settings map[string]string) Credentials {
+	var c Credentials
+	fields := map[mockkit.CredentialField]*string{mockkit.APIKey: &c.APIKey, mockkit.User: &c.User,
+		mockkit.Password: &c.Password, mockkit.ClientID: &c.ClientID, mockkit.ClientSecret: &c.ClientSecret}
+	for _, s := range d.Settings {
+		if f := fields[s.Credential]; f != nil {
+			*f, _ = d.Value(settings, s.Flag)
+		}
 	}
-	return v
+	return c
+}
+
+// NewVendor builds the mock of one vendor (one of Names) as New would; an unknown name is an error.
+func NewVendor(cfg Config, api string) (mockkit.Vendor, error) {
+	if !slices.Contains(Names(), api) {
+		return nil, fmt.Errorf("unknown api %q (known: %v)", api, Names())
+	}
+	cfg.Only = []string{api}
+	vendors, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return vendors[0], nil
 }

@@ -58,7 +58,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"math"
 	"net/http"
 	"strconv"
 	"sync"
@@ -166,8 +165,11 @@ func New(cfg Config) (*Mock, error) {
 	if cfg.TokenTTL < 0 {
 		return nil, fmt.Errorf("mediaconnect: token TTL %s is negative", cfg.TokenTTL)
 	}
-	if r := cfg.RateLimit.Rate; r < 0 || math.IsNaN(r) || math.IsInf(r, 0) || cfg.RateLimit.Burst < 0 {
-		return nil, fmt.Errorf("mediaconnect: rate limit %g (burst %d): want 0 (off) or a positive finite rate", r, cfg.RateLimit.Burst)
+	if err := mockkit.CheckRate(cfg.RateLimit.Rate); err != nil {
+		return nil, fmt.Errorf("mediaconnect: rate limit %w", err)
+	}
+	if cfg.RateLimit.Burst < 0 {
+		return nil, fmt.Errorf("mediaconnect: rate limit burst %d is negative", cfg.RateLimit.Burst)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -226,7 +228,7 @@ func New(cfg Config) (*Mock, error) {
 func (m *Mock) Name() string { return Name }
 
 // Title implements mockkit.Vendor.
-func (m *Mock) Title() string { return "Mediaconnect Connect" }
+func (m *Mock) Title() string { return Descriptor.Title }
 
 // Mounts implements mockkit.Vendor: the API and ConnectID.
 func (m *Mock) Mounts() []mockkit.Mount {

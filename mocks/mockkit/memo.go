@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/vendorctl/vendorctl/specs"
 )
 
 // Bounds of the response memo.
@@ -27,6 +29,9 @@ type responseMemo struct {
 	entries map[uint64][]*memoEntry
 	n       int
 	bytes   int
+	// records checks a new answer record by record, each record once per version (specs.RecordMemo):
+	// a page in which one client changed checks that client and the envelope only.
+	records *specs.RecordMemo
 }
 
 type memoEntry struct {
@@ -44,7 +49,7 @@ type ResponseMemo = responseMemo
 func NewResponseMemo() *ResponseMemo { return newResponseMemo() }
 
 func newResponseMemo() *responseMemo {
-	return &responseMemo{seed: maphash.MakeSeed(), entries: map[uint64][]*memoEntry{}}
+	return &responseMemo{seed: maphash.MakeSeed(), entries: map[uint64][]*memoEntry{}, records: specs.NewRecordMemo()}
 }
 
 // key hashes an answer. Header fields are hashed one by one and summed, so their order does not matter.

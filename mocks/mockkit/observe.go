@@ -139,13 +139,15 @@ func (a *api) checkResponse(c echo.Context, route *specs.Route, rule *Rule, rec 
 		memo = nil
 	}
 	var key uint64
+	var records *specs.RecordMemo
 	if memo != nil {
+		records = memo.records
 		key = memo.key(route.Operation(), req.Method, rec.status, header, body)
 		if memo.seen(key, route.Operation(), req.Method, rec.status, header, body) {
 			return nil
 		}
 	}
-	err := a.cfg.Spec.ValidateResponse(req.Context(), req, route, specs.Response{Status: rec.status, Header: header, Body: body})
+	err := a.cfg.Spec.ValidateResponse(req.Context(), req, route, specs.Response{Status: rec.status, Header: header, Body: body, Records: records})
 	if err == nil && memo != nil {
 		memo.add(key, route.Operation(), req.Method, rec.status, header, body)
 	}

@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
-	"slices"
 	"strings"
 
 	"github.com/vendorctl/vendorctl/mocks/all"
@@ -47,7 +46,8 @@ type Option func(*config)
 // Only starts just the named vendors.
 func Only(apis ...string) Option { return func(c *config) { c.only = apis } }
 
-// WithConfig sets credentials and fixtures (its Options are replaced by mocktest's own).
+// WithConfig sets settings (credentials) and fixtures (its Options are replaced by mocktest's own,
+// its Only by Only's).
 func WithConfig(cfg all.Config) Option { return func(c *config) { c.cfg = cfg } }
 
 // WithSeed makes fault probabilities repeatable.
@@ -81,17 +81,10 @@ func New(opts ...Option) (*Server, error) {
 	journal := mockkit.NewJournal(0, 0)
 	faults := mockkit.NewFaults(c.seed)
 	c.cfg.Options.Journal, c.cfg.Options.Faults = journal, faults
+	c.cfg.Only = c.only
 	vendors, err := all.New(c.cfg)
 	if err != nil {
 		return nil, err
-	}
-	if len(c.only) > 0 {
-		for _, name := range c.only {
-			if !slices.Contains(all.Names(), name) {
-				return nil, fmt.Errorf("unknown api %q (known: %v)", name, all.Names())
-			}
-		}
-		vendors = slices.DeleteFunc(vendors, func(v mockkit.Vendor) bool { return !slices.Contains(c.only, v.Name()) })
 	}
 	srv, err := mockkit.NewServerWith(mockkit.ServerConfig{Journal: journal, Faults: faults}, vendors...)
 	if err != nil {

@@ -1,6 +1,8 @@
 package timewave_test
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -44,5 +46,56 @@ func BenchmarkHandler(b *testing.B) {
 				mockharness.BenchHandler(b, m.Handler(), req, tc.body, tc.status)
 			})
 		}
+	}
+}
+
+// BenchmarkFreshAnswer pins the cost of checking an answer the mock has not sent before (the memo
+// cannot recognise it): "update" is a PUT whose answer, one client of ~1 KB, changes every time;
+// "page" is the default page of 15 clients read after a client on it changed (the PUT before each
+// read is not timed). Compare the modes: validation minus noValidation is the per-answer check.
+func BenchmarkFreshAnswer(b *testing.B) {
+	for _, mode := range mockharness.HandlerModes() {
+		m, err := timewave.New(timewave.Config{Options: mode.Options})
+		if err != nil {
+			b.Fatal(err)
+		}
+		h := m.Handler()
+		token := mockharness.Token(b, h, "/oauth/token", timewave.DefaultClientID, timewave.DefaultClientSecret)
+		serve := func(b *testing.B, method, target string, body []byte, want int) int {
+			req := httptest.NewRequest(method, target, bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Accept", "application/json")
+			if body != nil {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != want {
+				b.Fatalf("%s %s: status %d, want %d: %s", method, target, rec.Code, want, rec.Body)
+			}
+			return rec.Body.Len()
+		}
+		update := func(b *testing.B, i int) int {
+			return serve(b, http.MethodPut, "/clients/1001", fmt.Appendf(nil, `{"mobile":"070-%07d"}`, i), http.StatusOK)
+		}
+		b.Run(mode.Name+"/update", func(b *testing.B) {
+			b.ReportAllocs()
+			size := 0
+			for i := 0; i < b.N; i++ {
+				size = update(b, i)
+			}
+			b.ReportMetric(float64(size), "answer-bytes")
+		})
+		b.Run(mode.Name+"/page", func(b *testing.B) {
+			b.ReportAllocs()
+			size := 0
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				update(b, i)
+				b.StartTimer()
+				size = serve(b, http.MethodGet, "/clients", nil, http.StatusOK)
+			}
+			b.ReportMetric(float64(size), "answer-bytes")
+		})
 	}
 }

@@ -1,6 +1,8 @@
 package timewave_test
 
 import (
+	"errors"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -58,8 +60,10 @@ func TestFixturesConfig(t *testing.T) {
 			}
 		})
 	}
-	if _, err := timewave.New(timewave.Config{RateLimit: mockkit.RateLimit{Rate: -1}}); err == nil {
-		t.Error("negative rate accepted")
+	for _, rate := range []float64{-1, math.NaN()} {
+		if _, err := timewave.New(timewave.Config{RateLimit: mockkit.RateLimit{Rate: rate}}); !errors.Is(err, mockkit.ErrRate) {
+			t.Errorf("rate %g: err %v, want mockkit.ErrRate", rate, err)
+		}
 	}
 }
 

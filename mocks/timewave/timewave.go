@@ -118,8 +118,8 @@ func New(cfg Config) (*Mock, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.RateLimit.Rate < 0 {
-		return nil, fmt.Errorf("timewave: rate limit %v is negative", cfg.RateLimit.Rate)
+	if err := mockkit.CheckRate(cfg.RateLimit.Rate); err != nil {
+		return nil, fmt.Errorf("timewave: rate limit %w", err)
 	}
 	if cfg.RateLimit.Now == nil {
 		cfg.RateLimit.Now = cfg.Now
@@ -199,7 +199,7 @@ func queryOf(ctx context.Context) url.Values {
 func (m *Mock) Name() string { return Name }
 
 // Title implements mockkit.Vendor.
-func (m *Mock) Title() string { return "TimeWave" }
+func (m *Mock) Title() string { return Descriptor.Title }
 
 // Mounts implements mockkit.Vendor.
 func (m *Mock) Mounts() []mockkit.Mount {

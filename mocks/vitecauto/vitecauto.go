@@ -140,7 +140,7 @@ func keyOf(c vitecautoapi.Customer) (key, error) {
 func (m *Mock) Name() string { return Name }
 
 // Title implements mockkit.Vendor.
-func (m *Mock) Title() string { return "Vitec Autodata" }
+func (m *Mock) Title() string { return Descriptor.Title }
 
 // Mounts implements mockkit.Vendor.
 func (m *Mock) Mounts() []mockkit.Mount {

@@ -204,7 +204,7 @@ func newContact(raw json.RawMessage, schema *openapi3.SchemaRef) (contact, error
 func (m *Mock) Name() string { return Name }
 
 // Title implements mockkit.Vendor.
-func (m *Mock) Title() string { return "Vitec Mäklare Connect" }
+func (m *Mock) Title() string { return Descriptor.Title }
 
 // Mounts implements mockkit.Vendor.
 func (m *Mock) Mounts() []mockkit.Mount {

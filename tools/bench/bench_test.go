@@ -303,7 +303,7 @@ func TestCompareAndSoakEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatalf("compare: %v\n%s\n%s", err, out.String(), log.String())
 	}
-	for _, want := range []string{"| vitecauto | vendorctl |", "| vitecauto | vendorctl --no-validation |", "Prism left out", "every vendor ready"} {
+	for _, want := range []string{"| vitecauto | vendorctl |", "| vitecauto | vendorctl --no-validation |", "| mixed | vendorctl |", "Prism left out", "every vendor ready"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

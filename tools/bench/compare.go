@@ -222,6 +222,14 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 		api  string
 		srv  *server
 		reqs []Request
+		// mix, when set, is the mixed scenario (reqs is then empty): always the Go load generator.
+		mix *mixTarget
+	}
+	measure := func(t target, d time.Duration) (*Result, error) {
+		if t.mix != nil {
+			return runMix(ctx, *t.mix, cfg.concurrency, d)
+		}
+		return loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, d)
 	}
 	var targets []target
 	var stops []*server
@@ -266,6 +274,26 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 			}
 			targets = append(targets, target{kind: kind, api: sc.label(), srv: s, reqs: reqs})
 		}
+		if mixRuns(known) {
+			// The mixed scenario writes and resets the store (which revokes tokens): its own server.
+			maddr, err := freeAddr()
+			if err != nil {
+				return nil, err
+			}
+			ms, err := startServer(ctx, kind+" (mixed)", maddr, serveArgs(maddr, extra...), healthProbe, 10*time.Second)
+			if err != nil {
+				return nil, err
+			}
+			stops = append(stops, ms)
+			minfo := &serverInfo{label: kind + " (mixed scenario)", ready: []time.Duration{ms.Ready}}
+			rep.servers = append(rep.servers, minfo)
+			infoOf[ms] = minfo
+			m := vendorctlMix(maddr)
+			targets = append(targets, target{kind: kind, api: mixAPI, srv: ms, mix: &m})
+			if kind == kindValidated {
+				rep.apis = append(rep.apis, mixAPI)
+			}
+		}
 	}
 	if len(rep.apis) == 0 {
 		return nil, fmt.Errorf("vendorctl serves no vendor the benchmark knows (it serves %v)", rep.unknown)
@@ -306,6 +334,13 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 				}
 				targets = append(targets, target{kind: kind, api: sc.label(), srv: s, reqs: []Request{req}})
 			}
+			if slices.Contains(rep.apis, mixAPI) {
+				m := mixTarget{Addr: map[string]string{}, Prefix: map[string]string{}, Placeholder: true}
+				for _, api := range mixVendors {
+					m.Addr[api] = prisms[kind+"/"+api].addr
+				}
+				targets = append(targets, target{kind: kind, api: mixAPI, srv: prisms[kind+"/timewave"], mix: &m})
+			}
 		}
 	}
 	rep.servers = append([]*serverInfo{startup}, rep.servers...)
@@ -323,7 +358,7 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 	}
 	if cfg.warmup > 0 {
 		for _, t := range targets {
-			if _, err := loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, cfg.warmup); err != nil {
+			if _, err := measure(t, cfg.warmup); err != nil {
 				return nil, fmt.Errorf("warm-up of %s %s: %w", t.kind, t.api, err)
 			}
 		}
@@ -331,7 +366,7 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 	for round := 1; round <= cfg.rounds; round++ {
 		for _, t := range targets {
 			waitIdle(ctx, stops, 3*time.Second)
-			res, err := loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, cfg.duration)
+			res, err := measure(t, cfg.duration)
 			if err != nil {
 				return nil, fmt.Errorf("load %s %s: %w", t.kind, t.api, err)
 			}
@@ -486,7 +521,9 @@ func (rep *report) markdown() string {
 	}
 	fmt.Fprintf(&b, "Machine: %d CPUs (%s), %s/%s, %s. Load generator: %s on the same machine (%s), %d connections, "+
 		"%s per measurement after a %s warm-up, each once every server is idle; %d rounds with the servers interleaved, medians shown. "+
-		"One request per vendor, full request and response validation on unless marked. Run took %s.\n\n",
+		"One request per vendor, full request and response validation on unless marked; row `mixed`: the mixed scenario "+
+		"(each connection loops over TimeWave creates, updates, gets by id and number, filtered sorted pages, Vitec Autodata and Mäklare reads, "+
+		"Mediaconnect searches, user changes and reads; always the Go load generator; vendorctl on its own server, reset before each measurement). Run took %s.\n\n",
 		cfg.cpus, cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), loaderLabel(rep.loader), placement,
 		cfg.concurrency, cfg.duration, cfg.warmup, cfg.rounds, rep.elapsed.Round(time.Second))
 	if len(rep.unknown) > 0 {

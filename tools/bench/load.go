@@ -20,6 +20,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	c := fs.Int("c", 32, "connections")
 	n := fs.Int("n", 0, "requests in all (0: run for -d)")
 	d := fs.Duration("d", 5*time.Second, "duration, when -n is 0")
+	mix := fs.Bool("mix", false, "send the mixed scenario (creates, updates, reads and searches across every vendor; resets the server first) for -d instead of one request per vendor")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -35,6 +36,14 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return usageErrorf("--api %s: the server runs %v", *api, running)
 		}
 		running = []string{*api}
+	}
+	if *mix {
+		res, err := runMix(ctx, vendorctlMix(*addr), *c, *d)
+		if err != nil {
+			return err
+		}
+		printLoad(stdout, res)
+		return nil
 	}
 	known, _ := pick(running)
 	if len(known) == 0 {
@@ -54,7 +63,14 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d requests in %s: %s req/s, p50 %s ms, p99 %s ms, max %s ms; %s\n", res.Requests,
-		res.Elapsed.Round(time.Millisecond), thousands(res.RPS()), formatMS(res.P50), formatMS(res.P99), formatMS(res.Max), res.StatusSummary())
+	printLoad(stdout, res)
 	return nil
+}
+
+func printLoad(w io.Writer, res *Result) {
+	fmt.Fprintf(w, "%d requests in %s: %s req/s, p50 %s ms, p99 %s ms, max %s ms; %s\n", res.Requests,
+		res.Elapsed.Round(time.Millisecond), thousands(res.RPS()), formatMS(res.P50), formatMS(res.P99), formatMS(res.Max), res.StatusSummary())
+	if res.FirstError != "" {
+		fmt.Fprintf(w, "first error: %s\n", res.FirstError)
+	}
 }

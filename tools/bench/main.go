@@ -21,6 +21,8 @@ Commands:
             same request per vendor, print a markdown report with the targets
   soak      start vendorctl serve with faults, send many requests across every vendor, check memory
             stays flat and no answer is an unexpected 5xx
+  growth    how cost grows: TimeWave with 260, 10 000 and 100 000 generated clients (start-up, RSS,
+            p99 per request kind) and the mixed scenario at 1 to 512 connections; a table and a PNG chart
   load      load a running server with one vendor's request and print what was measured
 
 Run 'bench COMMAND -h' for the flags of a command.`
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runSoak(ctx, args[1:], stdout, stderr)
 	case "load":
 		return runLoad(ctx, args[1:], stdout, stderr)
+	case "growth":
+		return runGrowth(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -3,12 +3,9 @@ package main
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 )
 
 // Default credentials of `vendorctl serve` (docs: DESIGN.md).
@@ -172,34 +169,9 @@ func (s scenario) prismRequest() Request {
 
 // clientCredentialsToken asks a token endpoint for a client-credentials token.
 func clientCredentialsToken(ctx context.Context, hc *http.Client, tokenURL string) (string, error) {
-	form := url.Values{
+	return postToken(ctx, hc, tokenURL, url.Values{
 		"grant_type":    {"client_credentials"},
 		"client_id":     {defaultClientID},
 		"client_secret": {defaultClientSecret},
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return "", err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("POST %s: %d %s", tokenURL, resp.StatusCode, strings.TrimSpace(string(body)))
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.Unmarshal(body, &tok); err != nil || tok.AccessToken == "" {
-		return "", fmt.Errorf("POST %s: no access_token in the answer", tokenURL)
-	}
-	return tok.AccessToken, nil
+	})
 }

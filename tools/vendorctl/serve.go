@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"net"
 	"net/http"
 	"os"
@@ -51,22 +50,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxSessions := fs.Int("max-sessions", sessions.DefaultMax, "live sessions at most; a new one beyond is answered 503 with Retry-After")
 	var cfg all.Config
 	fs.StringVar(&cfg.FixturesDir, "fixtures", "", "folder with a sub-folder of fixture files per vendor, replacing the embedded fixtures")
-	fs.StringVar(&cfg.VitecAutoAPIKey, "vitecauto-api-key", envOr("VENDORCTL_VITECAUTO_API_KEY", "mock-api-key"), "Vitec Autodata x-api-key (env VENDORCTL_VITECAUTO_API_KEY)")
-	fs.StringVar(&cfg.VitecMaklareUser, "vitecmaklare-user", envOr("VENDORCTL_VITECMAKLARE_USER", "mock-user"), "Vitec Mäklare Basic user name, reading customer M30011 (env VENDORCTL_VITECMAKLARE_USER)")
-	fs.StringVar(&cfg.VitecMaklarePassword, "vitecmaklare-password", envOr("VENDORCTL_VITECMAKLARE_PASSWORD", "mock-password"), "Vitec Mäklare Basic password (env VENDORCTL_VITECMAKLARE_PASSWORD)")
-	fs.StringVar(&cfg.MediaconnectClientID, "mediaconnect-client-id", envOr("VENDORCTL_MEDIACONNECT_CLIENT_ID", "mock-client"), "Mediaconnect (ConnectID) OAuth client_id (env VENDORCTL_MEDIACONNECT_CLIENT_ID)")
-	fs.StringVar(&cfg.MediaconnectClientSecret, "mediaconnect-client-secret", envOr("VENDORCTL_MEDIACONNECT_CLIENT_SECRET", "mock-secret"), "Mediaconnect (ConnectID) OAuth client_secret (env VENDORCTL_MEDIACONNECT_CLIENT_SECRET)")
-	fs.DurationVar(&cfg.MediaconnectTokenTTL, "mediaconnect-token-ttl", 12*time.Hour, "lifetime of Mediaconnect access tokens (env VENDORCTL_MEDIACONNECT_TOKEN_TTL)")
-	fs.Float64Var(&cfg.MediaconnectRateLimit, "mediaconnect-rate-limit", 0, "Mediaconnect API rate limit in requests per second per OAuth client, 0 for none (env VENDORCTL_MEDIACONNECT_RATE_LIMIT)")
-	fs.StringVar(&cfg.TimeWaveClientID, "timewave-client-id", envOr("VENDORCTL_TIMEWAVE_CLIENT_ID", "mock-client"), "TimeWave OAuth client_id (env VENDORCTL_TIMEWAVE_CLIENT_ID)")
-	fs.StringVar(&cfg.TimeWaveClientSecret, "timewave-client-secret", envOr("VENDORCTL_TIMEWAVE_CLIENT_SECRET", "mock-secret"), "TimeWave OAuth client_secret (env VENDORCTL_TIMEWAVE_CLIENT_SECRET)")
-	fs.Float64Var(&cfg.TimeWaveRateLimit, "timewave-rate-limit", 0, "TimeWave rate limit emulation in requests per second per OAuth client, 429 with Retry-After beyond it; 0 for none (env VENDORCTL_TIMEWAVE_RATE_LIMIT)")
-	for name, env := range map[string]string{"mediaconnect-token-ttl": "VENDORCTL_MEDIACONNECT_TOKEN_TTL", "mediaconnect-rate-limit": "VENDORCTL_MEDIACONNECT_RATE_LIMIT", "timewave-rate-limit": "VENDORCTL_TIMEWAVE_RATE_LIMIT", "journal-bodies": "VENDORCTL_JOURNAL_BODIES"} {
-		if v := envOr(env, ""); v != "" {
-			if err := fs.Set(name, v); err != nil {
-				return usageErrorf("%s=%q: %v", env, v, err)
-			}
-		}
+	descs := all.Descriptors()
+	settings := vendorFlags(fs, descs)
+	envs := settingEnvs(descs)
+	envs["journal-bodies"] = "VENDORCTL_JOURNAL_BODIES"
+	if err := setFromEnv(fs, envs); err != nil {
+		return err
 	}
 	rest, err := cmd.parse(args, stderr)
 	if err != nil {
@@ -75,15 +64,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(rest) > 0 {
 		return cmd.usageErrorf("takes no arguments, got %q", rest)
 	}
-	if cfg.MediaconnectTokenTTL <= 0 {
-		return usageErrorf("--mediaconnect-token-ttl %s: want a positive duration", cfg.MediaconnectTokenTTL)
-	}
-	if cfg.MediaconnectRateLimit < 0 || math.IsNaN(cfg.MediaconnectRateLimit) || math.IsInf(cfg.MediaconnectRateLimit, 0) {
-		return usageErrorf("--mediaconnect-rate-limit %g: want 0 (off) or a positive rate", cfg.MediaconnectRateLimit)
-	}
-	if cfg.TimeWaveRateLimit < 0 || math.IsNaN(cfg.TimeWaveRateLimit) || math.IsInf(cfg.TimeWaveRateLimit, 0) {
-		return usageErrorf("--timewave-rate-limit %g: want 0 (off) or a positive rate", cfg.TimeWaveRateLimit)
-	}
+	cfg.Settings = settings()
 	level, err := parseLogLevel(*logLevel)
 	if err != nil {
 		return err
@@ -99,6 +80,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	vendors, err := buildVendors(cfg)
 	if fe := (*all.FixturesError)(nil); errors.As(err, &fe) {
 		return usageErrorf("%v", fe)
+	}
+	if se := (*mockkit.SettingError)(nil); errors.As(err, &se) {
+		return usageErrorf("%v", se)
 	}
 	if err != nil {
 		return err

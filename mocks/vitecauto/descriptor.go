@@ -1,0 +1,18 @@
+package vitecauto
+
+import "github.com/vendorctl/vendorctl/mocks/mockkit"
+
+// Descriptor is the Vitec Autodata mock as the rest of the project sees it (mocks/all lists it).
+var Descriptor = mockkit.Descriptor{
+	Name:   Name,
+	Title:  "Vitec Autodata",
+	Mounts: []mockkit.MountSpec{{Prefix: Prefix}},
+	Settings: []mockkit.Setting{{
+		Flag: "vitecauto-api-key", Env: "VENDORCTL_VITECAUTO_API_KEY", Default: DefaultAPIKey,
+		Usage: "Vitec Autodata x-api-key", Credential: mockkit.APIKey,
+	}},
+	Fixtures: []string{"customers.json"},
+	Build: func(c mockkit.BuildConfig) (mockkit.Vendor, error) {
+		return New(Config{APIKey: c.String("vitecauto-api-key"), Fixtures: c.Fixtures, Options: c.Options})
+	},
+}

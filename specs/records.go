@@ -1,0 +1,221 @@
+package specs
+
+import (
+	"bytes"
+	"encoding/json"
+	"hash/maphash"
+	"net/http"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Bounds of a RecordMemo: when full it starts afresh.
+const (
+	recordMemoMaxEntries = 16 << 10
+	recordMemoMaxBytes   = 32 << 20
+)
+
+// RecordMemo lets ValidateResponse check the records of an answer (each element of a list property,
+// each object property) once per version of the record: a record whose bytes passed the check against
+// the same schema before is not decoded and checked again, and the envelope around the records is
+// checked on every answer. The result is the one of checking the whole answer: the split is made only
+// where it is exact (an object schema without allOf, oneOf, anyOf or not, whose list properties have
+// no uniqueItems), and any answer that fails is checked again whole, so that its violations are the
+// usual ones. Safe for concurrent use; a nil *RecordMemo checks every answer whole.
+type RecordMemo struct {
+	seed    maphash.Seed
+	mu      sync.RWMutex
+	entries map[uint64][]recordEntry
+	n, size int
+	plans   sync.Map // *openapi3.Schema -> *recordPlan (nil when the schema cannot be split)
+}
+
+type recordEntry struct {
+	schema *openapi3.Schema
+	raw    []byte
+}
+
+// NewRecordMemo returns an empty memo.
+func NewRecordMemo() *RecordMemo {
+	return &RecordMemo{seed: maphash.MakeSeed(), entries: map[uint64][]recordEntry{}}
+}
+
+func (m *RecordMemo) key(raw []byte) uint64 {
+	return maphash.Bytes(m.seed, raw)
+}
+
+func (m *RecordMemo) seen(key uint64, schema *openapi3.Schema, raw []byte) bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for _, e := range m.entries[key] {
+		if e.schema == schema && bytes.Equal(e.raw, raw) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *RecordMemo) add(key uint64, schema *openapi3.Schema, raw []byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.n >= recordMemoMaxEntries || m.size+len(raw) > recordMemoMaxBytes {
+		clear(m.entries)
+		m.n, m.size = 0, 0
+	}
+	m.entries[key] = append(m.entries[key], recordEntry{schema: schema, raw: bytes.Clone(raw)})
+	m.n++
+	m.size += len(raw)
+}
+
+// recordPlan is how an envelope schema is split: its record properties, and a copy of it in which
+// each of them accepts a placeholder (a list keeps its own keywords, its items accept anything).
+type recordPlan struct {
+	envelope *openapi3.Schema
+	records  map[string]recordProp
+}
+
+type recordProp struct {
+	// schema is what each record is checked against: the items of a list, or the property's schema.
+	schema *openapi3.Schema
+	list   bool
+}
+
+func plain(s *openapi3.Schema) bool {
+	return s != nil && len(s.AllOf) == 0 && len(s.OneOf) == 0 && len(s.AnyOf) == 0 && s.Not == nil && s.Discriminator == nil
+}
+
+func isObjectSchema(s *openapi3.Schema) bool {
+	return s != nil && len(s.Properties) > 0 && (s.Type == nil || s.Type.Is("object"))
+}
+
+// plan prepares (once per schema) the split of an envelope schema, or nil when it has none.
+func (m *RecordMemo) plan(schema *openapi3.Schema) *recordPlan {
+	if p, ok := m.plans.Load(schema); ok {
+		return p.(*recordPlan)
+	}
+	p := newRecordPlan(schema)
+	m.plans.Store(schema, p)
+	return p
+}
+
+func newRecordPlan(schema *openapi3.Schema) *recordPlan {
+	if !plain(schema) || !isObjectSchema(schema) {
+		return nil
+	}
+	p := &recordPlan{records: map[string]recordProp{}}
+	env := *schema
+	env.Properties = make(openapi3.Schemas, len(schema.Properties))
+	for name, ref := range schema.Properties {
+		env.Properties[name] = ref
+		prop := ref.Value
+		switch {
+		case prop != nil && plain(prop) && prop.Type.Is("array") && !prop.UniqueItems && prop.Items != nil && isObjectSchema(prop.Items.Value):
+			list := *prop
+			list.Items = &openapi3.SchemaRef{Value: &openapi3.Schema{}}
+			env.Properties[name] = &openapi3.SchemaRef{Value: &list}
+			p.records[name] = recordProp{schema: prop.Items.Value, list: true}
+		case isObjectSchema(prop):
+			env.Properties[name] = &openapi3.SchemaRef{Value: &openapi3.Schema{ReadOnly: prop.ReadOnly, WriteOnly: prop.WriteOnly}}
+			p.records[name] = recordProp{schema: prop}
+		}
+	}
+	if len(p.records) == 0 {
+		return nil
+	}
+	p.envelope = &env
+	return p
+}
+
+// passesByRecords checks a JSON answer record by record (see RecordMemo). It returns true only when
+// the answer passes: the check of the whole answer would pass too. false says nothing: check it whole.
+func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body []byte) bool {
+	p := memo.plan(schema)
+	if p == nil {
+		return false
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil || fields == nil {
+		return false
+	}
+	value := make(map[string]any, len(fields))
+	for name, raw := range fields {
+		rp, isRecord := p.records[name]
+		switch {
+		case isRecord && rp.list && len(raw) > 0 && raw[0] == '[':
+			var items []json.RawMessage
+			if json.Unmarshal(raw, &items) != nil {
+				return false
+			}
+			placeholders := make([]any, len(items))
+			for i, item := range items {
+				if !s.recordPasses(memo, rp.schema, item) {
+					return false
+				}
+				placeholders[i] = map[string]any{}
+			}
+			value[name] = placeholders
+		case isRecord && !rp.list:
+			if !s.recordPasses(memo, rp.schema, raw) {
+				return false
+			}
+			value[name] = map[string]any{}
+		default:
+			v, err := decodeJSON(raw)
+			if err != nil {
+				return false
+			}
+			value[name] = v
+		}
+	}
+	if p.envelope.VisitJSON(value, s.visitResponse...) != nil {
+		return false
+	}
+	var extra []Violation
+	walkUndeclared(p.envelope, value, "", &extra, 0)
+	return len(extra) == 0
+}
+
+// recordPasses checks one record against its schema (and for undocumented properties), unless the
+// same bytes passed against the same schema before.
+func (s *Spec) recordPasses(memo *RecordMemo, schema *openapi3.Schema, raw []byte) bool {
+	key := memo.key(raw)
+	if memo.seen(key, schema, raw) {
+		return true
+	}
+	v, err := decodeJSON(raw)
+	if err != nil || schema.VisitJSON(v, s.visitResponse...) != nil {
+		return false
+	}
+	var extra []Violation
+	walkUndeclared(schema, v, "", &extra, 0)
+	if len(extra) > 0 {
+		return false
+	}
+	memo.add(key, schema, raw)
+	return true
+}
+
+// jsonBodySchema is the schema of a JSON answer's body for the route and status, or nil.
+func jsonBodySchema(route *Route, req *http.Request, status int, header http.Header) *openapi3.Schema {
+	if req.Method == http.MethodHead || route.route.Operation.Responses == nil {
+		return nil
+	}
+	rref := route.route.Operation.Responses.Status(status)
+	if rref == nil {
+		rref = route.route.Operation.Responses.Default()
+	}
+	if rref == nil || rref.Value == nil {
+		return nil
+	}
+	ct := header.Get("Content-Type")
+	media := rref.Value.Content.Get(ct)
+	if media == nil || media.Schema == nil {
+		return nil
+	}
+	mt, _, _ := bytes.Cut([]byte(ct), []byte(";"))
+	if !isJSONContentType(string(bytes.ToLower(bytes.TrimSpace(mt)))) {
+		return nil
+	}
+	return media.Schema.Value
+}

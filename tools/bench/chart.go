@@ -1,0 +1,73 @@
+package main
+
+import (
+	"os"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// drawGrowth draws the growth curves side by side into a PNG: p99 of each TimeWave request kind by
+// store size, and the mixed scenario's req/s and p99 by connections (both axes logarithmic).
+func drawGrowth(path string, sizes []growthSize, conns []growthConn) error {
+	bySize := plot.New()
+	bySize.Title.Text = "TimeWave store size (validated)"
+	bySize.X.Label.Text = "clients"
+	bySize.Y.Label.Text = "p99 ms"
+	logAxes(bySize)
+	var lines []any
+	for i, op := range growthOps(1) {
+		xys := make(plotter.XYs, 0, len(sizes))
+		for _, g := range sizes {
+			if i < len(g.ops) {
+				xys = append(xys, plotter.XY{X: float64(g.clients), Y: positive(float64(g.ops[i].res.P99.Microseconds()) / 1000)})
+			}
+		}
+		lines = append(lines, op.name, xys)
+	}
+	if err := plotutil.AddLinePoints(bySize, lines...); err != nil {
+		return err
+	}
+	byConn := plot.New()
+	byConn.Title.Text = "Mixed scenario by connections (validated)"
+	byConn.X.Label.Text = "connections"
+	byConn.Y.Label.Text = "req/s (hundreds) and p99 ms"
+	logAxes(byConn)
+	rps, p99 := make(plotter.XYs, 0, len(conns)), make(plotter.XYs, 0, len(conns))
+	for _, c := range conns {
+		rps = append(rps, plotter.XY{X: float64(c.conns), Y: positive(c.res.RPS() / 100)})
+		p99 = append(p99, plotter.XY{X: float64(c.conns), Y: positive(float64(c.res.P99.Microseconds()) / 1000)})
+	}
+	if err := plotutil.AddLinePoints(byConn, "req/s / 100", rps, "p99 ms", p99); err != nil {
+		return err
+	}
+	img := vgimg.New(vg.Points(1000), vg.Points(420))
+	dc := draw.New(img)
+	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Millimeter * 6, PadY: vg.Millimeter, PadTop: vg.Millimeter * 2,
+		PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
+	canvases := plot.Align([][]*plot.Plot{{bySize, byConn}}, tiles, dc)
+	bySize.Draw(canvases[0][0])
+	byConn.Draw(canvases[0][1])
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func logAxes(p *plot.Plot) {
+	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	p.Legend.Top = true
+}
+
+// positive keeps a value off zero, which a logarithmic axis cannot show.
+func positive(v float64) float64 { return max(v, 0.001) }
