@@ -12,6 +12,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 	"github.com/vendorctl/vendorctl/mocks/vitecauto"
 	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
@@ -150,7 +151,7 @@ func New(cfg Config) ([]mockkit.Vendor, error) {
 				ClientID:     cfg.MediaconnectClientID,
 				ClientSecret: cfg.MediaconnectClientSecret,
 				TokenTTL:     cfg.MediaconnectTokenTTL,
-				RateLimit:    mockkit.RateLimit{Rate: cfg.MediaconnectRateLimit},
+				RateLimit:    oauth.RateLimit{Rate: cfg.MediaconnectRateLimit},
 				Fixtures:     fx,
 				Options:      cfg.Options,
 			})
@@ -162,7 +163,7 @@ func New(cfg Config) ([]mockkit.Vendor, error) {
 			return timewave.New(timewave.Config{
 				ClientID:     cfg.TimeWaveClientID,
 				ClientSecret: cfg.TimeWaveClientSecret,
-				RateLimit:    mockkit.RateLimit{Rate: cfg.TimeWaveRateLimit},
+				RateLimit:    oauth.RateLimit{Rate: cfg.TimeWaveRateLimit},
 				Fixtures:     fx,
 				Options:      cfg.Options,
 			})

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 )
 
 // The doc's sample customer comes back verbatim from the client-mode endpoint.
@@ -431,7 +432,7 @@ func TestChangeCustomerInfo(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	e := newEnv(t, mediaconnect.Config{RateLimit: mockkit.RateLimit{Rate: 1, Burst: 2}})
+	e := newEnv(t, mediaconnect.Config{RateLimit: oauth.RateLimit{Rate: 1, Burst: 2}})
 	tok := e.clientToken(t)
 	get := func() response { return e.call(t, "GET", "/v1/client/customer/info/563457", tok, "") }
 	for i := range 2 {
@@ -483,7 +484,7 @@ func TestConfigErrors(t *testing.T) {
 	bad := []mediaconnect.Config{
 		{TokenTTL: -time.Second},
 		{MaxTokensPerClient: -1},
-		{RateLimit: mockkit.RateLimit{Rate: -1}},
+		{RateLimit: oauth.RateLimit{Rate: -1}},
 		{Fixtures: fstest.MapFS{}},
 		{Fixtures: fstest.MapFS{"customers.json": {Data: []byte(`[{"customerNumber":1}]`)}, "addresses.json": {Data: []byte(`{}`)}}},
 		{Fixtures: fstest.MapFS{"customers.json": {Data: []byte(`[{"name":{}}]`)}, "addresses.json": {Data: []byte(`{}`)}}},

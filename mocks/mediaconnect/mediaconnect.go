@@ -42,7 +42,7 @@
 //   - Reset (POST /__admin/reset) brings the customers back to the fixtures, empties the rate-limit
 //     buckets and forgets every issued token and code: a token from before the reset is answered 401.
 //   - ConnectID keeps at most Config.MaxTokensPerClient live tokens of each kind (client, user, refresh,
-//     code) per OAuth client (mockkit.DefaultMaxPerClient by default); one more evicts the oldest of
+//     code) per OAuth client (oauth.DefaultMaxPerClient by default); one more evicts the oldest of
 //     its kind, which is then refused as an unknown token.
 //   - ConnectID is journaled and takes fault rules as the api "connectid" (operations "token" and
 //     "authorize"); a fault status is answered in the OAuth error shape.
@@ -68,6 +68,7 @@ import (
 
 	mediaconnectapi "github.com/vendorctl/vendorctl/gen/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -112,10 +113,10 @@ type Config struct {
 	// TokenTTL is the lifetime of access tokens (default 12 hours).
 	TokenTTL time.Duration
 	// MaxTokensPerClient bounds the live tokens of each kind the client holds; past it the oldest is
-	// evicted (zero: mockkit.DefaultMaxPerClient).
+	// evicted (zero: oauth.DefaultMaxPerClient).
 	MaxTokensPerClient int
 	// RateLimit emulates a rate limit per OAuth client on the API (off when Rate is 0, the default).
-	RateLimit mockkit.RateLimit
+	RateLimit oauth.RateLimit
 	// Now is the clock of tokens and of the rate limit (default time.Now); tests move it.
 	Now func() time.Time
 	// Fixtures replaces the embedded fixtures: a file system holding customers.json and addresses.json.
@@ -133,8 +134,8 @@ type Mock struct {
 	spec      *specs.Spec
 	api       http.Handler
 	connectID http.Handler
-	tokens    *mockkit.TokenStore
-	limiter   *mockkit.Limiter
+	tokens    *oauth.TokenStore
+	limiter   *oauth.Limiter
 	seed      []customer
 
 	mu        sync.RWMutex
@@ -190,8 +191,8 @@ func New(cfg Config) (*Mock, error) {
 		cfg:     cfg,
 		spec:    spec,
 		seed:    seed,
-		tokens:  mockkit.NewTokenStore(mockkit.TokenConfig{AccessTTL: cfg.TokenTTL, MaxPerClient: cfg.MaxTokensPerClient, Now: cfg.Now}),
-		limiter: mockkit.NewLimiter(cfg.RateLimit),
+		tokens:  oauth.NewTokenStore(oauth.TokenConfig{AccessTTL: cfg.TokenTTL, MaxPerClient: cfg.MaxTokensPerClient, Now: cfg.Now}),
+		limiter: oauth.NewLimiter(cfg.RateLimit),
 	}
 	if err := m.Reset(); err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 )
 
@@ -58,7 +59,7 @@ func TestFixturesConfig(t *testing.T) {
 			}
 		})
 	}
-	if _, err := timewave.New(timewave.Config{RateLimit: mockkit.RateLimit{Rate: -1}}); err == nil {
+	if _, err := timewave.New(timewave.Config{RateLimit: oauth.RateLimit{Rate: -1}}); err == nil {
 		t.Error("negative rate accepted")
 	}
 }

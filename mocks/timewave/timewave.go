@@ -35,6 +35,7 @@ import (
 
 	timewaveapi "github.com/vendorctl/vendorctl/gen/timewave"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -70,7 +71,7 @@ type Config struct {
 	// TokenTTL is the lifetime of an access token (default DefaultTokenTTL).
 	TokenTTL time.Duration
 	// RateLimit emulates the vendor's rate limit per OAuth client; the zero value turns it off.
-	RateLimit mockkit.RateLimit
+	RateLimit oauth.RateLimit
 	// Now is the clock of tokens and the rate limit (tests move it). Default time.Now.
 	Now func() time.Time
 	// Fixtures replaces the embedded fixtures: a file system holding clients.json and reference.json.
@@ -88,8 +89,8 @@ type Mock struct {
 	handler http.Handler
 	seed    *store
 	ref     *tables
-	tokens  *mockkit.TokenStore
-	limiter *mockkit.Limiter
+	tokens  *oauth.TokenStore
+	limiter *oauth.Limiter
 	// filters are the filter[...] query parameters the spec declares for GET /clients.
 	filters map[string]bool
 
@@ -137,8 +138,8 @@ func New(cfg Config) (*Mock, error) {
 		spec:    spec,
 		seed:    fx.seed,
 		ref:     fx.ref,
-		tokens:  mockkit.NewTokenStore(mockkit.TokenConfig{AccessTTL: cfg.TokenTTL, OnePerClient: true, Now: cfg.Now}),
-		limiter: mockkit.NewLimiter(cfg.RateLimit),
+		tokens:  oauth.NewTokenStore(oauth.TokenConfig{AccessTTL: cfg.TokenTTL, OnePerClient: true, Now: cfg.Now}),
+		limiter: oauth.NewLimiter(cfg.RateLimit),
 		filters: listFilters(spec),
 	}
 	if err := m.Reset(); err != nil {
@@ -246,12 +247,12 @@ func (m *Mock) State() any {
 
 // authenticate checks the bearer token of a secured operation, then the rate limit of its client.
 func (m *Mock) authenticate(c echo.Context, _ *specs.Route) error {
-	value, err := mockkit.BearerToken(c.Request().Header)
+	value, err := oauth.BearerToken(c.Request().Header)
 	if err != nil {
 		return &mockkit.Error{Status: http.StatusUnauthorized, Message: msgUnauthenticated}
 	}
 	tok, err := m.tokens.Lookup(value)
-	if err != nil || tok.Kind != mockkit.KindClient {
+	if err != nil || tok.Kind != oauth.KindClient {
 		return &mockkit.Error{Status: http.StatusUnauthorized, Message: msgUnauthenticated}
 	}
 	return m.throttle(tok.ClientID)
@@ -266,6 +267,6 @@ func (m *Mock) throttle(clientID string) error {
 	return &mockkit.Error{
 		Status:  http.StatusTooManyRequests,
 		Message: msgTooMany,
-		Header:  http.Header{"Retry-After": {fmt.Sprint(mockkit.RetryAfterSeconds(wait))}},
+		Header:  http.Header{"Retry-After": {fmt.Sprint(oauth.RetryAfterSeconds(wait))}},
 	}
 }

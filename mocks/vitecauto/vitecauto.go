@@ -24,6 +24,7 @@ import (
 
 	vitecautoapi "github.com/vendorctl/vendorctl/gen/vitecauto"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -201,7 +202,7 @@ func (m *Mock) GetCustomer(_ context.Context, req vitecautoapi.GetCustomerReques
 
 func (m *Mock) authenticate(c echo.Context, _ *specs.Route) error {
 	presented := c.Request().Header.Get("x-api-key")
-	if presented == "" || !mockkit.SecretEqual(presented, m.cfg.APIKey) {
+	if presented == "" || !oauth.SecretEqual(presented, m.cfg.APIKey) {
 		return &mockkit.Error{Status: http.StatusUnauthorized, Message: msgUnauthorized}
 	}
 	return nil

@@ -20,6 +20,7 @@ import (
 
 	vitecmaklareapi "github.com/vendorctl/vendorctl/gen/vitecmaklare"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -313,7 +314,7 @@ const dummyPassword = "\x00vitecmaklare-no-such-user\x00"
 
 // authenticate checks the Basic credentials and remembers the user for the handler's access check.
 func (m *Mock) authenticate(c echo.Context, _ *specs.Route) error {
-	name, password, err := mockkit.BasicCredentials(c.Request().Header)
+	name, password, err := oauth.BasicCredentials(c.Request().Header)
 	if err != nil {
 		m.log().Debug("vitecmaklare: authentication failed", "reason", err.Error())
 		return &mockkit.Error{Status: http.StatusUnauthorized, Message: msgUnauthorized}
@@ -323,7 +324,7 @@ func (m *Mock) authenticate(c echo.Context, _ *specs.Route) error {
 	if !known {
 		expected = dummyPassword
 	}
-	if !mockkit.SecretEqual(password, expected) || !known {
+	if !oauth.SecretEqual(password, expected) || !known {
 		m.log().Debug("vitecmaklare: authentication failed", "reason", "unknown user or wrong password")
 		return &mockkit.Error{Status: http.StatusUnauthorized, Message: msgUnauthorized}
 	}
