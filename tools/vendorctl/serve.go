@@ -17,6 +17,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/all"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/tools/internal/httpserve"
 )
 
 // envOr returns the environment variable's value, or def.
@@ -122,7 +123,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	base := "http://" + ln.Addr().String()
 	printTable(stdout, base, vendors)
 	logger.Info("serving", "addr", ln.Addr().String(), "health", base+"/__admin/health")
-	if err := mockkit.Serve(ctx, ln, srv.Handler(), logger); err != nil {
+	if err := httpserve.Serve(ctx, ln, srv.Handler(), logger); err != nil {
 		return err
 	}
 	logger.Info("stopped")
