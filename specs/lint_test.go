@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/specs"
+	"github.com/vendorctl/vendorctl/specs/internal/spectest"
 )
 
 // TestSpecsLint runs the lint over every embedded spec (part of make spec-check).
@@ -75,7 +76,7 @@ func TestLint(t *testing.T) {
 		{"unused-component", "components.securitySchemes.unusedScheme"},
 	}
 	var got []found
-	for _, issue := range loadFile(t, "lint-bad.yaml").Lint() {
+	for _, issue := range spectest.LoadFile(t, "lint-bad.yaml").Lint() {
 		got = append(got, found{issue.Rule, issue.Where})
 		if issue.Message == "" || !strings.Contains(issue.String(), "["+issue.Rule+"]") {
 			t.Errorf("issue %+v: no message, or String() does not name the rule", issue)
@@ -88,7 +89,7 @@ func TestLint(t *testing.T) {
 
 func TestLintCleanSpec(t *testing.T) {
 	// formats.yaml has no security, examples or 4xx: the rules apply to vendor specs, so it must fail.
-	if issues := loadFile(t, "formats.yaml").Lint(); len(issues) == 0 {
+	if issues := spectest.LoadFile(t, "formats.yaml").Lint(); len(issues) == 0 {
 		t.Fatal("formats.yaml passes the lint; the rules are not applied")
 	}
 }
@@ -126,7 +127,7 @@ func TestLintChangelog(t *testing.T) {
 // TestLintRefusesYAMLAnchors: every anchor, alias and merge key of the YAML text is an issue, on its line.
 func TestLintRefusesYAMLAnchors(t *testing.T) {
 	var got []string
-	for _, issue := range loadFile(t, "anchors.yaml").Lint() {
+	for _, issue := range spectest.LoadFile(t, "anchors.yaml").Lint() {
 		if issue.Rule == specs.RuleNoYAMLAnchor {
 			got = append(got, issue.Where+" "+strings.Fields(issue.Message)[1])
 		}

@@ -6,12 +6,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/vendorctl/vendorctl/specs"
+	"github.com/vendorctl/vendorctl/specs/internal/spectest"
 )
 
 func TestSpecsLoadAndValidate(t *testing.T) {
@@ -53,21 +53,8 @@ func TestLoadUnknownAPI(t *testing.T) {
 	}
 }
 
-func loadFile(t *testing.T, name string) *specs.Spec {
-	t.Helper()
-	data, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := specs.LoadData(name, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return spec
-}
-
 func TestCheckExamplesReportsBadExample(t *testing.T) {
-	spec := loadFile(t, "bad-example.yaml")
+	spec := spectest.LoadFile(t, "bad-example.yaml")
 	errs := spec.CheckExamples()
 	if len(errs) != 1 {
 		t.Fatalf("got %d example errors (%v), want 1", len(errs), errs)
@@ -82,7 +69,7 @@ func TestCheckExamplesReportsBadExample(t *testing.T) {
 }
 
 func TestFindRoute(t *testing.T) {
-	spec := loadFile(t, "formats.yaml")
+	spec := spectest.LoadFile(t, "formats.yaml")
 	route, err := spec.FindRoute(http.MethodPost, "/things/12?x=1")
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +89,7 @@ func TestFindRoute(t *testing.T) {
 }
 
 func TestValidateRequest(t *testing.T) {
-	spec := loadFile(t, "formats.yaml")
+	spec := spectest.LoadFile(t, "formats.yaml")
 	cases := []struct {
 		name       string
 		path, body string
@@ -127,7 +114,7 @@ func TestValidateRequest(t *testing.T) {
 			req := httptest.NewRequest(http.MethodPost, tc.path, strings.NewReader(tc.body))
 			req.Header.Set("Content-Type", tc.ctype)
 			err = spec.ValidateRequest(context.Background(), req, route)
-			assertFields(t, err, tc.wantFields)
+			spectest.AssertFields(t, err, tc.wantFields)
 		})
 	}
 }
@@ -135,7 +122,7 @@ func TestValidateRequest(t *testing.T) {
 // A JSON body with anything after its value is refused, whatever follows, and the cause is
 // ErrTrailingData; whitespace after the value is not trailing data.
 func TestValidateRequestRefusesTrailingJSON(t *testing.T) {
-	spec := loadFile(t, "formats.yaml")
+	spec := spectest.LoadFile(t, "formats.yaml")
 	route, err := spec.FindRoute(http.MethodPost, "/things/3")
 	if err != nil {
 		t.Fatal(err)
@@ -164,14 +151,14 @@ func TestValidateRequestRefusesTrailingJSON(t *testing.T) {
 				t.Fatalf("valid body refused: %v", err)
 			}
 			if tc.trailing {
-				assertFields(t, err, []string{""})
+				spectest.AssertFields(t, err, []string{""})
 			}
 		})
 	}
 }
 
 func TestValidateResponse(t *testing.T) {
-	spec := loadFile(t, "formats.yaml")
+	spec := spectest.LoadFile(t, "formats.yaml")
 	route, err := spec.FindRoute(http.MethodPost, "/things/1")
 	if err != nil {
 		t.Fatal(err)
@@ -195,7 +182,7 @@ func TestValidateResponse(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			err := spec.ValidateResponse(context.Background(), req, route, specs.Response{Status: tc.status, Header: tc.header, Body: []byte(tc.body)})
-			assertFields(t, err, tc.wantFields)
+			spectest.AssertFields(t, err, tc.wantFields)
 			if tc.wantIn != "" {
 				for _, v := range specs.Violations(err) {
 					if v.In != tc.wantIn {
@@ -204,34 +191,6 @@ func TestValidateResponse(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// assertFields checks that err lists exactly one violation per wanted field (any order).
-// A wanted field "" accepts any violation.
-func assertFields(t *testing.T, err error, want []string) {
-	t.Helper()
-	if len(want) == 0 {
-		if err != nil {
-			t.Fatalf("unexpected error: %v", err)
-		}
-		return
-	}
-	vs := specs.Violations(err)
-	if len(vs) == 0 {
-		t.Fatalf("err = %v, want violations of %v", err, want)
-	}
-	got := map[string]bool{}
-	for _, v := range vs {
-		got[v.Field] = true
-		if v.Message == "" {
-			t.Errorf("violation %+v has no message", v)
-		}
-	}
-	for _, f := range want {
-		if f != "" && !got[f] {
-			t.Errorf("no violation names %q; got %v", f, vs)
-		}
 	}
 }
 

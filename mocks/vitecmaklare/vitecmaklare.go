@@ -22,6 +22,7 @@ import (
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
+	"github.com/vendorctl/vendorctl/specs/xmlcodec"
 )
 
 // Name is the API's short name; Prefix is where the mock serves https://connect.maklare.vitec.net.
@@ -190,11 +191,11 @@ func newContact(raw json.RawMessage, schema *openapi3.SchemaRef) (contact, error
 	if err := json.Compact(&compact, raw); err != nil {
 		return contact{}, err
 	}
-	value, err := DecodeJSON(raw)
+	value, err := xmlcodec.DecodeJSON(raw)
 	if err != nil {
 		return contact{}, err
 	}
-	xmlBody, err := EncodeXML(schema, value)
+	xmlBody, err := xmlcodec.Encode(schema, value)
 	if err != nil {
 		return contact{}, fmt.Errorf("contact %s/%s as XML: %w", head.CustomerID, head.ID, err)
 	}
