@@ -12,7 +12,19 @@ import (
 // LoadFile loads testdata/NAME of the calling test's package as a spec named NAME.
 func LoadFile(t *testing.T, name string) *specs.Spec {
 	t.Helper()
-	data, err := os.ReadFile("testdata/" + name)
+	return load(t, name, "testdata/"+name)
+}
+
+// LoadPath loads the spec at path, relative to the calling test's package (a testdata file another
+// package shares), named by the path.
+func LoadPath(t *testing.T, path string) *specs.Spec {
+	t.Helper()
+	return load(t, path, path)
+}
+
+func load(t *testing.T, name, path string) *specs.Spec {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
