@@ -22,6 +22,7 @@ import (
 	"github.com/vendorctl/vendorctl/clients/mediaconnect"
 	mock "github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
@@ -62,7 +63,7 @@ func newEnv(t *testing.T, cfg mock.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mockkit.NewServer(nil, m)
+	srv, err := mockserver.NewServer(nil, m)
 	if err != nil {
 		t.Fatal(err)
 	}

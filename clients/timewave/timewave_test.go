@@ -17,6 +17,7 @@ import (
 	"github.com/vendorctl/vendorctl/clients/clientkit"
 	"github.com/vendorctl/vendorctl/clients/timewave"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/oauth"
 	mock "github.com/vendorctl/vendorctl/mocks/timewave"
 )
@@ -60,7 +61,7 @@ func serve(t *testing.T, cfg mock.Config) (string, *counter) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mockkit.NewServer(nil, m)
+	srv, err := mockserver.NewServer(nil, m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 	"github.com/vendorctl/vendorctl/mocks/vitecauto"
@@ -135,18 +136,18 @@ func (cfg Config) fixtures(api string) (fs.FS, string, error) {
 // New builds every vendor mock. The vendors are built at once, each on its own goroutine: loading its
 // spec is most of a vendor's start-up, and they share nothing while they are built. A FixturesDir
 // that is missing, or whose fixtures do not load, is a *FixturesError.
-func New(cfg Config) ([]mockkit.Vendor, error) {
+func New(cfg Config) ([]mockserver.Vendor, error) {
 	if err := cfg.checkFixturesDir(); err != nil {
 		return nil, err
 	}
 	builders := []struct {
 		name  string
-		build func(fx fs.FS) (mockkit.Vendor, error)
+		build func(fx fs.FS) (mockserver.Vendor, error)
 	}{
-		{vitecauto.Name, func(fx fs.FS) (mockkit.Vendor, error) {
+		{vitecauto.Name, func(fx fs.FS) (mockserver.Vendor, error) {
 			return vitecauto.New(vitecauto.Config{APIKey: cfg.VitecAutoAPIKey, Fixtures: fx, Options: cfg.Options})
 		}},
-		{mediaconnect.Name, func(fx fs.FS) (mockkit.Vendor, error) {
+		{mediaconnect.Name, func(fx fs.FS) (mockserver.Vendor, error) {
 			return mediaconnect.New(mediaconnect.Config{
 				ClientID:     cfg.MediaconnectClientID,
 				ClientSecret: cfg.MediaconnectClientSecret,
@@ -156,10 +157,10 @@ func New(cfg Config) ([]mockkit.Vendor, error) {
 				Options:      cfg.Options,
 			})
 		}},
-		{vitecmaklare.Name, func(fx fs.FS) (mockkit.Vendor, error) {
+		{vitecmaklare.Name, func(fx fs.FS) (mockserver.Vendor, error) {
 			return vitecmaklare.New(vitecmaklare.Config{Users: cfg.maklareUsers(), Fixtures: fx, Options: cfg.Options})
 		}},
-		{timewave.Name, func(fx fs.FS) (mockkit.Vendor, error) {
+		{timewave.Name, func(fx fs.FS) (mockserver.Vendor, error) {
 			return timewave.New(timewave.Config{
 				ClientID:     cfg.TimeWaveClientID,
 				ClientSecret: cfg.TimeWaveClientSecret,
@@ -169,7 +170,7 @@ func New(cfg Config) ([]mockkit.Vendor, error) {
 			})
 		}},
 	}
-	vendors := make([]mockkit.Vendor, len(builders))
+	vendors := make([]mockserver.Vendor, len(builders))
 	errs := make([]error, len(builders))
 	var wg sync.WaitGroup
 	for i, b := range builders {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/oauth"
 )
 
@@ -517,7 +518,7 @@ func TestNoServerErrors(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				srv, _ := mockkit.NewServer(nil, m)
+				srv, _ := mockserver.NewServer(nil, m)
 				ts := httptest.NewServer(srv.Handler())
 				t.Cleanup(ts.Close)
 				e = &env{m: m, clock: e.clock, api: ts.URL + mediaconnect.Prefix, connectID: ts.URL + mediaconnect.ConnectIDPrefix}

@@ -68,6 +68,7 @@ import (
 
 	mediaconnectapi "github.com/vendorctl/vendorctl/gen/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
@@ -144,7 +145,7 @@ type Mock struct {
 
 var (
 	_ mediaconnectapi.StrictServerInterface = (*Mock)(nil)
-	_ mockkit.Vendor                        = (*Mock)(nil)
+	_ mockserver.Vendor                     = (*Mock)(nil)
 )
 
 // New builds the mock: loads the spec and the fixtures once.
@@ -223,15 +224,15 @@ func New(cfg Config) (*Mock, error) {
 	return m, nil
 }
 
-// Name implements mockkit.Vendor.
+// Name implements mockserver.Vendor.
 func (m *Mock) Name() string { return Name }
 
-// Title implements mockkit.Vendor.
+// Title implements mockserver.Vendor.
 func (m *Mock) Title() string { return "Mediaconnect Connect" }
 
-// Mounts implements mockkit.Vendor: the API and ConnectID.
-func (m *Mock) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{
+// Mounts implements mockserver.Vendor: the API and ConnectID.
+func (m *Mock) Mounts() []mockserver.Mount {
+	return []mockserver.Mount{
 		{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.api,
 			ExampleAnswered: mediaconnectapi.ExampleAnsweredOperations(exampleProbe{})},
 		{Prefix: ConnectIDPrefix, Production: ConnectIDProduction, Handler: m.connectID, API: ConnectIDName},
@@ -245,7 +246,7 @@ type exampleProbe struct {
 	mediaconnectapi.StrictExampleFallback
 }
 
-// Credentials implements mockkit.Vendor.
+// Credentials implements mockserver.Vendor.
 func (m *Mock) Credentials() string {
 	return fmt.Sprintf("OAuth client %s / %s (token URL %s%s; test user %d)",
 		m.cfg.ClientID, m.cfg.ClientSecret, ConnectIDPrefix, TokenPath, m.cfg.TestUser)
@@ -257,7 +258,7 @@ func (m *Mock) Handler() http.Handler { return m.api }
 // ConnectIDHandler serves ConnectID with paths relative to its production base (no prefix).
 func (m *Mock) ConnectIDHandler() http.Handler { return m.connectID }
 
-// Reset implements mockkit.Vendor: the customers are the fixtures again, the rate-limit buckets are
+// Reset implements mockserver.Vendor: the customers are the fixtures again, the rate-limit buckets are
 // full and no token or code issued before is valid.
 func (m *Mock) Reset() error {
 	customers := make(map[int]*customer, len(m.seed))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -40,9 +41,9 @@ type Options struct {
 	// MaxBodyBytes caps request bodies (default DefaultMaxBodyBytes).
 	MaxBodyBytes int64
 	// Journal records every request (nil: none). Shared by every vendor of a server.
-	Journal *Journal
+	Journal *mockserver.Journal
 	// Faults are the fault injection rules (nil: none). Shared by every vendor of a server.
-	Faults *Faults
+	Faults *mockserver.Faults
 }
 
 func (o Options) logger() *slog.Logger {

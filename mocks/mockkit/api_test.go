@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/kittest"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
@@ -22,7 +23,7 @@ type violation struct{ api, op string }
 // kitAPI builds an API on the test spec whose handlers are given by the test.
 func kitAPI(t *testing.T, register func(e *echo.Echo)) (http.Handler, *[]violation) {
 	t.Helper()
-	spec, err := specs.LoadData("kit", []byte(testSpec))
+	spec, err := specs.LoadData("kit", []byte(kittest.Spec))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +156,7 @@ func TestNewAPINeedsConfig(t *testing.T) {
 }
 
 func TestNoValidation(t *testing.T) {
-	spec, _ := specs.LoadData("kit", []byte(testSpec))
+	spec, _ := specs.LoadData("kit", []byte(kittest.Spec))
 	h, err := mockkit.NewAPI(mockkit.APIConfig{
 		Name: "kit", Spec: spec,
 		Render: func(c echo.Context, e *mockkit.Error) error {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 )
@@ -87,7 +88,7 @@ func TestNoValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, _ := mockkit.NewServer(nil, m)
+	srv, _ := mockserver.NewServer(nil, m)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	e := &env{t: t, mock: m, base: ts.URL + timewave.Prefix}

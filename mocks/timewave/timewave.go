@@ -35,6 +35,7 @@ import (
 
 	timewaveapi "github.com/vendorctl/vendorctl/gen/timewave"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
@@ -102,7 +103,7 @@ type Mock struct {
 
 var (
 	_ timewaveapi.StrictServerInterface = (*Mock)(nil)
-	_ mockkit.Vendor                    = (*Mock)(nil)
+	_ mockserver.Vendor                 = (*Mock)(nil)
 )
 
 // New builds the mock: loads the spec and the fixtures once.
@@ -196,15 +197,15 @@ func queryOf(ctx context.Context) url.Values {
 	return q
 }
 
-// Name implements mockkit.Vendor.
+// Name implements mockserver.Vendor.
 func (m *Mock) Name() string { return Name }
 
-// Title implements mockkit.Vendor.
+// Title implements mockserver.Vendor.
 func (m *Mock) Title() string { return "TimeWave" }
 
-// Mounts implements mockkit.Vendor.
-func (m *Mock) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
+// Mounts implements mockserver.Vendor.
+func (m *Mock) Mounts() []mockserver.Mount {
+	return []mockserver.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
 		ExampleAnswered: timewaveapi.ExampleAnsweredOperations(exampleProbe{})}}
 }
 
@@ -215,7 +216,7 @@ type exampleProbe struct {
 	timewaveapi.StrictExampleFallback
 }
 
-// Credentials implements mockkit.Vendor.
+// Credentials implements mockserver.Vendor.
 func (m *Mock) Credentials() string {
 	return "OAuth client_id " + m.cfg.ClientID + ", client_secret " + m.cfg.ClientSecret + " (POST /oauth/token)"
 }
@@ -223,7 +224,7 @@ func (m *Mock) Credentials() string {
 // Handler serves the API with paths relative to the production base (no prefix).
 func (m *Mock) Handler() http.Handler { return m.handler }
 
-// Reset implements mockkit.Vendor: the clients are the fixtures again and the rate limit starts afresh.
+// Reset implements mockserver.Vendor: the clients are the fixtures again and the rate limit starts afresh.
 // Issued tokens stay valid, so a client holding one goes on working.
 func (m *Mock) Reset() error {
 	s := m.seed.fresh()

@@ -24,6 +24,7 @@ import (
 
 	vitecautoapi "github.com/vendorctl/vendorctl/gen/vitecauto"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
@@ -69,7 +70,7 @@ type Mock struct {
 
 var (
 	_ vitecautoapi.StrictServerInterface = (*Mock)(nil)
-	_ mockkit.Vendor                     = (*Mock)(nil)
+	_ mockserver.Vendor                  = (*Mock)(nil)
 )
 
 type key struct{ company, customer int }
@@ -137,15 +138,15 @@ func keyOf(c vitecautoapi.Customer) (key, error) {
 	return key{company, customer}, nil
 }
 
-// Name implements mockkit.Vendor.
+// Name implements mockserver.Vendor.
 func (m *Mock) Name() string { return Name }
 
-// Title implements mockkit.Vendor.
+// Title implements mockserver.Vendor.
 func (m *Mock) Title() string { return "Vitec Autodata" }
 
-// Mounts implements mockkit.Vendor.
-func (m *Mock) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
+// Mounts implements mockserver.Vendor.
+func (m *Mock) Mounts() []mockserver.Mount {
+	return []mockserver.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
 		ExampleAnswered: vitecautoapi.ExampleAnsweredOperations(exampleProbe{})}}
 }
 
@@ -156,13 +157,13 @@ type exampleProbe struct {
 	vitecautoapi.StrictExampleFallback
 }
 
-// Credentials implements mockkit.Vendor.
+// Credentials implements mockserver.Vendor.
 func (m *Mock) Credentials() string { return "header x-api-key: " + m.cfg.APIKey }
 
 // Handler serves the API with paths relative to the production base (no prefix).
 func (m *Mock) Handler() http.Handler { return m.handler }
 
-// Reset implements mockkit.Vendor: the store is the fixtures again.
+// Reset implements mockserver.Vendor: the store is the fixtures again.
 func (m *Mock) Reset() error {
 	customers := make(map[key]vitecautoapi.Customer, len(m.seed))
 	for _, c := range m.seed {

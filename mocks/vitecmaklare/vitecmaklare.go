@@ -20,6 +20,7 @@ import (
 
 	vitecmaklareapi "github.com/vendorctl/vendorctl/gen/vitecmaklare"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 	"github.com/vendorctl/vendorctl/specs/xmlcodec"
@@ -79,7 +80,7 @@ type Mock struct {
 
 var (
 	_ vitecmaklareapi.StrictServerInterface = (*Mock)(nil)
-	_ mockkit.Vendor                        = (*Mock)(nil)
+	_ mockserver.Vendor                     = (*Mock)(nil)
 )
 
 type contactKey struct{ customer, id string }
@@ -202,15 +203,15 @@ func newContact(raw json.RawMessage, schema *openapi3.SchemaRef) (contact, error
 	return contact{key: contactKey{head.CustomerID, head.ID}, json: compact.Bytes(), xml: xmlBody}, nil
 }
 
-// Name implements mockkit.Vendor.
+// Name implements mockserver.Vendor.
 func (m *Mock) Name() string { return Name }
 
-// Title implements mockkit.Vendor.
+// Title implements mockserver.Vendor.
 func (m *Mock) Title() string { return "Vitec Mäklare Connect" }
 
-// Mounts implements mockkit.Vendor.
-func (m *Mock) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
+// Mounts implements mockserver.Vendor.
+func (m *Mock) Mounts() []mockserver.Mount {
+	return []mockserver.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
 		ExampleAnswered: vitecmaklareapi.ExampleAnsweredOperations(exampleProbe{})}}
 }
 
@@ -221,7 +222,7 @@ type exampleProbe struct {
 	vitecmaklareapi.StrictExampleFallback
 }
 
-// Credentials implements mockkit.Vendor.
+// Credentials implements mockserver.Vendor.
 func (m *Mock) Credentials() string {
 	names := make([]string, 0, len(m.cfg.Users))
 	for name := range m.cfg.Users {
@@ -239,7 +240,7 @@ func (m *Mock) Credentials() string {
 // Handler serves the API with paths relative to the production base (no prefix).
 func (m *Mock) Handler() http.Handler { return m.handler }
 
-// Reset implements mockkit.Vendor: the store is the fixtures again.
+// Reset implements mockserver.Vendor: the store is the fixtures again.
 func (m *Mock) Reset() error {
 	contacts := make(map[contactKey]contact, len(m.seed))
 	for _, c := range m.seed {

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
 	"github.com/vendorctl/vendorctl/specs"
 	"github.com/vendorctl/vendorctl/specs/xmlcodec"
@@ -26,7 +27,7 @@ func newServer(t *testing.T, cfg vitecmaklare.Config) (*vitecmaklare.Mock, strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mockkit.NewServer(nil, m)
+	srv, err := mockserver.NewServer(nil, m)
 	if err != nil {
 		t.Fatal(err)
 	}

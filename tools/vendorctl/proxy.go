@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/tools/internal/httpserve"
 	"github.com/vendorctl/vendorctl/tools/internal/proxy"
 )
@@ -46,7 +46,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	p, err := proxy.New(proxy.Config{Spec: spec, Upstream: *upstream, Strict: *strict, Logger: logger,
-		Admin: mockkit.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}})
+		Admin: mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}})
 	if err != nil {
 		return usageErrorf("%v", err)
 	}

@@ -1,4 +1,4 @@
-package mockkit_test
+package mockserver_test
 
 import (
 	"encoding/json"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 type fakeVendor struct {
@@ -21,8 +21,8 @@ func (f *fakeVendor) Name() string        { return f.name }
 func (f *fakeVendor) Title() string       { return "Fake " + f.name }
 func (f *fakeVendor) Credentials() string { return "none" }
 func (f *fakeVendor) Reset() error        { f.resets++; return nil }
-func (f *fakeVendor) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{{Prefix: f.prefix, Production: "https://" + f.name + ".example", Handler: f.h}}
+func (f *fakeVendor) Mounts() []mockserver.Mount {
+	return []mockserver.Mount{{Prefix: f.prefix, Production: "https://" + f.name + ".example", Handler: f.h}}
 }
 
 func echoPath() http.Handler {
@@ -40,7 +40,7 @@ func localRequest(method, target string) *http.Request {
 func TestServerMountsAndAdmin(t *testing.T) {
 	a := &fakeVendor{name: "a", prefix: "/a", h: echoPath()}
 	b := &fakeVendor{name: "b", prefix: "/b/api", h: echoPath()}
-	srv, err := mockkit.NewServer(nil, a, b)
+	srv, err := mockserver.NewServer(nil, a, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,14 +88,14 @@ func TestServerMountsAndAdmin(t *testing.T) {
 }
 
 func TestNewServerRejectsClashes(t *testing.T) {
-	cases := map[string][]mockkit.Vendor{
+	cases := map[string][]mockserver.Vendor{
 		"same prefix": {&fakeVendor{name: "a", prefix: "/x", h: echoPath()}, &fakeVendor{name: "b", prefix: "/x/", h: echoPath()}},
 		"same name":   {&fakeVendor{name: "a", prefix: "/x", h: echoPath()}, &fakeVendor{name: "a", prefix: "/y", h: echoPath()}},
 		"admin":       {&fakeVendor{name: "a", prefix: "/__admin", h: echoPath()}},
 		"relative":    {&fakeVendor{name: "a", prefix: "x", h: echoPath()}},
 	}
 	for name, vendors := range cases {
-		if _, err := mockkit.NewServer(nil, vendors...); err == nil {
+		if _, err := mockserver.NewServer(nil, vendors...); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -105,7 +105,7 @@ func TestNewServerRejectsClashes(t *testing.T) {
 // ServeMux behind it would redirect them (a 307 keeps a POST a POST).
 func TestServerNeverRedirects(t *testing.T) {
 	a := &fakeVendor{name: "a", prefix: "/a", h: echoPath()}
-	srv, err := mockkit.NewServer(nil, a)
+	srv, err := mockserver.NewServer(nil, a)
 	if err != nil {
 		t.Fatal(err)
 	}
