@@ -44,7 +44,7 @@ lint: ## gofmt check and go vet
 
 .PHONY: spec-check
 spec-check: ## load, validate and lint every spec (examples against schemas, authoring rules, CHANGELOG)
-	$(GO) test -count=1 -run 'TestSpecs' ./specs/
+	$(GO) test -count=1 -run 'TestSpecs' ./specs/ ./specs/speclint/
 
 .PHONY: lint-specs
 lint-specs: ## Spectral (spectral:oas) and Redocly (recommended) on every spec; fails on errors; skipped without npm

@@ -9,18 +9,20 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/vendorctl/vendorctl/specs/xmlcodec"
 )
 
 // registerDecoders adds the body decoders that kin-openapi lacks or that are too lenient: JSON that
 // refuses anything after its value (application/json, and text/json as application/json; "+json" types
-// fall back to it) and XML (application/xml, text/xml; see DecodeXML). kin-openapi keeps its decoders
+// fall back to it) and XML (application/xml, text/xml; see xmlcodec.Decode). kin-openapi keeps its decoders
 // in a process-wide registry guarded by a lock; registering the same decoder again is harmless, so every
 // load does it and this package keeps no state of its own.
 func registerDecoders() {
 	openapi3filter.RegisterBodyDecoder("application/json", JSONBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("text/json", JSONBodyDecoder)
-	openapi3filter.RegisterBodyDecoder("application/xml", XMLBodyDecoder)
-	openapi3filter.RegisterBodyDecoder("text/xml", XMLBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("application/xml", xmlcodec.BodyDecoder)
+	openapi3filter.RegisterBodyDecoder("text/xml", xmlcodec.BodyDecoder)
 }
 
 // ErrTrailingData is the cause of the *openapi3filter.ParseError of a JSON body that holds something

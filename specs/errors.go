@@ -10,6 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/vendorctl/vendorctl/specs/xmlcodec"
 )
 
 // Kind says whether a validation concerned a request or a response.
@@ -199,7 +201,7 @@ func (c *collector) collect(err error, in, prefix string) {
 			c.collect(c.complete.rest(e), in, v.Field)
 		}
 	case *openapi3filter.ParseError:
-		var xe *XMLError
+		var xe *xmlcodec.Error
 		if errors.As(e.Cause, &xe) {
 			for _, p := range xe.Problems {
 				*out = append(*out, Violation{In: in, Field: join(prefix, p.Field), Message: "xml: " + p.Message})

@@ -214,7 +214,7 @@ func jsonBodySchema(route *Route, req *http.Request, status int, header http.Hea
 		return nil
 	}
 	mt, _, _ := bytes.Cut([]byte(ct), []byte(";"))
-	if !isJSONContentType(string(bytes.ToLower(bytes.TrimSpace(mt)))) {
+	if !IsJSONMediaType(string(bytes.TrimSpace(mt))) {
 		return nil
 	}
 	return media.Schema.Value

@@ -1,5 +1,8 @@
 // Package specs embeds the hand-authored OpenAPI documents of every vendor and is the one place that
-// knows how a request or a response is validated against them.
+// knows how a request or a response is validated against them: load, route, validate.
+//
+// Non-goals: authoring-time checks (specs/speclint) and the XML codec (specs/xmlcodec, whose body
+// decoder specs registers).
 //
 // A Spec is built once (Load, LoadAll) and is safe for concurrent use: the document, the router and the
 // validation options are read-only after construction.
@@ -63,7 +66,7 @@ func Source(api string) ([]byte, error) {
 type Spec struct {
 	name string
 	doc  *openapi3.T
-	// source is the text the spec was loaded from (Lint reads YAML-level rules from it).
+	// source is the text the spec was loaded from (see Source).
 	source []byte
 	router routers.Router
 	opts   *openapi3filter.Options
@@ -155,6 +158,19 @@ func (s *Spec) Name() string { return s.name }
 
 // Doc is the loaded document. Callers must not modify it.
 func (s *Spec) Doc() *openapi3.T { return s.doc }
+
+// Source is the text the spec was loaded from (speclint reads YAML-level rules from it). Read-only.
+func (s *Spec) Source() []byte { return s.source }
+
+// ValidateValue validates value, as decoded from JSON, against schema with the spec's format checks,
+// and returns every violation in a *ValidationError of kind (nil when it validates).
+func (s *Spec) ValidateValue(kind Kind, schema *openapi3.Schema, value any) error {
+	opts := append([]openapi3.SchemaValidationOption{openapi3.MultiErrors()}, s.opts.SchemaValidationOptions...)
+	if err := schema.VisitJSON(value, opts...); err != nil {
+		return newValidationError(kind, err, nil)
+	}
+	return nil
+}
 
 // ServerURL is the vendor's production base URL (servers[0].url), or "" when the spec has none.
 func (s *Spec) ServerURL() string {
@@ -374,7 +390,7 @@ func (s *Spec) validateResponseBody(input *openapi3filter.ResponseValidationInpu
 	mt = strings.ToLower(strings.TrimSpace(mt))
 	var value any
 	var err error
-	if isJSONContentType(mt) {
+	if IsJSONMediaType(mt) {
 		value, err = decodeJSON(body)
 	} else {
 		decoder := openapi3filter.RegisteredBodyDecoder(mt)
@@ -447,4 +463,10 @@ func (s *Set) Get(api string) (*Spec, error) {
 		return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownAPI, api, strings.Join(Names(), ", "))
 	}
 	return spec, nil
+}
+
+// IsJSONMediaType reports whether ct (any case) is a JSON media type: .../json or ...+json.
+func IsJSONMediaType(ct string) bool {
+	ct = strings.ToLower(ct)
+	return strings.HasSuffix(ct, "/json") || strings.HasSuffix(ct, "+json")
 }

@@ -6,12 +6,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/vendorctl/vendorctl/specs"
+	"github.com/vendorctl/vendorctl/specs/internal/spectest"
 )
 
 func TestSpecsLoadAndValidate(t *testing.T) {
@@ -32,20 +32,6 @@ func TestSpecsLoadAndValidate(t *testing.T) {
 	}
 }
 
-func TestSpecsExamplesValidate(t *testing.T) {
-	for _, name := range specs.Names() {
-		t.Run(name, func(t *testing.T) {
-			spec, err := specs.Load(name)
-			if err != nil {
-				t.Fatalf("Load: %v", err)
-			}
-			for _, err := range spec.CheckExamples() {
-				t.Error(err)
-			}
-		})
-	}
-}
-
 func TestLoadUnknownAPI(t *testing.T) {
 	_, err := specs.Load("nosuchvendor")
 	if !errors.Is(err, specs.ErrUnknownAPI) {
@@ -53,36 +39,8 @@ func TestLoadUnknownAPI(t *testing.T) {
 	}
 }
 
-func loadFile(t *testing.T, name string) *specs.Spec {
-	t.Helper()
-	data, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := specs.LoadData(name, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return spec
-}
-
-func TestCheckExamplesReportsBadExample(t *testing.T) {
-	spec := loadFile(t, "bad-example.yaml")
-	errs := spec.CheckExamples()
-	if len(errs) != 1 {
-		t.Fatalf("got %d example errors (%v), want 1", len(errs), errs)
-	}
-	var ee *specs.ExampleError
-	if !errors.As(errs[0], &ee) || !strings.Contains(ee.Where, "example wrong") {
-		t.Fatalf("error %v does not name the example", errs[0])
-	}
-	if vs := specs.Violations(errs[0]); len(vs) != 1 || vs[0].Field != "count" {
-		t.Fatalf("violations = %v, want one naming count", vs)
-	}
-}
-
 func TestFindRoute(t *testing.T) {
-	spec := loadFile(t, "formats.yaml")
+	spec := spectest.LoadFile(t, "formats.yaml")
 	route, err := spec.FindRoute(http.MethodPost, "/things/12?x=1")
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +60,7 @@ func TestFindRoute(t *testing.T) {
 }
 
 func TestValidateRequest(t *testing.T) {
-	spec := loadFile(t, "formats.yaml")
+	spec := spectest.LoadFile(t, "formats.yaml")
 	cases := []struct {
 		name       string
 		path, body string
@@ -127,7 +85,7 @@ func TestValidateRequest(t *testing.T) {
 			req := httptest.NewRequest(http.MethodPost, tc.path, strings.NewReader(tc.body))
 			req.Header.Set("Content-Type", tc.ctype)
 			err = spec.ValidateRequest(context.Background(), req, route)
-			assertFields(t, err, tc.wantFields)
+			spectest.AssertFields(t, err, tc.wantFields)
 		})
 	}
 }
@@ -135,7 +93,7 @@ func TestValidateRequest(t *testing.T) {
 // A JSON body with anything after its value is refused, whatever follows, and the cause is
 // ErrTrailingData; whitespace after the value is not trailing data.
 func TestValidateRequestRefusesTrailingJSON(t *testing.T) {
-	spec := loadFile(t, "formats.yaml")
+	spec := spectest.LoadFile(t, "formats.yaml")
 	route, err := spec.FindRoute(http.MethodPost, "/things/3")
 	if err != nil {
 		t.Fatal(err)
@@ -164,14 +122,14 @@ func TestValidateRequestRefusesTrailingJSON(t *testing.T) {
 				t.Fatalf("valid body refused: %v", err)
 			}
 			if tc.trailing {
-				assertFields(t, err, []string{""})
+				spectest.AssertFields(t, err, []string{""})
 			}
 		})
 	}
 }
 
 func TestValidateResponse(t *testing.T) {
-	spec := loadFile(t, "formats.yaml")
+	spec := spectest.LoadFile(t, "formats.yaml")
 	route, err := spec.FindRoute(http.MethodPost, "/things/1")
 	if err != nil {
 		t.Fatal(err)
@@ -195,7 +153,7 @@ func TestValidateResponse(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			err := spec.ValidateResponse(context.Background(), req, route, specs.Response{Status: tc.status, Header: tc.header, Body: []byte(tc.body)})
-			assertFields(t, err, tc.wantFields)
+			spectest.AssertFields(t, err, tc.wantFields)
 			if tc.wantIn != "" {
 				for _, v := range specs.Violations(err) {
 					if v.In != tc.wantIn {
@@ -204,34 +162,6 @@ func TestValidateResponse(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// assertFields checks that err lists exactly one violation per wanted field (any order).
-// A wanted field "" accepts any violation.
-func assertFields(t *testing.T, err error, want []string) {
-	t.Helper()
-	if len(want) == 0 {
-		if err != nil {
-			t.Fatalf("unexpected error: %v", err)
-		}
-		return
-	}
-	vs := specs.Violations(err)
-	if len(vs) == 0 {
-		t.Fatalf("err = %v, want violations of %v", err, want)
-	}
-	got := map[string]bool{}
-	for _, v := range vs {
-		got[v.Field] = true
-		if v.Message == "" {
-			t.Errorf("violation %+v has no message", v)
-		}
-	}
-	for _, f := range want {
-		if f != "" && !got[f] {
-			t.Errorf("no violation names %q; got %v", f, vs)
-		}
 	}
 }
 

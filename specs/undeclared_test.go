@@ -9,10 +9,11 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/specs"
+	"github.com/vendorctl/vendorctl/specs/internal/spectest"
 )
 
 func TestUndocumentedResponseProperties(t *testing.T) {
-	spec := loadFile(t, "undeclared.yaml")
+	spec := spectest.LoadFile(t, "undeclared.yaml")
 	route, err := spec.FindRoute(http.MethodGet, "/pets")
 	if err != nil {
 		t.Fatal(err)

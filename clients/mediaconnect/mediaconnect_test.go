@@ -22,6 +22,8 @@ import (
 	"github.com/vendorctl/vendorctl/clients/mediaconnect"
 	mock "github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -61,7 +63,7 @@ func newEnv(t *testing.T, cfg mock.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mockkit.NewServer(nil, m)
+	srv, err := mockserver.NewServer(nil, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,7 +391,7 @@ func TestUserTokenRefresh(t *testing.T) {
 
 // The client waits for Retry-After and retries through the mock's rate limit.
 func TestRetryThroughRateLimit(t *testing.T) {
-	e := newEnv(t, mock.Config{RateLimit: mockkit.RateLimit{Rate: 0.5, Burst: 1}})
+	e := newEnv(t, mock.Config{RateLimit: oauth.RateLimit{Rate: 0.5, Burst: 1}})
 	var waits []time.Duration
 	policy := clientkit.RetryPolicy{MaxAttempts: 3, Sleep: func(_ context.Context, d time.Duration) error {
 		waits = append(waits, d)

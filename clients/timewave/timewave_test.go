@@ -17,6 +17,8 @@ import (
 	"github.com/vendorctl/vendorctl/clients/clientkit"
 	"github.com/vendorctl/vendorctl/clients/timewave"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	mock "github.com/vendorctl/vendorctl/mocks/timewave"
 )
 
@@ -59,7 +61,7 @@ func serve(t *testing.T, cfg mock.Config) (string, *counter) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mockkit.NewServer(nil, m)
+	srv, err := mockserver.NewServer(nil, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -445,7 +447,7 @@ func TestConcurrentUse(t *testing.T) {
 func TestRetry(t *testing.T) {
 	t.Run("429 with Retry-After", func(t *testing.T) {
 		clk := &clock{now: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
-		base, _ := serve(t, mock.Config{Now: clk.Now, RateLimit: mockkit.RateLimit{Rate: 0.2, Burst: 2}})
+		base, _ := serve(t, mock.Config{Now: clk.Now, RateLimit: oauth.RateLimit{Rate: 0.2, Burst: 2}})
 		var waits []time.Duration
 		api := newAPI(t, base, timewave.WithRetry(clientkit.RetryPolicy{MaxDelay: time.Minute, Sleep: func(_ context.Context, d time.Duration) error {
 			waits = append(waits, d)
@@ -467,7 +469,7 @@ func TestRetry(t *testing.T) {
 	})
 	t.Run("429 without retry", func(t *testing.T) {
 		clk := &clock{now: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
-		base, _ := serve(t, mock.Config{Now: clk.Now, RateLimit: mockkit.RateLimit{Rate: 0.5, Burst: 2}})
+		base, _ := serve(t, mock.Config{Now: clk.Now, RateLimit: oauth.RateLimit{Rate: 0.5, Burst: 2}})
 		api := newAPI(t, base)
 		ctx := context.Background()
 		if _, err := api.GetClient(ctx, 1001); err != nil {

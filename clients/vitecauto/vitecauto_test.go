@@ -13,6 +13,7 @@ import (
 	"github.com/vendorctl/vendorctl/clients/clientkit"
 	"github.com/vendorctl/vendorctl/clients/vitecauto"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	mock "github.com/vendorctl/vendorctl/mocks/vitecauto"
 	"github.com/vendorctl/vendorctl/specs"
 )
@@ -23,7 +24,7 @@ func mockBase(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mockkit.NewServer(nil, m)
+	srv, err := mockserver.NewServer(nil, m)
 	if err != nil {
 		t.Fatal(err)
 	}

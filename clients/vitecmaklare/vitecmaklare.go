@@ -13,7 +13,7 @@
 //	if errors.Is(err, vitecmaklare.ErrForbidden) { ... }
 //
 // The API answers JSON by default; WithXML asks for its DataContract XML instead and decodes it into
-// the same types (the XML is read into its JSON shape with specs.DecodeXML, driven by the spec). Point
+// the same types (the XML is read into its JSON shape with xmlcodec.Decode, driven by the spec). Point
 // the base URL at a mock (http://127.0.0.1:8080/vitecmaklare) to test against vendorctl serve.
 package vitecmaklare
 
@@ -35,6 +35,7 @@ import (
 	"github.com/vendorctl/vendorctl/clients/clientkit"
 	vitecmaklareapi "github.com/vendorctl/vendorctl/gen/vitecmaklare"
 	"github.com/vendorctl/vendorctl/specs"
+	"github.com/vendorctl/vendorctl/specs/xmlcodec"
 )
 
 // ProductionURL is the vendor's base URL (QA: https://connect-qa.maklare.vitec.net).
@@ -328,7 +329,7 @@ func (c *Client) jsonOf(format bodyFormat, body []byte, pick func(*bodySchemas) 
 		if err != nil {
 			return nil, err
 		}
-		v, err := specs.DecodeXML(body, pick(schemas))
+		v, err := xmlcodec.Decode(body, pick(schemas))
 		if err != nil {
 			return nil, err
 		}

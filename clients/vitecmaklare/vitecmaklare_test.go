@@ -16,6 +16,7 @@ import (
 	"github.com/vendorctl/vendorctl/clients/clientkit"
 	"github.com/vendorctl/vendorctl/clients/vitecmaklare"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	mock "github.com/vendorctl/vendorctl/mocks/vitecmaklare"
 	"github.com/vendorctl/vendorctl/specs"
 )
@@ -30,7 +31,7 @@ func mockBase(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mockkit.NewServer(nil, m)
+	srv, err := mockserver.NewServer(nil, m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 	"github.com/vendorctl/vendorctl/mocks/vitecauto"
 	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
@@ -149,12 +150,12 @@ func (cfg Config) fixtures(d mockkit.Descriptor) (fs.FS, string, error) {
 }
 
 // New builds every vendor mock (or those cfg.Only names) from the descriptors. See Build.
-func New(cfg Config) ([]mockkit.Vendor, error) { return Build(descriptors, cfg) }
+func New(cfg Config) ([]mockserver.Vendor, error) { return Build(descriptors, cfg) }
 
 // Build builds the vendor mocks of descs that cfg selects. Every setting is checked before any vendor
 // is built. The vendors are built at once, each on its own goroutine: they share nothing while they
 // are built. A FixturesDir that is missing, or whose fixtures do not load, is a *FixturesError.
-func Build(descs []mockkit.Descriptor, cfg Config) ([]mockkit.Vendor, error) {
+func Build(descs []mockkit.Descriptor, cfg Config) ([]mockserver.Vendor, error) {
 	if err := cfg.checkFixturesDir(); err != nil {
 		return nil, err
 	}
@@ -180,8 +181,8 @@ func Build(descs []mockkit.Descriptor, cfg Config) ([]mockkit.Vendor, error) {
 }
 
 // buildAll builds each descriptor with its config, at once; the error is the first vendor's.
-func buildAll(descs []mockkit.Descriptor, builds []mockkit.BuildConfig, dirs []string) ([]mockkit.Vendor, error) {
-	vendors := make([]mockkit.Vendor, len(descs))
+func buildAll(descs []mockkit.Descriptor, builds []mockkit.BuildConfig, dirs []string) ([]mockserver.Vendor, error) {
+	vendors := make([]mockserver.Vendor, len(descs))
 	errs := make([]error, len(descs))
 	var wg sync.WaitGroup
 	for i, d := range descs {
@@ -260,7 +261,7 @@ func CredentialsOf(d mockkit.Descriptor, settings map[string]string) Credentials
 }
 
 // NewVendor builds the mock of one vendor (one of Names) as New would; an unknown name is an error.
-func NewVendor(cfg Config, api string) (mockkit.Vendor, error) {
+func NewVendor(cfg Config, api string) (mockserver.Vendor, error) {
 	if !slices.Contains(Names(), api) {
 		return nil, fmt.Errorf("unknown api %q (known: %v)", api, Names())
 	}

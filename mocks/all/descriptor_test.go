@@ -15,6 +15,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/all"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 // acme is a fifth vendor as small as one can be: one mount that answers its API key's holder.
@@ -27,7 +28,7 @@ func (a *acme) Name() string        { return "acme" }
 func (a *acme) Title() string       { return "Acme Widgets" }
 func (a *acme) Credentials() string { return "header x-api-key: " + a.key }
 func (a *acme) Reset() error        { return nil }
-func (a *acme) Mounts() []mockkit.Mount {
+func (a *acme) Mounts() []mockserver.Mount {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("x-api-key") != a.key {
 			w.WriteHeader(http.StatusUnauthorized)
@@ -35,7 +36,7 @@ func (a *acme) Mounts() []mockkit.Mount {
 		}
 		_, _ = io.WriteString(w, "widgets")
 	})
-	return []mockkit.Mount{{Prefix: "/acme", Production: "https://api.acme.example", Handler: h}}
+	return []mockserver.Mount{{Prefix: "/acme", Production: "https://api.acme.example", Handler: h}}
 }
 
 // acmeDescriptor is the whole of what adding acme takes, besides its line in the list; builds counts
@@ -49,7 +50,7 @@ func acmeDescriptor(builds *atomic.Int32) mockkit.Descriptor {
 			{Flag: "acme-api-key", Env: "VENDORCTL_ACME_API_KEY", Default: "acme-key", Usage: "Acme x-api-key", Credential: mockkit.APIKey},
 			{Flag: "acme-rate-limit", Default: "0", Kind: mockkit.KindRate, Usage: "Acme rate limit"},
 		},
-		Build: func(c mockkit.BuildConfig) (mockkit.Vendor, error) {
+		Build: func(c mockkit.BuildConfig) (mockserver.Vendor, error) {
 			builds.Add(1)
 			return &acme{key: c.String("acme-api-key"), rate: c.Rate("acme-rate-limit")}, nil
 		},
@@ -70,7 +71,7 @@ func TestFifthVendorIsOneDescriptor(t *testing.T) {
 	if a := vendors[len(vendors)-1].(*acme); a.key != "k2" || a.rate != 2.5 {
 		t.Errorf("acme built with key %q rate %g, want the settings k2 and 2.5", a.key, a.rate)
 	}
-	srv, err := mockkit.NewServer(nil, vendors...)
+	srv, err := mockserver.NewServer(nil, vendors...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +119,7 @@ func healthTitles(t *testing.T, base string) map[string]string {
 
 func TestOnlyBuildsOnlyTheNamed(t *testing.T) {
 	var builds atomic.Int32
-	descs := []mockkit.Descriptor{acmeDescriptor(&builds), {Name: "never", Build: func(mockkit.BuildConfig) (mockkit.Vendor, error) {
+	descs := []mockkit.Descriptor{acmeDescriptor(&builds), {Name: "never", Build: func(mockkit.BuildConfig) (mockserver.Vendor, error) {
 		t.Error("a vendor Only does not name was built")
 		return nil, errors.New("not wanted")
 	}}}

@@ -12,6 +12,7 @@ import (
 
 	mediaconnectapi "github.com/vendorctl/vendorctl/gen/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -38,39 +39,39 @@ const (
 // tokenKey holds the caller's token in the request context.
 type tokenKey struct{}
 
-func tokenOf(ctx context.Context) (mockkit.Token, bool) {
-	t, ok := ctx.Value(tokenKey{}).(mockkit.Token)
+func tokenOf(ctx context.Context) (oauth.Token, bool) {
+	t, ok := ctx.Value(tokenKey{}).(oauth.Token)
 	return t, ok
 }
 
 // authenticate checks the bearer token of every operation (all are secured), the kind of token the
 // operation needs, and the per-client rate limit.
 func (m *Mock) authenticate(c echo.Context, route *specs.Route) error {
-	raw, err := mockkit.BearerToken(c.Request().Header)
+	raw, err := oauth.BearerToken(c.Request().Header)
 	switch {
-	case errors.Is(err, mockkit.ErrNoCredentials):
+	case errors.Is(err, oauth.ErrNoCredentials):
 		return invalidToken(msgNoToken)
-	case errors.Is(err, mockkit.ErrWrongScheme):
+	case errors.Is(err, oauth.ErrWrongScheme):
 		return invalidToken(msgWrongScheme)
 	case err != nil:
 		return invalidToken(msgBadAuthHeader)
 	}
 	tok, err := m.tokens.Lookup(raw)
 	switch {
-	case errors.Is(err, mockkit.ErrTokenExpired):
+	case errors.Is(err, oauth.ErrTokenExpired):
 		return invalidToken(msgExpiredToken)
 	case err != nil:
 		return invalidToken(msgInvalidToken)
 	}
-	if tok.Kind != mockkit.KindClient && tok.Kind != mockkit.KindUser { // a refresh token or a code
+	if tok.Kind != oauth.KindClient && tok.Kind != oauth.KindUser { // a refresh token or a code
 		return invalidToken(msgInvalidToken)
 	}
-	if needsUser(route) && tok.Kind != mockkit.KindUser {
+	if needsUser(route) && tok.Kind != oauth.KindUser {
 		return invalidToken(msgClientToken)
 	}
 	if ok, wait := m.limiter.Allow(tok.ClientID); !ok {
 		return &mockkit.Error{Status: http.StatusTooManyRequests, Message: msgTooManyRequest,
-			Header: http.Header{"Retry-After": {strconv.Itoa(mockkit.RetryAfterSeconds(wait))}}}
+			Header: http.Header{"Retry-After": {strconv.Itoa(oauth.RetryAfterSeconds(wait))}}}
 	}
 	req := c.Request()
 	c.SetRequest(req.WithContext(context.WithValue(req.Context(), tokenKey{}, tok)))
@@ -202,7 +203,7 @@ func (m *Mock) CheckCustomerNumber(_ context.Context, req mediaconnectapi.CheckC
 // userCustomer is the customer number of the logged-in user of ctx.
 func userCustomer(ctx context.Context) (int, error) {
 	tok, ok := tokenOf(ctx)
-	if !ok || tok.Kind != mockkit.KindUser {
+	if !ok || tok.Kind != oauth.KindUser {
 		return 0, invalidToken(msgClientToken)
 	}
 	n, err := strconv.Atoi(tok.Subject)

@@ -16,6 +16,8 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 )
 
 // The doc's sample customer comes back verbatim from the client-mode endpoint.
@@ -431,7 +433,7 @@ func TestChangeCustomerInfo(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	e := newEnv(t, mediaconnect.Config{RateLimit: mockkit.RateLimit{Rate: 1, Burst: 2}})
+	e := newEnv(t, mediaconnect.Config{RateLimit: oauth.RateLimit{Rate: 1, Burst: 2}})
 	tok := e.clientToken(t)
 	get := func() response { return e.call(t, "GET", "/v1/client/customer/info/563457", tok, "") }
 	for i := range 2 {
@@ -483,7 +485,7 @@ func TestConfigErrors(t *testing.T) {
 	bad := []mediaconnect.Config{
 		{TokenTTL: -time.Second},
 		{MaxTokensPerClient: -1},
-		{RateLimit: mockkit.RateLimit{Rate: -1}},
+		{RateLimit: oauth.RateLimit{Rate: -1}},
 		{Fixtures: fstest.MapFS{}},
 		{Fixtures: fstest.MapFS{"customers.json": {Data: []byte(`[{"customerNumber":1}]`)}, "addresses.json": {Data: []byte(`{}`)}}},
 		{Fixtures: fstest.MapFS{"customers.json": {Data: []byte(`[{"name":{}}]`)}, "addresses.json": {Data: []byte(`{}`)}}},
@@ -516,7 +518,7 @@ func TestNoServerErrors(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				srv, _ := mockkit.NewServer(nil, m)
+				srv, _ := mockserver.NewServer(nil, m)
 				ts := httptest.NewServer(srv.Handler())
 				t.Cleanup(ts.Close)
 				e = &env{m: m, clock: e.clock, api: ts.URL + mediaconnect.Prefix, connectID: ts.URL + mediaconnect.ConnectIDPrefix}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 )
 
 // OAuth 2.0 error codes (RFC 6749 section 5.2).
@@ -136,7 +137,7 @@ func (m *Mock) token(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusMethodNotAllowed, errInvalidRequest, "the token endpoint takes POST")
 		return
 	}
-	if err := mockkit.ParseForm(r); err != nil {
+	if err := oauth.ParseForm(r); err != nil {
 		writeOAuthError(w, http.StatusBadRequest, errInvalidRequest, "the request body is not a valid form")
 		return
 	}
@@ -157,7 +158,7 @@ func (m *Mock) token(w http.ResponseWriter, r *http.Request) {
 	case "":
 		writeOAuthError(w, http.StatusBadRequest, errInvalidRequest, "grant_type is required")
 	case grantClientCredentials:
-		t := m.tokens.Issue(mockkit.KindClient, clientID, "", "")
+		t := m.tokens.Issue(oauth.KindClient, clientID, "", "")
 		m.writeToken(w, t, "")
 	case grantAuthorizationCode:
 		m.exchangeCode(w, clientID, params["code"], params["redirect_uri"])
@@ -172,17 +173,17 @@ func (m *Mock) token(w http.ResponseWriter, r *http.Request) {
 // authenticateClient checks the client's credentials (HTTP Basic, form or query); on failure it writes
 // 401 invalid_client. The message never tells which of id and secret was wrong.
 func (m *Mock) authenticateClient(w http.ResponseWriter, r *http.Request) (string, bool) {
-	id, secret, err := mockkit.ClientCredentials(r)
+	id, secret, err := oauth.ClientCredentials(r)
 	switch {
-	case errors.Is(err, mockkit.ErrNoCredentials):
+	case errors.Is(err, oauth.ErrNoCredentials):
 		writeOAuthError(w, http.StatusUnauthorized, errInvalidClient, "client authentication failed: no client_id")
 		return "", false
 	case err != nil:
 		writeOAuthError(w, http.StatusUnauthorized, errInvalidClient, "client authentication failed: malformed client credentials")
 		return "", false
 	}
-	idOK := mockkit.SecretEqual(id, m.cfg.ClientID)
-	secretOK := mockkit.SecretEqual(secret, m.cfg.ClientSecret)
+	idOK := oauth.SecretEqual(id, m.cfg.ClientID)
+	secretOK := oauth.SecretEqual(secret, m.cfg.ClientSecret)
 	if !idOK || !secretOK {
 		writeOAuthError(w, http.StatusUnauthorized, errInvalidClient, "client authentication failed: unknown client or wrong secret")
 		return "", false
@@ -201,7 +202,7 @@ func (m *Mock) exchangeCode(w http.ResponseWriter, clientID, code, redirectURI s
 	}
 	const bad = "the authorization code is invalid, expired or already used"
 	t, err := m.tokens.Lookup(code)
-	if err != nil || t.Kind != mockkit.KindCode {
+	if err != nil || t.Kind != oauth.KindCode {
 		writeOAuthError(w, http.StatusBadRequest, errInvalidGrant, bad)
 		return
 	}
@@ -217,8 +218,8 @@ func (m *Mock) exchangeCode(w http.ResponseWriter, clientID, code, redirectURI s
 		writeOAuthError(w, http.StatusBadRequest, errInvalidGrant, bad)
 		return
 	}
-	access := m.tokens.Issue(mockkit.KindUser, clientID, t.Subject, "")
-	refresh := m.tokens.Issue(mockkit.KindRefresh, clientID, t.Subject, "")
+	access := m.tokens.Issue(oauth.KindUser, clientID, t.Subject, "")
+	refresh := m.tokens.Issue(oauth.KindRefresh, clientID, t.Subject, "")
 	m.writeToken(w, access, refresh.Value)
 }
 
@@ -228,7 +229,7 @@ func (m *Mock) refresh(w http.ResponseWriter, clientID, refreshToken string) {
 		return
 	}
 	t, err := m.tokens.Lookup(refreshToken)
-	if err != nil || t.Kind != mockkit.KindRefresh {
+	if err != nil || t.Kind != oauth.KindRefresh {
 		writeOAuthError(w, http.StatusBadRequest, errInvalidGrant, "the refresh token is invalid or expired")
 		return
 	}
@@ -236,11 +237,11 @@ func (m *Mock) refresh(w http.ResponseWriter, clientID, refreshToken string) {
 		writeOAuthError(w, http.StatusBadRequest, errInvalidGrant, "the refresh token was issued to another client")
 		return
 	}
-	access := m.tokens.Issue(mockkit.KindUser, clientID, t.Subject, "")
+	access := m.tokens.Issue(oauth.KindUser, clientID, t.Subject, "")
 	m.writeToken(w, access, t.Value)
 }
 
-func (m *Mock) writeToken(w http.ResponseWriter, t mockkit.Token, refresh string) {
+func (m *Mock) writeToken(w http.ResponseWriter, t oauth.Token, refresh string) {
 	expiresIn := int64(t.Expires.Sub(m.cfg.Now()).Round(time.Second) / time.Second)
 	writeNoStoreJSON(w, http.StatusOK, TokenResponse{
 		AccessToken: t.Value, TokenType: "Bearer", ExpiresIn: expiresIn, RefreshToken: refresh,
@@ -269,7 +270,7 @@ func (m *Mock) authorize(w http.ResponseWriter, r *http.Request) {
 	case id == "":
 		writeOAuthError(w, http.StatusBadRequest, errInvalidRequest, "client_id is required")
 		return
-	case !mockkit.SecretEqual(id, m.cfg.ClientID):
+	case !oauth.SecretEqual(id, m.cfg.ClientID):
 		writeOAuthError(w, http.StatusBadRequest, errInvalidClient, "unknown client_id")
 		return
 	}
@@ -290,7 +291,7 @@ func (m *Mock) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	switch rt := params["response_type"]; rt {
 	case "code":
-		code := m.tokens.Issue(mockkit.KindCode, m.cfg.ClientID, testUserSubject(m.cfg.TestUser), rawRedirect)
+		code := m.tokens.Issue(oauth.KindCode, m.cfg.ClientID, testUserSubject(m.cfg.TestUser), rawRedirect)
 		values.Set("code", code.Value)
 	case "":
 		values.Set("error", errInvalidRequest)

@@ -1,6 +1,10 @@
 package mediaconnect
 
-import "github.com/vendorctl/vendorctl/mocks/mockkit"
+import (
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
+)
 
 // Descriptor is the Mediaconnect mock, with ConnectID, as the rest of the project sees it (mocks/all
 // lists it).
@@ -19,12 +23,12 @@ var Descriptor = mockkit.Descriptor{
 			Usage: "Mediaconnect API rate limit in requests per second per OAuth client, 0 for none", Kind: mockkit.KindRate},
 	},
 	Fixtures: []string{"customers.json", "addresses.json"},
-	Build: func(c mockkit.BuildConfig) (mockkit.Vendor, error) {
+	Build: func(c mockkit.BuildConfig) (mockserver.Vendor, error) {
 		return New(Config{
 			ClientID:     c.String("mediaconnect-client-id"),
 			ClientSecret: c.String("mediaconnect-client-secret"),
 			TokenTTL:     c.Duration("mediaconnect-token-ttl"),
-			RateLimit:    mockkit.RateLimit{Rate: c.Rate("mediaconnect-rate-limit")},
+			RateLimit:    oauth.RateLimit{Rate: c.Rate("mediaconnect-rate-limit")},
 			Fixtures:     c.Fixtures,
 			Options:      c.Options,
 		})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 // clock is a settable clock for token lifetimes and the rate limit.
@@ -56,7 +57,7 @@ func newEnv(t *testing.T, cfg mediaconnect.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mockkit.NewServer(nil, m)
+	srv, err := mockserver.NewServer(nil, m)
 	if err != nil {
 		t.Fatal(err)
 	}

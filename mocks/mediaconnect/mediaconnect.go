@@ -42,7 +42,7 @@
 //   - Reset (POST /__admin/reset) brings the customers back to the fixtures, empties the rate-limit
 //     buckets and forgets every issued token and code: a token from before the reset is answered 401.
 //   - ConnectID keeps at most Config.MaxTokensPerClient live tokens of each kind (client, user, refresh,
-//     code) per OAuth client (mockkit.DefaultMaxPerClient by default); one more evicts the oldest of
+//     code) per OAuth client (oauth.DefaultMaxPerClient by default); one more evicts the oldest of
 //     its kind, which is then refused as an unknown token.
 //   - ConnectID is journaled and takes fault rules as the api "connectid" (operations "token" and
 //     "authorize"); a fault status is answered in the OAuth error shape.
@@ -67,6 +67,8 @@ import (
 
 	mediaconnectapi "github.com/vendorctl/vendorctl/gen/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -111,10 +113,10 @@ type Config struct {
 	// TokenTTL is the lifetime of access tokens (default 12 hours).
 	TokenTTL time.Duration
 	// MaxTokensPerClient bounds the live tokens of each kind the client holds; past it the oldest is
-	// evicted (zero: mockkit.DefaultMaxPerClient).
+	// evicted (zero: oauth.DefaultMaxPerClient).
 	MaxTokensPerClient int
 	// RateLimit emulates a rate limit per OAuth client on the API (off when Rate is 0, the default).
-	RateLimit mockkit.RateLimit
+	RateLimit oauth.RateLimit
 	// Now is the clock of tokens and of the rate limit (default time.Now); tests move it.
 	Now func() time.Time
 	// Fixtures replaces the embedded fixtures: a file system holding customers.json and addresses.json.
@@ -132,8 +134,8 @@ type Mock struct {
 	spec      *specs.Spec
 	api       http.Handler
 	connectID http.Handler
-	tokens    *mockkit.TokenStore
-	limiter   *mockkit.Limiter
+	tokens    *oauth.TokenStore
+	limiter   *oauth.Limiter
 	seed      []customer
 
 	mu        sync.RWMutex
@@ -142,7 +144,7 @@ type Mock struct {
 
 var (
 	_ mediaconnectapi.StrictServerInterface = (*Mock)(nil)
-	_ mockkit.Vendor                        = (*Mock)(nil)
+	_ mockserver.Vendor                     = (*Mock)(nil)
 )
 
 // New builds the mock: loads the spec and the fixtures once.
@@ -192,8 +194,8 @@ func New(cfg Config) (*Mock, error) {
 		cfg:     cfg,
 		spec:    spec,
 		seed:    seed,
-		tokens:  mockkit.NewTokenStore(mockkit.TokenConfig{AccessTTL: cfg.TokenTTL, MaxPerClient: cfg.MaxTokensPerClient, Now: cfg.Now}),
-		limiter: mockkit.NewLimiter(cfg.RateLimit),
+		tokens:  oauth.NewTokenStore(oauth.TokenConfig{AccessTTL: cfg.TokenTTL, MaxPerClient: cfg.MaxTokensPerClient, Now: cfg.Now}),
+		limiter: oauth.NewLimiter(cfg.RateLimit),
 	}
 	if err := m.Reset(); err != nil {
 		return nil, err
@@ -224,15 +226,15 @@ func New(cfg Config) (*Mock, error) {
 	return m, nil
 }
 
-// Name implements mockkit.Vendor.
+// Name implements mockserver.Vendor.
 func (m *Mock) Name() string { return Name }
 
-// Title implements mockkit.Vendor.
+// Title implements mockserver.Vendor.
 func (m *Mock) Title() string { return Descriptor.Title }
 
-// Mounts implements mockkit.Vendor: the API and ConnectID.
-func (m *Mock) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{
+// Mounts implements mockserver.Vendor: the API and ConnectID.
+func (m *Mock) Mounts() []mockserver.Mount {
+	return []mockserver.Mount{
 		{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.api,
 			ExampleAnswered: mediaconnectapi.ExampleAnsweredOperations(exampleProbe{})},
 		{Prefix: ConnectIDPrefix, Production: ConnectIDProduction, Handler: m.connectID, API: ConnectIDName},
@@ -246,7 +248,7 @@ type exampleProbe struct {
 	mediaconnectapi.StrictExampleFallback
 }
 
-// Credentials implements mockkit.Vendor.
+// Credentials implements mockserver.Vendor.
 func (m *Mock) Credentials() string {
 	return fmt.Sprintf("OAuth client %s / %s (token URL %s%s; test user %d)",
 		m.cfg.ClientID, m.cfg.ClientSecret, ConnectIDPrefix, TokenPath, m.cfg.TestUser)
@@ -258,7 +260,7 @@ func (m *Mock) Handler() http.Handler { return m.api }
 // ConnectIDHandler serves ConnectID with paths relative to its production base (no prefix).
 func (m *Mock) ConnectIDHandler() http.Handler { return m.connectID }
 
-// Reset implements mockkit.Vendor: the customers are the fixtures again, the rate-limit buckets are
+// Reset implements mockserver.Vendor: the customers are the fixtures again, the rate-limit buckets are
 // full and no token or code issued before is valid.
 func (m *Mock) Reset() error {
 	customers := make(map[int]*customer, len(m.seed))

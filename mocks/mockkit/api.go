@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -40,9 +41,9 @@ type Options struct {
 	// MaxBodyBytes caps request bodies (default DefaultMaxBodyBytes).
 	MaxBodyBytes int64
 	// Journal records every request (nil: none). Shared by every vendor of a server.
-	Journal *Journal
+	Journal *mockserver.Journal
 	// Faults are the fault injection rules (nil: none). Shared by every vendor of a server.
-	Faults *Faults
+	Faults *mockserver.Faults
 	// ResponseMemo, when set, is shared with other APIs built with it (package sessions: every
 	// session's copy of a vendor sends the same fixtures, checked once). Zero: a memo of the API's own.
 	ResponseMemo *ResponseMemo

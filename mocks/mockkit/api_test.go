@@ -12,7 +12,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/kittest"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -21,7 +23,7 @@ type violation struct{ api, op string }
 // kitAPI builds an API on the test spec whose handlers are given by the test.
 func kitAPI(t *testing.T, register func(e *echo.Echo)) (http.Handler, *[]violation) {
 	t.Helper()
-	spec, err := specs.LoadData("kit", []byte(testSpec))
+	spec, err := specs.LoadData("kit", []byte(kittest.Spec))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +36,7 @@ func kitAPI(t *testing.T, register func(e *echo.Echo)) (http.Handler, *[]violati
 			return c.JSON(e.Status, map[string]string{"problem": e.Message})
 		},
 		Authenticate: func(c echo.Context, _ *specs.Route) error {
-			if !mockkit.SecretEqual(c.Request().Header.Get("x-key"), "k") {
+			if !oauth.SecretEqual(c.Request().Header.Get("x-key"), "k") {
 				return &mockkit.Error{Status: 401, Message: "bad key", Header: http.Header{"Www-Authenticate": {"Key"}}}
 			}
 			return nil
@@ -154,7 +156,7 @@ func TestNewAPINeedsConfig(t *testing.T) {
 }
 
 func TestNoValidation(t *testing.T) {
-	spec, _ := specs.LoadData("kit", []byte(testSpec))
+	spec, _ := specs.LoadData("kit", []byte(kittest.Spec))
 	h, err := mockkit.NewAPI(mockkit.APIConfig{
 		Name: "kit", Spec: spec,
 		Render: func(c echo.Context, e *mockkit.Error) error {

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 // Descriptor says everything the project needs to know about one vendor mock: its name and title,
@@ -26,7 +28,7 @@ type Descriptor struct {
 	// Fixtures are the files the mock reads from a fixtures folder, e.g. "customers.json" (zero: none).
 	Fixtures []string
 	// Build makes the mock from checked settings. Required.
-	Build func(BuildConfig) (Vendor, error)
+	Build func(BuildConfig) (mockserver.Vendor, error)
 }
 
 // MountSpec is one prefix a vendor is served under (Mount, without the handler).

@@ -7,6 +7,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -20,7 +21,7 @@ func driftBody(kind string, route *specs.Route, status int, contentType string, 
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		if kind == DriftWrongType {
+		if kind == mockserver.DriftWrongType {
 			out, _ := json.Marshal("drifted")
 			return out
 		}
@@ -29,7 +30,7 @@ func driftBody(kind string, route *specs.Route, status int, contentType string, 
 	}
 	schema := responseSchema(route, status, mt)
 	switch kind {
-	case DriftMissingRequired:
+	case mockserver.DriftMissingRequired:
 		if name := firstRequired(schema, obj); name != "" {
 			delete(obj, name)
 		} else {
@@ -38,7 +39,7 @@ func driftBody(kind string, route *specs.Route, status int, contentType string, 
 			}
 			obj["drifted"] = true
 		}
-	case DriftWrongType:
+	case mockserver.DriftWrongType:
 		keys := sortedKeys(obj)
 		if len(keys) == 0 {
 			obj["drifted"] = true
@@ -49,7 +50,7 @@ func driftBody(kind string, route *specs.Route, status int, contentType string, 
 			k = name
 		}
 		obj[k] = wrongTypeFor(obj[k])
-	case DriftExtraField:
+	case mockserver.DriftExtraField:
 		obj["x_undocumented_drift"] = "this field is not in the spec"
 	}
 	out, err := json.Marshal(obj)

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -70,7 +71,7 @@ func exampleAPI(t *testing.T) http.Handler {
 			return c.JSON(e.Status, map[string]string{"problem": e.Message})
 		},
 		Authenticate: func(c echo.Context, _ *specs.Route) error {
-			if !mockkit.SecretEqual(c.Request().Header.Get("x-key"), "k") {
+			if !oauth.SecretEqual(c.Request().Header.Get("x-key"), "k") {
 				return &mockkit.Error{Status: 401, Message: "bad key"}
 			}
 			return nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/kittest"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/specs"
 )
@@ -15,7 +16,7 @@ import (
 // answers 400 with the keywords it was given (or 200 when there were none).
 func handoverAPI(t *testing.T) http.Handler {
 	t.Helper()
-	spec, err := specs.LoadData("kit", []byte(testSpec))
+	spec, err := specs.LoadData("kit", []byte(kittest.Spec))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestBodyViolationsReachTheHandler(t *testing.T) {
 }
 
 func TestBodyViolationsToHandlerNamesOperations(t *testing.T) {
-	spec, err := specs.LoadData("kit", []byte(testSpec))
+	spec, err := specs.LoadData("kit", []byte(kittest.Spec))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/internal/kittest"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 // A method the path does not have gets the vendor's 405 with Allow: the path's methods in the spec,
@@ -23,7 +24,7 @@ func TestMethodNotAllowedCarriesAllow(t *testing.T) {
 		{"PATCH", "/public", "GET, HEAD"},
 	} {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
-			resp, body := do(t, tc.method, ts.URL+tc.path, "", nil)
+			resp, body := kittest.Do(t, tc.method, ts.URL+tc.path, "", nil)
 			if resp.StatusCode != http.StatusMethodNotAllowed {
 				t.Fatalf("status %d, want 405: %s", resp.StatusCode, body)
 			}
@@ -35,7 +36,7 @@ func TestMethodNotAllowedCarriesAllow(t *testing.T) {
 			}
 		})
 	}
-	if resp, _ := do(t, "GET", ts.URL+"/nothing", "", nil); resp.StatusCode != 404 || resp.Header.Get("Allow") != "" {
+	if resp, _ := kittest.Do(t, "GET", ts.URL+"/nothing", "", nil); resp.StatusCode != 404 || resp.Header.Get("Allow") != "" {
 		t.Errorf("unknown path: %d Allow %q, want 404 without Allow", resp.StatusCode, resp.Header.Get("Allow"))
 	}
 }
@@ -49,8 +50,8 @@ func TestHeadIsAnsweredAsGet(t *testing.T) {
 	for _, path := range []string{"/items/7", "/public", "/items/abc"} {
 		t.Run(path, func(t *testing.T) {
 			journal.Clear()
-			get, getBody := do(t, "GET", ts.URL+path, "", nil)
-			head, headBody := do(t, "HEAD", ts.URL+path, "", nil)
+			get, getBody := kittest.Do(t, "GET", ts.URL+path, "", nil)
+			head, headBody := kittest.Do(t, "HEAD", ts.URL+path, "", nil)
 			if head.StatusCode != get.StatusCode {
 				t.Fatalf("HEAD %d, GET %d", head.StatusCode, get.StatusCode)
 			}
@@ -65,7 +66,7 @@ func TestHeadIsAnsweredAsGet(t *testing.T) {
 			if head.ContentLength != int64(len(getBody)) {
 				t.Errorf("HEAD Content-Length %d, GET body %d bytes", head.ContentLength, len(getBody))
 			}
-			entries := journal.Entries(mockkit.Filter{Method: "HEAD"})
+			entries := journal.Entries(mockserver.Filter{Method: "HEAD"})
 			if len(entries) != 1 || entries[0].OperationID == "" || entries[0].Status != get.StatusCode {
 				t.Fatalf("journal of the HEAD: %+v", entries)
 			}

@@ -8,20 +8,22 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/kittest"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
 // faultedKit is the kit API with a journal and faults; GET /items/8 answers off the spec, GET /public
 // answers. It returns
 // the handler and the operations reported as the mock's own violations.
-func faultedKit(t *testing.T) (http.Handler, *mockkit.Journal, *mockkit.Faults, func() []string) {
+func faultedKit(t *testing.T) (http.Handler, *mockserver.Journal, *mockserver.Faults, func() []string) {
 	t.Helper()
-	spec, err := specs.LoadData("kit", []byte(testSpec))
+	spec, err := specs.LoadData("kit", []byte(kittest.Spec))
 	if err != nil {
 		t.Fatal(err)
 	}
-	journal, faults := mockkit.NewJournal(10, 0), mockkit.NewFaults(1)
+	journal, faults := mockserver.NewJournal(10, 0), mockserver.NewFaults(1)
 	var mu sync.Mutex
 	var reported []string
 	h, err := mockkit.NewAPI(mockkit.APIConfig{
@@ -59,7 +61,7 @@ func faultedKit(t *testing.T) (http.Handler, *mockkit.Journal, *mockkit.Faults, 
 func TestInjectedUndocumentedStatusIsNoViolationOfTheMock(t *testing.T) {
 	for _, status := range []int{418, 503} {
 		h, journal, faults, reported := faultedKit(t)
-		if _, err := faults.Add(mockkit.Rule{API: "kit", OperationID: "getItem", Status: status}, nil); err != nil {
+		if _, err := faults.Add(mockserver.Rule{API: "kit", OperationID: "getItem", Status: status}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if rec := serve(h, "GET", "/items/7", "", nil); rec.Code != status {
@@ -68,7 +70,7 @@ func TestInjectedUndocumentedStatusIsNoViolationOfTheMock(t *testing.T) {
 		if r := reported(); len(r) != 0 {
 			t.Fatalf("injected %d reported as the mock's violation: %v", status, r)
 		}
-		entries := journal.Entries(mockkit.Filter{})
+		entries := journal.Entries(mockserver.Filter{})
 		if len(entries) != 1 || entries[0].Fault == "" || entries[0].Status != status {
 			t.Fatalf("journal: %+v", entries)
 		}
@@ -91,14 +93,14 @@ func TestInjectedUndocumentedStatusIsNoViolationOfTheMock(t *testing.T) {
 // and journaled as its own.
 func TestLatencyRuleKeepsTheMocksOwnViolation(t *testing.T) {
 	h, journal, faults, reported := faultedKit(t)
-	if _, err := faults.Add(mockkit.Rule{API: "kit", LatencyMS: 1}, nil); err != nil {
+	if _, err := faults.Add(mockserver.Rule{API: "kit", LatencyMS: 1}, nil); err != nil {
 		t.Fatal(err)
 	}
 	serve(h, "GET", "/items/8", "", nil)
 	if r := reported(); len(r) != 1 || r[0] != "getItem" {
 		t.Fatalf("reported %v, want the mock's own getItem violation", r)
 	}
-	entries := journal.Entries(mockkit.Filter{})
+	entries := journal.Entries(mockserver.Filter{})
 	if len(entries) != 1 || len(entries[0].Violations) == 0 {
 		t.Fatalf("journal: %+v", entries)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -63,7 +64,7 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		res.Writer = rec.ResponseWriter
-		rule, _ := c.Get(faultKey).(*Rule)
+		rule, _ := c.Get(faultKey).(*mockserver.Rule)
 		if rule != nil && rule.Truncate {
 			sendTruncated(rec) // panics
 		}
@@ -77,7 +78,7 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			err := a.checkResponse(c, route, rule, rec)
 			if err != nil {
 				respViolations = specs.Violations(err)
-				if !rule.shapesAnswer() { // a status or drift rule answers off-spec on purpose
+				if !rule.ShapesAnswer() { // a status or drift rule answers off-spec on purpose
 					a.log.Warn("response violates the spec", "operation", route.OperationID(), "status", rec.status, "violations", err.Error())
 					if a.cfg.OnResponseViolation != nil {
 						a.cfg.OnResponseViolation(a.cfg.Name, route.OperationID(), err)
@@ -132,7 +133,7 @@ const maxPooledBody = 256 << 10
 
 // checkResponse checks an answer against the spec, unless the very same answer passed before (see
 // responseMemo). A faulted answer is always checked and never remembered.
-func (a *api) checkResponse(c echo.Context, route *specs.Route, rule *Rule, rec *recorder) error {
+func (a *api) checkResponse(c echo.Context, route *specs.Route, rule *mockserver.Rule, rec *recorder) error {
 	req, header, body := c.Request(), c.Response().Header(), rec.body.Bytes()
 	memo := a.memo
 	if rule != nil {
@@ -160,7 +161,7 @@ func (a *api) record(c echo.Context, start time.Time, rec *recorder, status int,
 		return
 	}
 	req := c.Request()
-	e := Entry{
+	e := mockserver.Entry{
 		Time:       start.UTC(),
 		API:        a.cfg.Name,
 		Method:     req.Method,
@@ -175,23 +176,23 @@ func (a *api) record(c echo.Context, start time.Time, rec *recorder, status int,
 	if route := RouteOf(c); route != nil {
 		e.OperationID = route.OperationID()
 	}
-	if rule, ok := c.Get(faultKey).(*Rule); ok {
-		e.Fault = rule.name()
+	if rule, ok := c.Get(faultKey).(*mockserver.Rule); ok {
+		e.Fault = rule.Name()
 	}
 	if vs, ok := c.Get(requestViolationsKey).([]specs.Violation); ok {
 		for _, v := range vs {
-			e.Violations = append(e.Violations, JournalViolation{Kind: specs.KindRequest, Violation: v})
+			e.Violations = append(e.Violations, mockserver.JournalViolation{Kind: specs.KindRequest, Violation: v})
 		}
 	}
 	injected := false
-	if rule, ok := c.Get(faultKey).(*Rule); ok {
-		injected = rule.shapesAnswer()
+	if rule, ok := c.Get(faultKey).(*mockserver.Rule); ok {
+		injected = rule.ShapesAnswer()
 	}
 	for _, v := range respViolations {
-		e.Violations = append(e.Violations, JournalViolation{Kind: specs.KindResponse, Violation: v, Injected: injected})
+		e.Violations = append(e.Violations, mockserver.JournalViolation{Kind: specs.KindResponse, Violation: v, Injected: injected})
 	}
 	body, _ := c.Get(bodyKey).([]byte)
-	j.record(e, req.Header, body, rec.body.Bytes(), req.Header.Get("Content-Type"), c.Response().Header().Get("Content-Type"))
+	j.Record(e, req.Header, body, rec.body.Bytes(), req.Header.Get("Content-Type"), c.Response().Header().Get("Content-Type"))
 }
 
 // requestPath is the path as the client sent it, vendor prefix included.
@@ -211,7 +212,7 @@ func (a *api) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
 		if a.cfg.Faults == nil || route == nil {
 			return next(c)
 		}
-		rule, delay := a.cfg.Faults.match(a.cfg.Name, route.OperationID())
+		rule, delay := a.cfg.Faults.Match(a.cfg.Name, route.OperationID())
 		if rule == nil {
 			return next(c)
 		}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 // PlainConfig describes to Plain a mount that NewAPI does not build: a plain http.Handler without a
@@ -56,7 +58,7 @@ func (p *plain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reqBody.ReadCloser = r.Body
 		r.Body = reqBody
 	}
-	rule, delay := p.cfg.Faults.match(p.cfg.Name, op)
+	rule, delay := p.cfg.Faults.Match(p.cfg.Name, op)
 	defer func() {
 		if v := recover(); v != nil { // a deliberate abort (reset, truncate): journal it, then let net/http close
 			p.record(r, start, op, rule, 0, reqBody.buf.Bytes(), nil, "")
@@ -86,7 +88,7 @@ func (p *plain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // answer has the handler answer, or the rule: a status in the mount's shape or a dropped connection.
-func (p *plain) answer(rec *recorder, r *http.Request, rule *Rule) {
+func (p *plain) answer(rec *recorder, r *http.Request, rule *mockserver.Rule) {
 	switch {
 	case rule != nil && rule.Reset:
 		panic(http.ErrAbortHandler)
@@ -118,12 +120,12 @@ func wait(r *http.Request, delay time.Duration) bool {
 	}
 }
 
-func (p *plain) record(r *http.Request, start time.Time, op string, rule *Rule, status int, reqBody, respBody []byte, respCT string) {
+func (p *plain) record(r *http.Request, start time.Time, op string, rule *mockserver.Rule, status int, reqBody, respBody []byte, respCT string) {
 	j := p.cfg.Journal
 	if j == nil {
 		return
 	}
-	e := Entry{
+	e := mockserver.Entry{
 		Time:        start.UTC(),
 		API:         p.cfg.Name,
 		OperationID: op,
@@ -134,9 +136,9 @@ func (p *plain) record(r *http.Request, start time.Time, op string, rule *Rule, 
 		DurationMS:  float64(time.Since(start).Microseconds()) / 1000,
 	}
 	if rule != nil {
-		e.Fault = rule.name()
+		e.Fault = rule.Name()
 	}
-	j.record(e, r.Header, reqBody, respBody, r.Header.Get("Content-Type"), respCT)
+	j.Record(e, r.Header, reqBody, respBody, r.Header.Get("Content-Type"), respCT)
 }
 
 // bodyCopy keeps a copy of the first limit bytes the handler reads of the request body, for the journal.

@@ -10,20 +10,22 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/all"
+	"github.com/vendorctl/vendorctl/mocks/internal/kittest"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 // vendorsServer serves every vendor with a journal and fault rules, over HTTP.
-func vendorsServer(t *testing.T) (*httptest.Server, *mockkit.Journal) {
+func vendorsServer(t *testing.T) (*httptest.Server, *mockserver.Journal) {
 	t.Helper()
-	journal, faults := mockkit.NewJournal(100, 0), mockkit.NewFaults(1)
+	journal, faults := mockserver.NewJournal(100, 0), mockserver.NewFaults(1)
 	opts := mockkit.TestOptions(t)
 	opts.Journal, opts.Faults = journal, faults
 	vendors, err := all.New(all.Config{Options: opts})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mockkit.NewServerWith(mockkit.ServerConfig{Journal: journal, Faults: faults}, vendors...)
+	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Journal: journal, Faults: faults}, vendors...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,11 +35,11 @@ func vendorsServer(t *testing.T) (*httptest.Server, *mockkit.Journal) {
 }
 
 // journalText is GET /__admin/requests?api=API as the admin API answers it.
-func journalText(t *testing.T, base, api string) (string, []mockkit.Entry) {
+func journalText(t *testing.T, base, api string) (string, []mockserver.Entry) {
 	t.Helper()
-	st, body := call(t, "GET", base+"/__admin/requests?api="+api, "", nil)
+	st, body := kittest.Call(t, "GET", base+"/__admin/requests?api="+api, "", nil)
 	var got struct {
-		Requests []mockkit.Entry `json:"requests"`
+		Requests []mockserver.Entry `json:"requests"`
 	}
 	if err := json.Unmarshal([]byte(body), &got); st != 200 || err != nil {
 		t.Fatalf("journal: %d %s (%v)", st, body, err)
@@ -52,7 +54,7 @@ var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request
 func TestConnectIDIsJournaled(t *testing.T) {
 	ts, _ := vendorsServer(t)
 	form := "grant_type=client_credentials"
-	st, body := call(t, "POST", ts.URL+"/connectid/user/oauth/token?client_id=mock-client&client%5Fsecret=mock-secret", form,
+	st, body := kittest.Call(t, "POST", ts.URL+"/connectid/user/oauth/token?client_id=mock-client&client%5Fsecret=mock-secret", form,
 		map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
 	var tok struct {
 		AccessToken string `json:"access_token"`
@@ -98,13 +100,13 @@ func TestConnectIDIsJournaled(t *testing.T) {
 func TestConnectIDFaultRules(t *testing.T) {
 	ts, _ := vendorsServer(t)
 	token := func() (int, string) {
-		return call(t, "POST", ts.URL+"/connectid/user/oauth/token", "grant_type=client_credentials&client_id=mock-client&client_secret=mock-secret",
+		return kittest.Call(t, "POST", ts.URL+"/connectid/user/oauth/token", "grant_type=client_credentials&client_id=mock-client&client_secret=mock-secret",
 			map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
 	}
-	if st, body := call(t, "POST", ts.URL+"/__admin/faults", `{"api":"connectid","operationId":"tokens","status":503}`, nil); st != 400 || !strings.Contains(body, "authorize, token") {
+	if st, body := kittest.Call(t, "POST", ts.URL+"/__admin/faults", `{"api":"connectid","operationId":"tokens","status":503}`, nil); st != 400 || !strings.Contains(body, "authorize, token") {
 		t.Fatalf("a connectid rule for an unknown operation: %d %s, want 400 listing authorize and token", st, body)
 	}
-	if st, body := call(t, "POST", ts.URL+"/__admin/faults", `{"api":"connectid","operationId":"token","status":503,"retryAfter":2}`, nil); st != 201 {
+	if st, body := kittest.Call(t, "POST", ts.URL+"/__admin/faults", `{"api":"connectid","operationId":"token","status":503,"retryAfter":2}`, nil); st != 201 {
 		t.Fatalf("add connectid rule: %d %s", st, body)
 	}
 	st, body := token()
@@ -125,17 +127,17 @@ func TestConnectIDFaultRules(t *testing.T) {
 	if len(entries) == 0 || entries[0].Fault != "#1 connectid/token" || entries[0].Status != 503 {
 		t.Errorf("journal of the faulted token request: %+v", entries)
 	}
-	if st, _ := call(t, "DELETE", ts.URL+"/__admin/faults", "", nil); st != 204 {
+	if st, _ := kittest.Call(t, "DELETE", ts.URL+"/__admin/faults", "", nil); st != 204 {
 		t.Fatal("clear rules")
 	}
-	if st, body := call(t, "POST", ts.URL+"/__admin/faults", `{"api":"connectid","drift":"extra-field"}`, nil); st != 201 {
+	if st, body := kittest.Call(t, "POST", ts.URL+"/__admin/faults", `{"api":"connectid","drift":"extra-field"}`, nil); st != 201 {
 		t.Fatalf("add drift rule: %d %s", st, body)
 	}
 	if st, body := token(); st != 200 || !strings.Contains(body, "x_undocumented_drift") || !strings.Contains(body, "access_token") {
 		t.Fatalf("token under a drift rule: %d %s", st, body)
 	}
-	call(t, "DELETE", ts.URL+"/__admin/faults", "", nil)
-	if st, body := call(t, "POST", ts.URL+"/__admin/faults", `{"api":"connectid","reset":true}`, nil); st != 201 {
+	kittest.Call(t, "DELETE", ts.URL+"/__admin/faults", "", nil)
+	if st, body := kittest.Call(t, "POST", ts.URL+"/__admin/faults", `{"api":"connectid","reset":true}`, nil); st != 201 {
 		t.Fatalf("add reset rule: %d %s", st, body)
 	}
 	req, _ := http.NewRequest("POST", ts.URL+"/connectid/user/oauth/token", strings.NewReader("grant_type=client_credentials"))
@@ -149,7 +151,7 @@ func TestConnectIDFaultRules(t *testing.T) {
 // A JSON key spelled with \u escapes is redacted in the journal as its plain name is.
 func TestJournalRedactsEscapedKeysOverHTTP(t *testing.T) {
 	ts, _ := vendorsServer(t)
-	st, body := call(t, "POST", ts.URL+"/timewave/v3/oauth/token", "grant_type=client_credentials&client_id=mock-client&client_secret=mock-secret",
+	st, body := kittest.Call(t, "POST", ts.URL+"/timewave/v3/oauth/token", "grant_type=client_credentials&client_id=mock-client&client_secret=mock-secret",
 		map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
 	var tok struct {
 		AccessToken string `json:"access_token"`
@@ -158,7 +160,7 @@ func TestJournalRedactsEscapedKeysOverHTTP(t *testing.T) {
 		t.Fatalf("token: %d %s", st, body)
 	}
 	payload := `{"first_name":"Kari","last_name":"Nordmann","pass\u0077ord":"pw-escaped-123"}`
-	call(t, "POST", ts.URL+"/timewave/v3/clients", payload, map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + tok.AccessToken})
+	kittest.Call(t, "POST", ts.URL+"/timewave/v3/clients", payload, map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + tok.AccessToken})
 	text, entries := journalText(t, ts.URL, "timewave")
 	if len(entries) == 0 || !strings.Contains(text, "Kari") {
 		t.Fatalf("the request was not journaled: %s", text)
@@ -175,7 +177,7 @@ func TestJournalCapsHugeHeadersOverHTTP(t *testing.T) {
 	for i := range 50 {
 		h[fmt.Sprintf("X-Filler-%02d", i)] = strings.Repeat("v", 1000)
 	}
-	if st, body := call(t, "GET", ts.URL+"/vitecauto/api/customer?companyId=998&customerId=500190", "", h); st != 200 {
+	if st, body := kittest.Call(t, "GET", ts.URL+"/vitecauto/api/customer?companyId=998&customerId=500190", "", h); st != 200 {
 		t.Fatalf("request with 50 KB of headers: %d %s", st, body)
 	}
 	_, entries := journalText(t, ts.URL, "vitecauto")
@@ -190,8 +192,8 @@ func TestJournalCapsHugeHeadersOverHTTP(t *testing.T) {
 			n += len(v)
 		}
 	}
-	if !e.HeadersTruncated || n > mockkit.DefaultHeaderCap+len("[truncated]") {
-		t.Errorf("entry keeps %d header bytes (cap %d), headersTruncated %v", n, mockkit.DefaultHeaderCap, e.HeadersTruncated)
+	if !e.HeadersTruncated || n > mockserver.DefaultHeaderCap+len("[truncated]") {
+		t.Errorf("entry keeps %d header bytes (cap %d), headersTruncated %v", n, mockserver.DefaultHeaderCap, e.HeadersTruncated)
 	}
 	if e.Status != 200 || e.OperationID == "" {
 		t.Errorf("entry lost its other fields: %+v", e)
@@ -222,17 +224,17 @@ func (a apiMount) Name() string        { return a.name }
 func (a apiMount) Title() string       { return a.name }
 func (a apiMount) Credentials() string { return "" }
 func (a apiMount) Reset() error        { return nil }
-func (a apiMount) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{{Prefix: "/" + a.name, Handler: http.NotFoundHandler(), API: a.api}}
+func (a apiMount) Mounts() []mockserver.Mount {
+	return []mockserver.Mount{{Prefix: "/" + a.name, Handler: http.NotFoundHandler(), API: a.api}}
 }
 
 // A mount's API name joins the names fault rules may give; it may not be another vendor's name.
 func TestMountAPINames(t *testing.T) {
 	a, b := apiMount{"a", "a-auth"}, apiMount{"b", ""}
-	if got := strings.Join(mockkit.APINames(a, b), ","); got != "a,a-auth,b" {
+	if got := strings.Join(mockserver.APINames(a, b), ","); got != "a,a-auth,b" {
 		t.Errorf("APINames = %s", got)
 	}
-	if _, err := mockkit.NewServer(nil, apiMount{"a", "b"}, b); err == nil {
+	if _, err := mockserver.NewServer(nil, apiMount{"a", "b"}, b); err == nil {
 		t.Error("a mount named after another vendor was accepted")
 	}
 }

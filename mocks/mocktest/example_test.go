@@ -9,7 +9,7 @@ import (
 	"github.com/vendorctl/vendorctl/clients/mediaconnect"
 	"github.com/vendorctl/vendorctl/clients/vitecauto"
 	vitecautoapi "github.com/vendorctl/vendorctl/gen/vitecauto"
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
 
@@ -28,14 +28,14 @@ func Example() {
 
 	// Make the vendor fail, and see what your code does. The generated package of each API names its
 	// operationIds, so a rule narrowed to one operation needs no look at the spec.
-	if _, err := mocks.AddFault(mockkit.Rule{API: "vitecauto", OperationID: vitecautoapi.OpGetCustomer, Status: 500}); err != nil {
+	if _, err := mocks.AddFault(mockserver.Rule{API: "vitecauto", OperationID: vitecautoapi.OpGetCustomer, Status: 500}); err != nil {
 		fmt.Println(err)
 	}
 	_, err = client.GetCustomer(context.Background(), 998, 500190)
 	fmt.Println(errors.Is(err, vitecauto.ErrServer))
 
 	// Every request is in the journal, credentials redacted.
-	for _, e := range mocks.Requests(mockkit.Filter{API: "vitecauto"}) {
+	for _, e := range mocks.Requests(mockserver.Filter{API: "vitecauto"}) {
 		fmt.Println(e.Method, e.Path, e.Status, e.RequestHeaders["X-Api-Key"])
 	}
 	// Output:
@@ -55,13 +55,13 @@ func Example_inATest() {
 			ClientID: mc.ClientID, ClientSecret: mc.ClientSecret, TokenURL: mc.TokenURL}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := mocks.AddFault(mockkit.Rule{API: "vitecauto", Status: 500}); err != nil {
+		if _, err := mocks.AddFault(mockserver.Rule{API: "vitecauto", Status: 500}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := client.GetCustomer(context.Background(), 998, 500190); !errors.Is(err, vitecauto.ErrServer) {
 			t.Fatalf("the vendor's 500 came back as %v", err)
 		}
-		entries := mocks.Requests(mockkit.Filter{API: "vitecauto"})
+		entries := mocks.Requests(mockserver.Filter{API: "vitecauto"})
 		t.Log(len(entries), "requests journaled")
 		mocks.Reset() // fixtures back, journal and faults cleared
 	}

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
 
@@ -50,7 +50,7 @@ func TestEveryVendorAnswersHeadAsGet(t *testing.T) {
 			if head.Header.Get("Content-Type") != get.Header.Get("Content-Type") {
 				t.Errorf("Content-Type: HEAD %q, GET %q", head.Header.Get("Content-Type"), get.Header.Get("Content-Type"))
 			}
-			if es := m.Requests(mockkit.Filter{API: tc.api, Method: http.MethodHead}); len(es) == 0 || es[len(es)-1].Status != tc.status {
+			if es := m.Requests(mockserver.Filter{API: tc.api, Method: http.MethodHead}); len(es) == 0 || es[len(es)-1].Status != tc.status {
 				t.Errorf("HEAD not journaled as HEAD: %+v", es)
 			}
 		})

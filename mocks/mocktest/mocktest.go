@@ -19,6 +19,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/all"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -28,9 +29,9 @@ type Server struct {
 	URL     string
 	ts      *httptest.Server
 	cfg     all.Config
-	vendors map[string]mockkit.Vendor
-	journal *mockkit.Journal
-	faults  *mockkit.Faults
+	vendors map[string]mockserver.Vendor
+	journal *mockserver.Journal
+	faults  *mockserver.Faults
 	end     func() // ends a Session instead of a server (zero: Close stops the server)
 }
 
@@ -78,19 +79,19 @@ func New(opts ...Option) (*Server, error) {
 	for _, o := range opts {
 		o(&c)
 	}
-	journal := mockkit.NewJournal(0, 0)
-	faults := mockkit.NewFaults(c.seed)
+	journal := mockserver.NewJournal(0, 0)
+	faults := mockserver.NewFaults(c.seed)
 	c.cfg.Options.Journal, c.cfg.Options.Faults = journal, faults
 	c.cfg.Only = c.only
 	vendors, err := all.New(c.cfg)
 	if err != nil {
 		return nil, err
 	}
-	srv, err := mockkit.NewServerWith(mockkit.ServerConfig{Journal: journal, Faults: faults}, vendors...)
+	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Journal: journal, Faults: faults}, vendors...)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{ts: httptest.NewServer(srv.Handler()), cfg: c.cfg, vendors: map[string]mockkit.Vendor{}, journal: journal, faults: faults}
+	s := &Server{ts: httptest.NewServer(srv.Handler()), cfg: c.cfg, vendors: map[string]mockserver.Vendor{}, journal: journal, faults: faults}
 	s.URL = s.ts.URL
 	for _, v := range vendors {
 		s.vendors[v.Name()] = v
@@ -159,7 +160,7 @@ func (s *Server) Credentials(api string) Credentials {
 }
 
 // onMock maps a production URL of the vendor onto the mount that serves it ("" when none does).
-func (s *Server) onMock(v mockkit.Vendor, production string) string {
+func (s *Server) onMock(v mockserver.Vendor, production string) string {
 	for _, m := range v.Mounts() {
 		if production == m.Production || strings.HasPrefix(production, m.Production+"/") {
 			return s.URL + m.Prefix + strings.TrimPrefix(production, m.Production)
@@ -182,15 +183,15 @@ func (s *Server) Reset() error {
 }
 
 // Requests returns the journal entries that match f, oldest first.
-func (s *Server) Requests(f mockkit.Filter) []mockkit.Entry { return s.journal.Entries(f) }
+func (s *Server) Requests(f mockserver.Filter) []mockserver.Entry { return s.journal.Entries(f) }
 
 // AddFault adds a fault rule and returns it with its ID.
-func (s *Server) AddFault(r mockkit.Rule) (mockkit.Rule, error) {
-	vendors := make([]mockkit.Vendor, 0, len(s.vendors))
+func (s *Server) AddFault(r mockserver.Rule) (mockserver.Rule, error) {
+	vendors := make([]mockserver.Vendor, 0, len(s.vendors))
 	for _, v := range s.vendors {
 		vendors = append(vendors, v)
 	}
-	return s.faults.Add(r, mockkit.APINames(vendors...))
+	return s.faults.Add(r, mockserver.APINames(vendors...))
 }
 
 // ClearFaults removes every fault rule.

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/vendorctl/vendorctl/clients/vitecauto"
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/mocktest"
 	"github.com/vendorctl/vendorctl/specs"
 )
@@ -62,7 +62,7 @@ func TestJournalHasNoSecrets(t *testing.T) {
 	if _, _, err := get(t, m.BaseURL("vitecauto")+"/api/customer?companyId=abc&customerId=1&client_secret=s3cr3t", map[string]string{"x-api-key": key}); err != nil {
 		t.Fatal(err)
 	}
-	entries := m.Requests(mockkit.Filter{API: "vitecauto"})
+	entries := m.Requests(mockserver.Filter{API: "vitecauto"})
 	if len(entries) != 2 {
 		t.Fatalf("%d journal entries, want 2", len(entries))
 	}
@@ -82,7 +82,7 @@ func TestJournalHasNoSecrets(t *testing.T) {
 			t.Errorf("the journal holds the secret %q: %s", secret, raw)
 		}
 	}
-	if got := m.Requests(mockkit.Filter{Status: 400}); len(got) != 1 {
+	if got := m.Requests(mockserver.Filter{Status: 400}); len(got) != 1 {
 		t.Errorf("status filter: %d entries", len(got))
 	}
 }
@@ -92,14 +92,14 @@ func TestFaultsAndReset(t *testing.T) {
 	key := map[string]string{"x-api-key": m.Credentials("vitecauto").APIKey}
 	url := m.BaseURL("vitecauto") + customerPath
 
-	if _, err := m.AddFault(mockkit.Rule{API: "vitecauto", Status: 503, RetryAfter: 2}); err != nil {
+	if _, err := m.AddFault(mockserver.Rule{API: "vitecauto", Status: 503, RetryAfter: 2}); err != nil {
 		t.Fatal(err)
 	}
 	resp, body, err := get(t, url, key)
 	if err != nil || resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "2" || !strings.Contains(string(body), `"error"`) {
 		t.Fatalf("503 rule: %v %v %s", resp, err, body)
 	}
-	if entries := m.Requests(mockkit.Filter{Status: 503}); len(entries) != 1 || entries[0].Fault == "" {
+	if entries := m.Requests(mockserver.Filter{Status: 503}); len(entries) != 1 || entries[0].Fault == "" {
 		t.Fatalf("faulted request not journalled with its rule: %+v", entries)
 	}
 	if err := m.Reset(); err != nil {
@@ -108,11 +108,11 @@ func TestFaultsAndReset(t *testing.T) {
 	if resp, _, err := get(t, url, key); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("after Reset: %v %v", resp, err)
 	}
-	if len(m.Requests(mockkit.Filter{})) != 1 {
+	if len(m.Requests(mockserver.Filter{})) != 1 {
 		t.Fatal("Reset did not clear the journal")
 	}
 
-	if _, err := m.AddFault(mockkit.Rule{API: "vitecauto", OperationID: "getCustomer", LatencyMS: 400}); err != nil {
+	if _, err := m.AddFault(mockserver.Rule{API: "vitecauto", OperationID: "getCustomer", LatencyMS: 400}); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
@@ -124,7 +124,7 @@ func TestFaultsAndReset(t *testing.T) {
 	}
 	m.ClearFaults()
 
-	if _, err := m.AddFault(mockkit.Rule{API: "vitecauto", Reset: true}); err != nil {
+	if _, err := m.AddFault(mockserver.Rule{API: "vitecauto", Reset: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := get(t, url, key); err == nil {
@@ -132,7 +132,7 @@ func TestFaultsAndReset(t *testing.T) {
 	}
 	m.ClearFaults()
 
-	if _, err := m.AddFault(mockkit.Rule{API: "vitecauto", Truncate: true}); err != nil {
+	if _, err := m.AddFault(mockserver.Rule{API: "vitecauto", Truncate: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := get(t, url, key); err == nil || !errors.Is(err, io.ErrUnexpectedEOF) {
@@ -140,21 +140,21 @@ func TestFaultsAndReset(t *testing.T) {
 	}
 	m.ClearFaults()
 
-	if _, err := m.AddFault(mockkit.Rule{API: "nope", Status: 500}); err == nil {
+	if _, err := m.AddFault(mockserver.Rule{API: "nope", Status: 500}); err == nil {
 		t.Fatal("a rule for an unknown api was accepted")
 	}
 }
 
 // Each drift kind produces an answer that the spec validator rejects, and the journal says so.
 func TestDriftIsRejectedByTheValidator(t *testing.T) {
-	for _, kind := range []string{mockkit.DriftMissingRequired, mockkit.DriftWrongType, mockkit.DriftExtraField} {
+	for _, kind := range []string{mockserver.DriftMissingRequired, mockserver.DriftWrongType, mockserver.DriftExtraField} {
 		t.Run(kind, func(t *testing.T) {
 			m, err := mocktest.New() // not Start: this mock answers off-spec on purpose
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer m.Close()
-			if _, err := m.AddFault(mockkit.Rule{API: "vitecauto", Drift: kind}); err != nil {
+			if _, err := m.AddFault(mockserver.Rule{API: "vitecauto", Drift: kind}); err != nil {
 				t.Fatal(err)
 			}
 			key := m.Credentials("vitecauto").APIKey
@@ -167,7 +167,7 @@ func TestDriftIsRejectedByTheValidator(t *testing.T) {
 			if vs := specs.Violations(err); len(vs) == 0 {
 				t.Fatalf("drifted answer %s passed validation (err %v)", body, err)
 			}
-			entries := m.Requests(mockkit.Filter{})
+			entries := m.Requests(mockserver.Filter{})
 			if len(entries) == 0 || len(entries[0].Violations) == 0 {
 				t.Fatalf("journal does not list the drift's violations: %+v", entries)
 			}
@@ -214,7 +214,7 @@ func TestWrongTypeDriftBodyFailsSpecValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	if _, err := m.AddFault(mockkit.Rule{API: "vitecauto", Drift: mockkit.DriftWrongType}); err != nil {
+	if _, err := m.AddFault(mockserver.Rule{API: "vitecauto", Drift: mockserver.DriftWrongType}); err != nil {
 		t.Fatal(err)
 	}
 	_, body, err := get(t, m.BaseURL("vitecauto")+customerPath, map[string]string{"x-api-key": m.Credentials("vitecauto").APIKey})

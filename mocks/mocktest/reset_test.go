@@ -10,6 +10,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/all"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 // Reset restores every vendor's fixtures exactly: the exported state after writes and a reset equals the
@@ -22,7 +23,7 @@ func TestResetRestoresFixturesExactly(t *testing.T) {
 	state := func() map[string]string {
 		out := map[string]string{}
 		for _, v := range vendors {
-			st, ok := v.(mockkit.Stater)
+			st, ok := v.(mockserver.Stater)
 			if !ok {
 				t.Fatalf("%s does not export its state", v.Name())
 			}
@@ -35,7 +36,7 @@ func TestResetRestoresFixturesExactly(t *testing.T) {
 		return out
 	}
 	before := state()
-	srv, err := mockkit.NewServer(nil, vendors...)
+	srv, err := mockserver.NewServer(nil, vendors...)
 	if err != nil {
 		t.Fatal(err)
 	}

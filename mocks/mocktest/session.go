@@ -6,6 +6,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/all"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/sessions"
 )
 
@@ -23,13 +24,13 @@ func startShared() {
 		shared.err = err
 		return
 	}
-	srv, err := mockkit.NewServer(nil, def...)
+	srv, err := mockserver.NewServer(nil, def...)
 	if err != nil {
 		shared.err = err
 		return
 	}
 	shared.m, shared.err = sessions.New(sessions.Config{Default: srv.Handler(), APIs: all.Names(),
-		Build: func(api string, o mockkit.Options) (mockkit.Vendor, error) {
+		Build: func(api string, o mockkit.Options) (mockserver.Vendor, error) {
 			return all.NewVendor(all.Config{Options: o}, api)
 		}})
 	if shared.err == nil {
@@ -53,7 +54,7 @@ func Session(t TB) *Server {
 	if err != nil {
 		t.Fatalf("mocktest: %v", err)
 	}
-	s := &Server{URL: shared.url + sessions.PathPrefix + sess.ID(), vendors: map[string]mockkit.Vendor{},
+	s := &Server{URL: shared.url + sessions.PathPrefix + sess.ID(), vendors: map[string]mockserver.Vendor{},
 		journal: sess.Journal(), faults: sess.Faults(), end: func() { shared.m.Delete(sess.ID()) }}
 	for _, v := range sess.Vendors() {
 		s.vendors[v.Name()] = v

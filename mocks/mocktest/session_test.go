@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/mocktest"
 )
 
@@ -69,7 +69,7 @@ func TestSessionIsolatesParallelTests(t *testing.T) {
 			if got := total(t, call); got != before+i {
 				t.Errorf("total %d after %d creates, want %d", got, i, before+i)
 			}
-			if got := len(s.Requests(mockkit.Filter{Method: http.MethodPost, API: "timewave"})); got != i+1 {
+			if got := len(s.Requests(mockserver.Filter{Method: http.MethodPost, API: "timewave"})); got != i+1 {
 				t.Errorf("journal: %d POSTs, want %d (the token and this test's creates)", got, i+1)
 			}
 		})
@@ -81,7 +81,7 @@ func TestSessionFaultsResetClose(t *testing.T) {
 	a, b := mocktest.Session(t), mocktest.Session(t)
 	callA, callB := twSession(t, a), twSession(t, b)
 	before := total(t, callA)
-	if _, err := a.AddFault(mockkit.Rule{API: "timewave", OperationID: "createClient", Status: 503}); err != nil {
+	if _, err := a.AddFault(mockserver.Rule{API: "timewave", OperationID: "createClient", Status: 503}); err != nil {
 		t.Fatal(err)
 	}
 	if status, _ := callA(http.MethodPost, "/clients", `{"company_name":"A AB"}`); status != http.StatusServiceUnavailable {

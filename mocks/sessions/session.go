@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 // Session is one isolated copy of the vendor mocks.
@@ -14,25 +15,25 @@ type Session struct {
 	id      string
 	created time.Time
 	lastUse atomic.Int64 // unix nanoseconds
-	journal *mockkit.Journal
-	faults  *mockkit.Faults
+	journal *mockserver.Journal
+	faults  *mockserver.Faults
 	vendors []*lazyVendor
-	server  *mockkit.Server
+	server  *mockserver.Server
 	handler http.Handler
 }
 
 func (m *Manager) newSession(id string, now time.Time) (*Session, error) {
-	s := &Session{id: id, created: now, journal: mockkit.NewJournalWith(m.cfg.Journal), faults: mockkit.NewFaults(m.cfg.Seed)}
+	s := &Session{id: id, created: now, journal: mockserver.NewJournalWith(m.cfg.Journal), faults: mockserver.NewFaults(m.cfg.Seed)}
 	s.touch(now)
 	opts := m.cfg.Options
 	opts.Journal, opts.Faults = s.journal, s.faults
-	vendors := make([]mockkit.Vendor, len(m.templates))
+	vendors := make([]mockserver.Vendor, len(m.templates))
 	for i, t := range m.templates {
-		lv := newLazyVendor(t, func() (mockkit.Vendor, error) { return m.cfg.Build(t.Name(), opts) }, m.refuse)
+		lv := newLazyVendor(t, func() (mockserver.Vendor, error) { return m.cfg.Build(t.Name(), opts) }, m.refuse)
 		s.vendors = append(s.vendors, lv)
 		vendors[i] = lv
 	}
-	srv, err := mockkit.NewServerWith(mockkit.ServerConfig{Logger: m.cfg.Logger, Journal: s.journal, Faults: s.faults, Admin: m.cfg.Admin}, vendors...)
+	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Logger: m.cfg.Logger, Journal: s.journal, Faults: s.faults, Admin: m.cfg.Admin}, vendors...)
 	if err != nil {
 		return nil, err
 	}
@@ -50,14 +51,14 @@ func (s *Session) Created() time.Time { return s.created }
 func (s *Session) LastUse() time.Time { return time.Unix(0, s.lastUse.Load()) }
 
 // Journal is the session's own journal.
-func (s *Session) Journal() *mockkit.Journal { return s.journal }
+func (s *Session) Journal() *mockserver.Journal { return s.journal }
 
 // Faults are the session's own fault rules.
-func (s *Session) Faults() *mockkit.Faults { return s.faults }
+func (s *Session) Faults() *mockserver.Faults { return s.faults }
 
 // Vendors are the session's vendors; each is built on its first use.
-func (s *Session) Vendors() []mockkit.Vendor {
-	out := make([]mockkit.Vendor, len(s.vendors))
+func (s *Session) Vendors() []mockserver.Vendor {
+	out := make([]mockserver.Vendor, len(s.vendors))
 	for i, v := range s.vendors {
 		out[i] = v
 	}
@@ -87,19 +88,19 @@ func (s *Session) expired(now time.Time, ttl time.Duration) bool {
 // lazyVendor is a vendor built on the first request to it (or the first admin call that needs it).
 // Until then it answers its name, mounts and credentials from a template and resets to nothing.
 type lazyVendor struct {
-	tmpl    mockkit.Vendor
-	build   func() (mockkit.Vendor, error)
+	tmpl    mockserver.Vendor
+	build   func() (mockserver.Vendor, error)
 	refuse  refuser // answers a vendor that failed to build, in its shape
-	mounts  []mockkit.Mount
+	mounts  []mockserver.Mount
 	mu      sync.Mutex
-	v       atomic.Pointer[mockkit.Vendor]
+	v       atomic.Pointer[mockserver.Vendor]
 	handler []http.Handler // the built vendor's mount handlers, by mount
 }
 
 // refuser answers r, for the vendor path, with e in the vendor's shape.
 type refuser func(w http.ResponseWriter, r *http.Request, path string, e *mockkit.Error)
 
-func newLazyVendor(tmpl mockkit.Vendor, build func() (mockkit.Vendor, error), refuse refuser) *lazyVendor {
+func newLazyVendor(tmpl mockserver.Vendor, build func() (mockserver.Vendor, error), refuse refuser) *lazyVendor {
 	lv := &lazyVendor{tmpl: tmpl, build: build, refuse: refuse}
 	for i, mt := range tmpl.Mounts() {
 		mt.Handler = lv.mountHandler(i, mt.Prefix)
@@ -119,14 +120,14 @@ func (lv *lazyVendor) mountHandler(i int, prefix string) http.Handler {
 	})
 }
 
-func (lv *lazyVendor) built() mockkit.Vendor {
+func (lv *lazyVendor) built() mockserver.Vendor {
 	if p := lv.v.Load(); p != nil {
 		return *p
 	}
 	return nil
 }
 
-func (lv *lazyVendor) get() (mockkit.Vendor, error) {
+func (lv *lazyVendor) get() (mockserver.Vendor, error) {
 	if v := lv.built(); v != nil {
 		return v, nil
 	}
@@ -143,10 +144,10 @@ func (lv *lazyVendor) get() (mockkit.Vendor, error) {
 	return v, nil
 }
 
-func (lv *lazyVendor) Name() string            { return lv.tmpl.Name() }
-func (lv *lazyVendor) Title() string           { return lv.tmpl.Title() }
-func (lv *lazyVendor) Credentials() string     { return lv.tmpl.Credentials() }
-func (lv *lazyVendor) Mounts() []mockkit.Mount { return lv.mounts }
+func (lv *lazyVendor) Name() string               { return lv.tmpl.Name() }
+func (lv *lazyVendor) Title() string              { return lv.tmpl.Title() }
+func (lv *lazyVendor) Credentials() string        { return lv.tmpl.Credentials() }
+func (lv *lazyVendor) Mounts() []mockserver.Mount { return lv.mounts }
 
 // Reset resets a built vendor; one never built is at its fixtures already.
 func (lv *lazyVendor) Reset() error {
@@ -162,7 +163,7 @@ func (lv *lazyVendor) State() any {
 	if err != nil {
 		return nil
 	}
-	if st, ok := v.(mockkit.Stater); ok {
+	if st, ok := v.(mockserver.Stater); ok {
 		return st.State()
 	}
 	return nil

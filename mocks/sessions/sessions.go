@@ -1,5 +1,5 @@
 // Package sessions serves many isolated copies of the vendor mocks on one listener: a session is a
-// mockkit.Server of its own (stores from the fixtures, OAuth tokens, rate-limit buckets, fault rules
+// mockserver.Server of its own (stores from the fixtures, OAuth tokens, rate-limit buckets, fault rules
 // and journal), reached under /sessions/{id}/<vendor prefix>/... or with the header
 // X-Vendorctl-Session: {id}. Every other request goes to the default server, which session traffic
 // never touches. A session is created on first use and ends when deleted or idle past the TTL.
@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 // Header names a session for clients that cannot change their base URL.
@@ -71,15 +72,15 @@ type Config struct {
 	APIs []string
 	// Build builds one vendor of a session with the session's options: Options with the session's
 	// own Journal and Faults.
-	Build func(api string, opts mockkit.Options) (mockkit.Vendor, error)
+	Build func(api string, opts mockkit.Options) (mockserver.Vendor, error)
 	// Options are what every session's vendors are built with; Journal and Faults are replaced.
 	Options mockkit.Options
 	// Journal configures each session's journal. Zero Size: DefaultJournalSize.
-	Journal mockkit.JournalConfig
+	Journal mockserver.JournalConfig
 	// Seed seeds each session's fault probabilities (0: random).
 	Seed uint64
 	// Admin guards the session endpoints and every session's admin API (zero: loopback, no token).
-	Admin mockkit.AdminGuard
+	Admin mockserver.AdminGuard
 	// TTL ends a session idle for longer (zero: DefaultTTL).
 	TTL time.Duration
 	// Max is the number of live sessions; one more is refused with 503 (zero: DefaultMax).
@@ -94,9 +95,9 @@ type Config struct {
 type Manager struct {
 	cfg Config
 	// refusals are vendors without state, used only to answer refusals in each vendor's shape.
-	refusals *mockkit.Server
+	refusals *mockserver.Server
 	// templates describe each vendor (names, mounts) for the lazy vendors of a session.
-	templates []mockkit.Vendor
+	templates []mockserver.Vendor
 
 	mu        sync.RWMutex
 	byID      map[string]*Session
@@ -136,7 +137,7 @@ func New(cfg Config) (*Manager, error) {
 		}
 		m.templates = append(m.templates, v)
 	}
-	refusals, err := mockkit.NewServerWith(mockkit.ServerConfig{Logger: cfg.Logger}, m.templates...)
+	refusals, err := mockserver.NewServerWith(mockserver.ServerConfig{Logger: cfg.Logger}, m.templates...)
 	if err != nil {
 		return nil, err
 	}
@@ -234,8 +235,8 @@ func (m *Manager) retryAfterLocked(now time.Time) time.Duration {
 }
 
 // prefixes are every vendor mount prefix, for the base URLs of a session.
-func (m *Manager) mounts() []mockkit.Mount {
-	var out []mockkit.Mount
+func (m *Manager) mounts() []mockserver.Mount {
+	var out []mockserver.Mount
 	for _, v := range m.templates {
 		out = append(out, v.Mounts()...)
 	}

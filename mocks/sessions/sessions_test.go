@@ -10,6 +10,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/all"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/sessions"
 )
 
@@ -28,12 +29,12 @@ func newManager(t testing.TB, cfg sessions.Config) *sessions.Manager {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mockkit.NewServer(nil, def...)
+	srv, err := mockserver.NewServer(nil, def...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Default, cfg.APIs = srv.Handler(), all.Names()
-	cfg.Build = func(api string, o mockkit.Options) (mockkit.Vendor, error) {
+	cfg.Build = func(api string, o mockkit.Options) (mockserver.Vendor, error) {
 		return all.NewVendor(all.Config{Options: o}, api)
 	}
 	m, err := sessions.New(cfg)

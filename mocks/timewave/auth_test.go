@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 )
 
@@ -174,7 +174,7 @@ func TestTokenExpires(t *testing.T) {
 
 func TestRateLimit(t *testing.T) {
 	clk := newClock()
-	e := newEnv(t, timewave.Config{Now: clk.Now, RateLimit: mockkit.RateLimit{Rate: 0.5, Burst: 3}})
+	e := newEnv(t, timewave.Config{Now: clk.Now, RateLimit: oauth.RateLimit{Rate: 0.5, Burst: 3}})
 	// The token request took one of the three.
 	for i := range 2 {
 		if status, body := e.call(http.MethodGet, "/clients/1001", nil); status != 200 {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 )
 
@@ -61,7 +63,7 @@ func TestFixturesConfig(t *testing.T) {
 		})
 	}
 	for _, rate := range []float64{-1, math.NaN()} {
-		if _, err := timewave.New(timewave.Config{RateLimit: mockkit.RateLimit{Rate: rate}}); !errors.Is(err, mockkit.ErrRate) {
+		if _, err := timewave.New(timewave.Config{RateLimit: oauth.RateLimit{Rate: rate}}); !errors.Is(err, mockkit.ErrRate) {
 			t.Errorf("rate %g: err %v, want mockkit.ErrRate", rate, err)
 		}
 	}
@@ -90,7 +92,7 @@ func TestNoValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, _ := mockkit.NewServer(nil, m)
+	srv, _ := mockserver.NewServer(nil, m)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	e := &env{t: t, mock: m, base: ts.URL + timewave.Prefix}

@@ -1,6 +1,10 @@
 package timewave
 
-import "github.com/vendorctl/vendorctl/mocks/mockkit"
+import (
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
+)
 
 // Descriptor is the TimeWave mock as the rest of the project sees it (mocks/all lists it).
 var Descriptor = mockkit.Descriptor{
@@ -16,11 +20,11 @@ var Descriptor = mockkit.Descriptor{
 			Usage: "TimeWave rate limit emulation in requests per second per OAuth client, 429 with Retry-After beyond it; 0 for none"},
 	},
 	Fixtures: []string{"clients.json", "reference.json"},
-	Build: func(c mockkit.BuildConfig) (mockkit.Vendor, error) {
+	Build: func(c mockkit.BuildConfig) (mockserver.Vendor, error) {
 		return New(Config{
 			ClientID:     c.String("timewave-client-id"),
 			ClientSecret: c.String("timewave-client-secret"),
-			RateLimit:    mockkit.RateLimit{Rate: c.Rate("timewave-rate-limit")},
+			RateLimit:    oauth.RateLimit{Rate: c.Rate("timewave-rate-limit")},
 			Fixtures:     c.Fixtures,
 			Options:      c.Options,
 		})

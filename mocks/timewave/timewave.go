@@ -35,6 +35,8 @@ import (
 
 	timewaveapi "github.com/vendorctl/vendorctl/gen/timewave"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -70,7 +72,7 @@ type Config struct {
 	// TokenTTL is the lifetime of an access token (default DefaultTokenTTL).
 	TokenTTL time.Duration
 	// RateLimit emulates the vendor's rate limit per OAuth client; the zero value turns it off.
-	RateLimit mockkit.RateLimit
+	RateLimit oauth.RateLimit
 	// Now is the clock of tokens and the rate limit (tests move it). Default time.Now.
 	Now func() time.Time
 	// Fixtures replaces the embedded fixtures: a file system holding clients.json and reference.json.
@@ -88,8 +90,8 @@ type Mock struct {
 	handler http.Handler
 	seed    *store
 	ref     *tables
-	tokens  *mockkit.TokenStore
-	limiter *mockkit.Limiter
+	tokens  *oauth.TokenStore
+	limiter *oauth.Limiter
 	// filters are the filter[...] query parameters the spec declares for GET /clients.
 	filters map[string]bool
 
@@ -101,7 +103,7 @@ type Mock struct {
 
 var (
 	_ timewaveapi.StrictServerInterface = (*Mock)(nil)
-	_ mockkit.Vendor                    = (*Mock)(nil)
+	_ mockserver.Vendor                 = (*Mock)(nil)
 )
 
 // New builds the mock: loads the spec and the fixtures once.
@@ -137,8 +139,8 @@ func New(cfg Config) (*Mock, error) {
 		spec:    spec,
 		seed:    fx.seed,
 		ref:     fx.ref,
-		tokens:  mockkit.NewTokenStore(mockkit.TokenConfig{AccessTTL: cfg.TokenTTL, OnePerClient: true, Now: cfg.Now}),
-		limiter: mockkit.NewLimiter(cfg.RateLimit),
+		tokens:  oauth.NewTokenStore(oauth.TokenConfig{AccessTTL: cfg.TokenTTL, OnePerClient: true, Now: cfg.Now}),
+		limiter: oauth.NewLimiter(cfg.RateLimit),
 		filters: listFilters(spec),
 	}
 	if err := m.Reset(); err != nil {
@@ -195,15 +197,15 @@ func queryOf(ctx context.Context) url.Values {
 	return q
 }
 
-// Name implements mockkit.Vendor.
+// Name implements mockserver.Vendor.
 func (m *Mock) Name() string { return Name }
 
-// Title implements mockkit.Vendor.
+// Title implements mockserver.Vendor.
 func (m *Mock) Title() string { return Descriptor.Title }
 
-// Mounts implements mockkit.Vendor.
-func (m *Mock) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
+// Mounts implements mockserver.Vendor.
+func (m *Mock) Mounts() []mockserver.Mount {
+	return []mockserver.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
 		ExampleAnswered: timewaveapi.ExampleAnsweredOperations(exampleProbe{})}}
 }
 
@@ -214,7 +216,7 @@ type exampleProbe struct {
 	timewaveapi.StrictExampleFallback
 }
 
-// Credentials implements mockkit.Vendor.
+// Credentials implements mockserver.Vendor.
 func (m *Mock) Credentials() string {
 	return "OAuth client_id " + m.cfg.ClientID + ", client_secret " + m.cfg.ClientSecret + " (POST /oauth/token)"
 }
@@ -222,7 +224,7 @@ func (m *Mock) Credentials() string {
 // Handler serves the API with paths relative to the production base (no prefix).
 func (m *Mock) Handler() http.Handler { return m.handler }
 
-// Reset implements mockkit.Vendor: the clients are the fixtures again and the rate limit starts afresh.
+// Reset implements mockserver.Vendor: the clients are the fixtures again and the rate limit starts afresh.
 // Issued tokens stay valid, so a client holding one goes on working.
 func (m *Mock) Reset() error {
 	s := m.seed.fresh()
@@ -246,12 +248,12 @@ func (m *Mock) State() any {
 
 // authenticate checks the bearer token of a secured operation, then the rate limit of its client.
 func (m *Mock) authenticate(c echo.Context, _ *specs.Route) error {
-	value, err := mockkit.BearerToken(c.Request().Header)
+	value, err := oauth.BearerToken(c.Request().Header)
 	if err != nil {
 		return &mockkit.Error{Status: http.StatusUnauthorized, Message: msgUnauthenticated}
 	}
 	tok, err := m.tokens.Lookup(value)
-	if err != nil || tok.Kind != mockkit.KindClient {
+	if err != nil || tok.Kind != oauth.KindClient {
 		return &mockkit.Error{Status: http.StatusUnauthorized, Message: msgUnauthenticated}
 	}
 	return m.throttle(tok.ClientID)
@@ -266,6 +268,6 @@ func (m *Mock) throttle(clientID string) error {
 	return &mockkit.Error{
 		Status:  http.StatusTooManyRequests,
 		Message: msgTooMany,
-		Header:  http.Header{"Retry-After": {fmt.Sprint(mockkit.RetryAfterSeconds(wait))}},
+		Header:  http.Header{"Retry-After": {fmt.Sprint(oauth.RetryAfterSeconds(wait))}},
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	timewaveapi "github.com/vendorctl/vendorctl/gen/timewave"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 )
 
 // maxFormBytes caps the memory a multipart token request may use.
@@ -40,13 +41,13 @@ func (m *Mock) RequestToken(_ context.Context, req timewaveapi.RequestTokenReque
 	if id == "" || secret == "" {
 		return nil, &mockkit.Error{Status: http.StatusBadRequest, Code: "invalid_request", Message: "client_id and client_secret are required"}
 	}
-	if !mockkit.SecretEqual(id, m.cfg.ClientID) || !mockkit.SecretEqual(secret, m.cfg.ClientSecret) {
+	if !oauth.SecretEqual(id, m.cfg.ClientID) || !oauth.SecretEqual(secret, m.cfg.ClientSecret) {
 		return nil, &mockkit.Error{Status: http.StatusUnauthorized, Code: "invalid_client", Message: "client authentication failed"}
 	}
 	if err := m.throttle(id); err != nil {
 		return nil, err
 	}
-	tok := m.tokens.Issue(mockkit.KindClient, id, "", "")
+	tok := m.tokens.Issue(oauth.KindClient, id, "", "")
 	bearer := "Bearer"
 	return timewaveapi.RequestToken200JSONResponse{
 		AccessToken: tok.Value,

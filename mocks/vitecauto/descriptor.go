@@ -1,6 +1,9 @@
 package vitecauto
 
-import "github.com/vendorctl/vendorctl/mocks/mockkit"
+import (
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
+)
 
 // Descriptor is the Vitec Autodata mock as the rest of the project sees it (mocks/all lists it).
 var Descriptor = mockkit.Descriptor{
@@ -12,7 +15,7 @@ var Descriptor = mockkit.Descriptor{
 		Usage: "Vitec Autodata x-api-key", Credential: mockkit.APIKey,
 	}},
 	Fixtures: []string{"customers.json"},
-	Build: func(c mockkit.BuildConfig) (mockkit.Vendor, error) {
+	Build: func(c mockkit.BuildConfig) (mockserver.Vendor, error) {
 		return New(Config{APIKey: c.String("vitecauto-api-key"), Fixtures: c.Fixtures, Options: c.Options})
 	},
 }

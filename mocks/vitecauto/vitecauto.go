@@ -24,6 +24,8 @@ import (
 
 	vitecautoapi "github.com/vendorctl/vendorctl/gen/vitecauto"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -68,7 +70,7 @@ type Mock struct {
 
 var (
 	_ vitecautoapi.StrictServerInterface = (*Mock)(nil)
-	_ mockkit.Vendor                     = (*Mock)(nil)
+	_ mockserver.Vendor                  = (*Mock)(nil)
 )
 
 type key struct{ company, customer int }
@@ -136,15 +138,15 @@ func keyOf(c vitecautoapi.Customer) (key, error) {
 	return key{company, customer}, nil
 }
 
-// Name implements mockkit.Vendor.
+// Name implements mockserver.Vendor.
 func (m *Mock) Name() string { return Name }
 
-// Title implements mockkit.Vendor.
+// Title implements mockserver.Vendor.
 func (m *Mock) Title() string { return Descriptor.Title }
 
-// Mounts implements mockkit.Vendor.
-func (m *Mock) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
+// Mounts implements mockserver.Vendor.
+func (m *Mock) Mounts() []mockserver.Mount {
+	return []mockserver.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
 		ExampleAnswered: vitecautoapi.ExampleAnsweredOperations(exampleProbe{})}}
 }
 
@@ -155,13 +157,13 @@ type exampleProbe struct {
 	vitecautoapi.StrictExampleFallback
 }
 
-// Credentials implements mockkit.Vendor.
+// Credentials implements mockserver.Vendor.
 func (m *Mock) Credentials() string { return "header x-api-key: " + m.cfg.APIKey }
 
 // Handler serves the API with paths relative to the production base (no prefix).
 func (m *Mock) Handler() http.Handler { return m.handler }
 
-// Reset implements mockkit.Vendor: the store is the fixtures again.
+// Reset implements mockserver.Vendor: the store is the fixtures again.
 func (m *Mock) Reset() error {
 	customers := make(map[key]vitecautoapi.Customer, len(m.seed))
 	for _, c := range m.seed {
@@ -201,7 +203,7 @@ func (m *Mock) GetCustomer(_ context.Context, req vitecautoapi.GetCustomerReques
 
 func (m *Mock) authenticate(c echo.Context, _ *specs.Route) error {
 	presented := c.Request().Header.Get("x-api-key")
-	if presented == "" || !mockkit.SecretEqual(presented, m.cfg.APIKey) {
+	if presented == "" || !oauth.SecretEqual(presented, m.cfg.APIKey) {
 		return &mockkit.Error{Status: http.StatusUnauthorized, Message: msgUnauthorized}
 	}
 	return nil

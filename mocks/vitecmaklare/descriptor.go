@@ -1,6 +1,9 @@
 package vitecmaklare
 
-import "github.com/vendorctl/vendorctl/mocks/mockkit"
+import (
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
+)
 
 // Descriptor is the Vitec Mäklare mock as the rest of the project sees it (mocks/all lists it). Its
 // user and password replace the default user, who reads DefaultCustomer.
@@ -15,7 +18,7 @@ var Descriptor = mockkit.Descriptor{
 			Usage: "Vitec Mäklare Basic password", Credential: mockkit.Password},
 	},
 	Fixtures: []string{"contacts.json"},
-	Build: func(c mockkit.BuildConfig) (mockkit.Vendor, error) {
+	Build: func(c mockkit.BuildConfig) (mockserver.Vendor, error) {
 		users := map[string]User{c.String("vitecmaklare-user"): {
 			Password: c.String("vitecmaklare-password"), Customers: []string{DefaultCustomer}}}
 		return New(Config{Users: users, Fixtures: c.Fixtures, Options: c.Options})

@@ -20,7 +20,7 @@
 //     application/*, names only types the API does not write (text/html), or excludes them all: Web API
 //     falls back to JSON rather than answering 406, and so does the mock. Errors are negotiated the same
 //     way.
-//   - XML in the DataContract form (EncodeXML): root CrmContact in the Crm namespace with i:type naming
+//   - XML in the DataContract form (xmlcodec.Encode): root CrmContact in the Crm namespace with i:type naming
 //     the derived contract, the d2p1 namespaces on Email and Categories, i:nil for null, base members
 //     then derived members, each group alphabetical (fixtures/README.md). Errors in XML are Web API's
 //     HttpError: <Error><Message>…</Message></Error>, with <MessageDetail> and <ModelState> where JSON

@@ -14,6 +14,7 @@ import (
 
 	vitecmaklareapi "github.com/vendorctl/vendorctl/gen/vitecmaklare"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/specs/xmlcodec"
 )
 
 // The vendor's (ASP.NET Web API's) error texts.
@@ -151,9 +152,9 @@ func (h httpError) xml() []byte {
 }
 
 func textElement(b *bytes.Buffer, name, text string) {
-	escaped, err := escapeText(text)
+	escaped, err := xmlcodec.EscapeText(text)
 	if err != nil { // a character XML cannot hold: write what it can
-		escaped, _ = escapeText(strings.Map(func(r rune) rune {
+		escaped, _ = xmlcodec.EscapeText(strings.Map(func(r rune) rune {
 			if r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r != 0xFFFE && r != 0xFFFF && !(r >= 0xD800 && r <= 0xDFFF)) {
 				return r
 			}

@@ -20,7 +20,10 @@ import (
 
 	vitecmaklareapi "github.com/vendorctl/vendorctl/gen/vitecmaklare"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 	"github.com/vendorctl/vendorctl/specs"
+	"github.com/vendorctl/vendorctl/specs/xmlcodec"
 )
 
 // Name is the API's short name; Prefix is where the mock serves https://connect.maklare.vitec.net.
@@ -77,7 +80,7 @@ type Mock struct {
 
 var (
 	_ vitecmaklareapi.StrictServerInterface = (*Mock)(nil)
-	_ mockkit.Vendor                        = (*Mock)(nil)
+	_ mockserver.Vendor                     = (*Mock)(nil)
 )
 
 type contactKey struct{ customer, id string }
@@ -189,26 +192,26 @@ func newContact(raw json.RawMessage, schema *openapi3.SchemaRef) (contact, error
 	if err := json.Compact(&compact, raw); err != nil {
 		return contact{}, err
 	}
-	value, err := DecodeJSON(raw)
+	value, err := xmlcodec.DecodeJSON(raw)
 	if err != nil {
 		return contact{}, err
 	}
-	xmlBody, err := EncodeXML(schema, value)
+	xmlBody, err := xmlcodec.Encode(schema, value)
 	if err != nil {
 		return contact{}, fmt.Errorf("contact %s/%s as XML: %w", head.CustomerID, head.ID, err)
 	}
 	return contact{key: contactKey{head.CustomerID, head.ID}, json: compact.Bytes(), xml: xmlBody}, nil
 }
 
-// Name implements mockkit.Vendor.
+// Name implements mockserver.Vendor.
 func (m *Mock) Name() string { return Name }
 
-// Title implements mockkit.Vendor.
+// Title implements mockserver.Vendor.
 func (m *Mock) Title() string { return Descriptor.Title }
 
-// Mounts implements mockkit.Vendor.
-func (m *Mock) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
+// Mounts implements mockserver.Vendor.
+func (m *Mock) Mounts() []mockserver.Mount {
+	return []mockserver.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
 		ExampleAnswered: vitecmaklareapi.ExampleAnsweredOperations(exampleProbe{})}}
 }
 
@@ -219,7 +222,7 @@ type exampleProbe struct {
 	vitecmaklareapi.StrictExampleFallback
 }
 
-// Credentials implements mockkit.Vendor.
+// Credentials implements mockserver.Vendor.
 func (m *Mock) Credentials() string {
 	names := make([]string, 0, len(m.cfg.Users))
 	for name := range m.cfg.Users {
@@ -237,7 +240,7 @@ func (m *Mock) Credentials() string {
 // Handler serves the API with paths relative to the production base (no prefix).
 func (m *Mock) Handler() http.Handler { return m.handler }
 
-// Reset implements mockkit.Vendor: the store is the fixtures again.
+// Reset implements mockserver.Vendor: the store is the fixtures again.
 func (m *Mock) Reset() error {
 	contacts := make(map[contactKey]contact, len(m.seed))
 	for _, c := range m.seed {
@@ -313,7 +316,7 @@ const dummyPassword = "\x00vitecmaklare-no-such-user\x00"
 
 // authenticate checks the Basic credentials and remembers the user for the handler's access check.
 func (m *Mock) authenticate(c echo.Context, _ *specs.Route) error {
-	name, password, err := mockkit.BasicCredentials(c.Request().Header)
+	name, password, err := oauth.BasicCredentials(c.Request().Header)
 	if err != nil {
 		m.log().Debug("vitecmaklare: authentication failed", "reason", err.Error())
 		return &mockkit.Error{Status: http.StatusUnauthorized, Message: msgUnauthorized}
@@ -323,7 +326,7 @@ func (m *Mock) authenticate(c echo.Context, _ *specs.Route) error {
 	if !known {
 		expected = dummyPassword
 	}
-	if !mockkit.SecretEqual(password, expected) || !known {
+	if !oauth.SecretEqual(password, expected) || !known {
 		m.log().Debug("vitecmaklare: authentication failed", "reason", "unknown user or wrong password")
 		return &mockkit.Error{Status: http.StatusUnauthorized, Message: msgUnauthorized}
 	}

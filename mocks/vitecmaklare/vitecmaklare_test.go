@@ -14,8 +14,10 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
 	"github.com/vendorctl/vendorctl/specs"
+	"github.com/vendorctl/vendorctl/specs/xmlcodec"
 )
 
 func newServer(t *testing.T, cfg vitecmaklare.Config) (*vitecmaklare.Mock, string) {
@@ -25,7 +27,7 @@ func newServer(t *testing.T, cfg vitecmaklare.Config) (*vitecmaklare.Mock, strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mockkit.NewServer(nil, m)
+	srv, err := mockserver.NewServer(nil, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +136,7 @@ func TestEveryContactInEveryMediaType(t *testing.T) {
 				var got any
 				if strings.HasSuffix(media, "xml") {
 					var err error
-					if got, err = specs.DecodeXML(a.body, schema); err != nil {
+					if got, err = xmlcodec.Decode(a.body, schema); err != nil {
 						t.Fatalf("decode XML: %v\n%s", err, a.body)
 					}
 				} else {
@@ -446,7 +448,7 @@ func TestEncodeXMLRefusesWhatItCannotWrite(t *testing.T) {
 	spec := loadSpec(t)
 	schema := spec.Doc().Components.Schemas["CrmContact"]
 	_, texts := fixtures(t)
-	base, err := vitecmaklare.DecodeJSON(texts["M30011/P1001"])
+	base, err := xmlcodec.DecodeJSON(texts["M30011/P1001"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,13 +458,13 @@ func TestEncodeXMLRefusesWhatItCannotWrite(t *testing.T) {
 		"control character":        func(v map[string]any) { v["note"] = "a\x01b" },
 		"object where a string is": func(v map[string]any) { v["note"] = map[string]any{} },
 	} {
-		v, _ := vitecmaklare.DecodeJSON(texts["M30011/P1001"])
+		v, _ := xmlcodec.DecodeJSON(texts["M30011/P1001"])
 		change(v.(map[string]any))
-		if _, err := vitecmaklare.EncodeXML(schema, v); err == nil {
+		if _, err := xmlcodec.Encode(schema, v); err == nil {
 			t.Errorf("%s: encoded", name)
 		}
 	}
-	if _, err := vitecmaklare.EncodeXML(schema, base); err != nil {
+	if _, err := xmlcodec.Encode(schema, base); err != nil {
 		t.Fatal(err)
 	}
 }

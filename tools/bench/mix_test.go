@@ -12,6 +12,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/all"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 // bodyHashes records a hash of every answer's body that passes through it.
@@ -50,7 +51,7 @@ func TestMixAnswersAreSuccessfulAndMostlyNew(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mockkit.NewServer(nil, vendors...)
+	srv, err := mockserver.NewServer(nil, vendors...)
 	if err != nil {
 		t.Fatal(err)
 	}

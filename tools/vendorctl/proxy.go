@@ -7,7 +7,8 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
+	"github.com/vendorctl/vendorctl/tools/internal/httpserve"
 	"github.com/vendorctl/vendorctl/tools/internal/proxy"
 )
 
@@ -45,7 +46,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	p, err := proxy.New(proxy.Config{Spec: spec, Upstream: *upstream, Strict: *strict, Logger: logger,
-		Admin: mockkit.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}})
+		Admin: mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}})
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -60,7 +61,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "vendorctl proxy: %s on %s → %s%s (violations: %s%sviolations)\n", *api, base, p.Upstream(), mode, base, proxy.AdminPath)
 	logger.Info("proxying", "api", *api, "addr", ln.Addr().String(), "strict", *strict)
-	if err := mockkit.Serve(ctx, ln, p, logger); err != nil {
+	if err := httpserve.Serve(ctx, ln, p, logger); err != nil {
 		return err
 	}
 	logger.Info("stopped")

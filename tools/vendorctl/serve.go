@@ -17,7 +17,9 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/all"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/sessions"
+	"github.com/vendorctl/vendorctl/tools/internal/httpserve"
 )
 
 // envOr returns the environment variable's value, or def.
@@ -40,7 +42,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logLevel := fs.String("log-level", envOr("VENDORCTL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VENDORCTL_LOG_LEVEL)")
 	noValidation := fs.Bool("no-validation", false, "turn off request validation and the response self-check")
 	noMemo := fs.Bool("no-response-memo", false, "check every answer against the spec afresh, even one identical to an answer that passed (for benchmarks)")
-	journalSize := fs.Int("journal-size", mockkit.DefaultJournalSize, "requests kept in the journal (GET /__admin/requests)")
+	journalSize := fs.Int("journal-size", mockserver.DefaultJournalSize, "requests kept in the journal (GET /__admin/requests)")
 	journalBodies := fs.Bool("journal-bodies", true, "keep request and response bodies (capped, redacted) in the journal; false keeps none, for fixtures with personal data (env VENDORCTL_JOURNAL_BODIES)")
 	faultsFile := fs.String("faults", "", "JSON file with an array of fault rules to start with")
 	seed := fs.Uint64("seed", 0, "seed for fault probabilities (0: random); the same seed repeats a run")
@@ -73,8 +75,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	journal := mockkit.NewJournalWith(mockkit.JournalConfig{Size: *journalSize, NoBodies: !*journalBodies})
-	faults := mockkit.NewFaults(*seed)
+	journal := mockserver.NewJournalWith(mockserver.JournalConfig{Size: *journalSize, NoBodies: !*journalBodies})
+	faults := mockserver.NewFaults(*seed)
 	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation, NoResponseMemo: *noMemo, Journal: journal, Faults: faults}
 
 	vendors, err := buildVendors(cfg)
@@ -88,22 +90,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if *faultsFile != "" {
-		rules, err := mockkit.LoadRules(*faultsFile)
+		rules, err := mockserver.LoadRules(*faultsFile)
 		if err != nil {
 			return usageErrorf("%v", err)
 		}
 		for i, r := range rules {
-			if _, err := faults.Add(r, mockkit.APINames(vendors...)); err != nil {
+			if _, err := faults.Add(r, mockserver.APINames(vendors...)); err != nil {
 				return usageErrorf("%s rule %d: %v", *faultsFile, i, err)
 			}
 		}
 	}
-	srv, err := mockkit.NewServerWith(mockkit.ServerConfig{Logger: logger, Journal: journal, Faults: faults,
-		Admin: mockkit.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}}, vendors...)
+	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Logger: logger, Journal: journal, Faults: faults,
+		Admin: mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}}, vendors...)
 	if err != nil {
 		return err
 	}
-	handler, err := serveSessions(srv, cfg, mockkit.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}, *sessionTTL, *maxSessions, *journalBodies)
+	handler, err := serveSessions(srv, cfg, mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}, *sessionTTL, *maxSessions, *journalBodies)
 	if err != nil {
 		return err
 	}
@@ -114,7 +116,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	base := "http://" + ln.Addr().String()
 	printTable(stdout, base, vendors)
 	logger.Info("serving", "addr", ln.Addr().String(), "health", base+"/__admin/health")
-	if err := mockkit.Serve(ctx, ln, handler, logger); err != nil {
+	if err := httpserve.Serve(ctx, ln, handler, logger); err != nil {
 		return err
 	}
 	logger.Info("stopped")
@@ -123,24 +125,24 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // serveSessions puts sessions in front of the default server: each builds its vendors as cfg says,
 // with a journal and fault rules of its own.
-func serveSessions(srv *mockkit.Server, cfg all.Config, guard mockkit.AdminGuard, ttl time.Duration, most int, bodies bool) (http.Handler, error) {
+func serveSessions(srv *mockserver.Server, cfg all.Config, guard mockserver.AdminGuard, ttl time.Duration, most int, bodies bool) (http.Handler, error) {
 	if ttl <= 0 || most <= 0 {
 		return nil, usageErrorf("--session-ttl %s, --max-sessions %d: want a positive duration and count", ttl, most)
 	}
 	m, err := sessions.New(sessions.Config{Default: srv.Handler(), APIs: vendorNames(srv.Vendors()), Options: cfg.Options,
-		Build: func(api string, o mockkit.Options) (mockkit.Vendor, error) {
+		Build: func(api string, o mockkit.Options) (mockserver.Vendor, error) {
 			c := cfg
 			c.Options = o
 			return all.NewVendor(c, api)
 		},
-		Journal: mockkit.JournalConfig{NoBodies: !bodies}, Admin: guard, TTL: ttl, Max: most, Logger: cfg.Logger})
+		Journal: mockserver.JournalConfig{NoBodies: !bodies}, Admin: guard, TTL: ttl, Max: most, Logger: cfg.Logger})
 	if err != nil {
 		return nil, err
 	}
 	return m.Handler(), nil
 }
 
-func vendorNames(vendors []mockkit.Vendor) []string {
+func vendorNames(vendors []mockserver.Vendor) []string {
 	names := make([]string, len(vendors))
 	for i, v := range vendors {
 		names[i] = v.Name()
@@ -152,7 +154,7 @@ func vendorNames(vendors []mockkit.Vendor) []string {
 // some 15 MB of short-lived garbage, and collecting it on the way delays the first healthy answer
 // by tens of milliseconds on a small machine. Afterwards the collector runs as GOGC says, or at
 // serveGCPercent (not as it was, so that two builds at once in one process cannot leave it off).
-func buildVendors(cfg all.Config) ([]mockkit.Vendor, error) {
+func buildVendors(cfg all.Config) ([]mockserver.Vendor, error) {
 	debug.SetGCPercent(-1)
 	defer debug.SetGCPercent(gcPercent(os.Getenv("GOGC")))
 	return all.New(cfg)
@@ -174,7 +176,7 @@ func gcPercent(gogc string) int {
 	return serveGCPercent
 }
 
-func printTable(w io.Writer, base string, vendors []mockkit.Vendor) {
+func printTable(w io.Writer, base string, vendors []mockserver.Vendor) {
 	fmt.Fprintf(w, "vendorctl serve: mock vendors on %s (admin: %s/__admin/health)\n\n", base, base)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "API\tPRODUCTION\tMOCK\tCREDENTIALS")
@@ -194,7 +196,7 @@ func printTable(w io.Writer, base string, vendors []mockkit.Vendor) {
 
 // printExampleAnswered lists, per vendor, the operations the mock has no handler for and answers from
 // the spec's examples (marked X-Vendorctl-Answer: example); nothing when there are none.
-func printExampleAnswered(w io.Writer, vendors []mockkit.Vendor) {
+func printExampleAnswered(w io.Writer, vendors []mockserver.Vendor) {
 	for _, v := range vendors {
 		for _, m := range v.Mounts() {
 			if len(m.ExampleAnswered) > 0 {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 // HandlerMode is one way of building a vendor mock for the handler benchmarks.
@@ -24,9 +25,9 @@ type HandlerMode struct {
 // every answer checked afresh, and validation off.
 func HandlerModes() []HandlerMode {
 	return []HandlerMode{
-		{"validation", mockkit.Options{Journal: mockkit.NewJournal(0, 0)}},
-		{"validationNoMemo", mockkit.Options{Journal: mockkit.NewJournal(0, 0), NoResponseMemo: true}},
-		{"noValidation", mockkit.Options{Journal: mockkit.NewJournal(0, 0), NoValidation: true}},
+		{"validation", mockkit.Options{Journal: mockserver.NewJournal(0, 0)}},
+		{"validationNoMemo", mockkit.Options{Journal: mockserver.NewJournal(0, 0), NoResponseMemo: true}},
+		{"noValidation", mockkit.Options{Journal: mockserver.NewJournal(0, 0), NoValidation: true}},
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/all"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/specs"
 	"github.com/vendorctl/vendorctl/tools/internal/conform"
 	"github.com/vendorctl/vendorctl/tools/internal/upstreamtest"
@@ -67,19 +68,19 @@ func loadSpec(t testing.TB, api string) *specs.Spec {
 }
 
 // startMocks serves every mock of mocks/all; a mock response that violates its spec fails the test.
-func startMocks(t *testing.T) (string, []mockkit.Vendor) {
+func startMocks(t *testing.T) (string, []mockserver.Vendor) {
 	t.Helper()
 	return startMocksWith(t, func(h http.Handler) http.Handler { return h })
 }
 
 // startMocksWith is startMocks with the mocks' handler wrapped.
-func startMocksWith(t *testing.T, wrap func(http.Handler) http.Handler) (string, []mockkit.Vendor) {
+func startMocksWith(t *testing.T, wrap func(http.Handler) http.Handler) (string, []mockserver.Vendor) {
 	t.Helper()
 	vendors, err := all.New(all.Config{Options: mockkit.TestOptions(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mockkit.NewServer(nil, vendors...)
+	srv, err := mockserver.NewServer(nil, vendors...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func startMocksWith(t *testing.T, wrap func(http.Handler) http.Handler) (string,
 
 // MockConfig points conform at the mock of api served on base: the production URLs of the spec (server,
 // token and authorize URLs) are mapped onto the mock's mounts, and the credentials are the mock's.
-func mockConfig(t testing.TB, base string, vendors []mockkit.Vendor, api string) conform.Config {
+func mockConfig(t testing.TB, base string, vendors []mockserver.Vendor, api string) conform.Config {
 	t.Helper()
 	spec := loadSpec(t, api)
 	mock := func(production string) string {

@@ -6,13 +6,13 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/all"
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/tools/internal/conform"
 	"github.com/vendorctl/vendorctl/tools/internal/defectmock"
 )
 
 // startDefective serves every mock with the defects planted in front of TimeWave's.
-func startDefective(t *testing.T, d defectmock.Defects) (string, []mockkit.Vendor) {
+func startDefective(t *testing.T, d defectmock.Defects) (string, []mockserver.Vendor) {
 	t.Helper()
 	return startMocksWith(t, func(h http.Handler) http.Handler { return defectmock.Handler(h, d) })
 }

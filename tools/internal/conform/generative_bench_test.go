@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/all"
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/tools/internal/conform"
 )
 
@@ -18,7 +18,7 @@ func BenchmarkGenerativeCases(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := mockkit.NewServer(nil, vendors...)
+	srv, err := mockserver.NewServer(nil, vendors...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 // tokenCounter counts the tokens the mocks issued (token requests answered 200).
@@ -22,7 +22,7 @@ type statusRecorder struct {
 
 func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
 
-func startCountingMocks(t *testing.T) (string, []mockkit.Vendor, *tokenCounter) {
+func startCountingMocks(t *testing.T) (string, []mockserver.Vendor, *tokenCounter) {
 	t.Helper()
 	c := &tokenCounter{}
 	base, vendors := startMocksWith(t, func(h http.Handler) http.Handler {

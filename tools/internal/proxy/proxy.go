@@ -27,7 +27,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -68,7 +68,7 @@ type Config struct {
 	MaxBodyBytes int64
 	// Admin guards /__admin/violations as it guards the mocks' admin API (Host, cross-site requests,
 	// content type, token); its refusals are problem+json. Zero: loopback Hosts only, no token.
-	Admin mockkit.AdminGuard
+	Admin mockserver.AdminGuard
 }
 
 // Proxy is the validating reverse proxy. It is an http.Handler.

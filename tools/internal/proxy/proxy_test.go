@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/specs"
 	"github.com/vendorctl/vendorctl/tools/internal/proxy"
 	"github.com/vendorctl/vendorctl/tools/internal/upstreamtest"
@@ -252,7 +252,7 @@ func TestAdminIsGuarded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := proxy.New(proxy.Config{Spec: spec, Upstream: "http://127.0.0.1:1", Admin: mockkit.AdminGuard{Token: "adm1n", AllowedHosts: []string{"proxy.internal"}}})
+	p, err := proxy.New(proxy.Config{Spec: spec, Upstream: "http://127.0.0.1:1", Admin: mockserver.AdminGuard{Token: "adm1n", AllowedHosts: []string{"proxy.internal"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

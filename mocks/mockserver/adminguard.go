@@ -1,4 +1,4 @@
-package mockkit
+package mockserver
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 )
 
 // Why an AdminGuard refused a request; an *AdminRefusal wraps one of them.
@@ -201,10 +203,10 @@ func (g AdminGuard) checkToken(r *http.Request) error {
 		return nil
 	}
 	presented := r.Header.Get("X-Admin-Token")
-	if tok, err := BearerToken(r.Header); err == nil {
+	if tok, err := oauth.BearerToken(r.Header); err == nil {
 		presented = tok
 	}
-	if SecretEqual(presented, g.Token) {
+	if oauth.SecretEqual(presented, g.Token) {
 		return nil
 	}
 	return &AdminRefusal{Status: http.StatusUnauthorized, Reason: ErrAdminToken,

@@ -1,4 +1,4 @@
-package specs_test
+package speclint_test
 
 import (
 	"os"
@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/specs"
+	"github.com/vendorctl/vendorctl/specs/internal/spectest"
+	"github.com/vendorctl/vendorctl/specs/speclint"
 )
 
 // TestSpecsLint runs the lint over every embedded spec (part of make spec-check).
@@ -18,7 +20,7 @@ func TestSpecsLint(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
-			for _, issue := range spec.Lint() {
+			for _, issue := range speclint.Lint(spec) {
 				t.Errorf("specs/%s/openapi.yaml: %s", name, issue)
 			}
 		})
@@ -34,12 +36,12 @@ func TestSpecsChangelog(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
-			path := filepath.Join(name, "CHANGELOG.md")
+			path := filepath.Join("..", name, "CHANGELOG.md")
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatalf("specs/%s: every spec needs a CHANGELOG.md beside it: %v", name, err)
 			}
-			for _, issue := range specs.LintChangelog(data, spec.Doc().Info.Version) {
+			for _, issue := range speclint.CheckChangelog(data, spec.Doc().Info.Version) {
 				t.Errorf("specs/%s: %s", path, issue)
 			}
 		})
@@ -75,7 +77,7 @@ func TestLint(t *testing.T) {
 		{"unused-component", "components.securitySchemes.unusedScheme"},
 	}
 	var got []found
-	for _, issue := range loadFile(t, "lint-bad.yaml").Lint() {
+	for _, issue := range speclint.Lint(spectest.LoadFile(t, "lint-bad.yaml")) {
 		got = append(got, found{issue.Rule, issue.Where})
 		if issue.Message == "" || !strings.Contains(issue.String(), "["+issue.Rule+"]") {
 			t.Errorf("issue %+v: no message, or String() does not name the rule", issue)
@@ -88,7 +90,7 @@ func TestLint(t *testing.T) {
 
 func TestLintCleanSpec(t *testing.T) {
 	// formats.yaml has no security, examples or 4xx: the rules apply to vendor specs, so it must fail.
-	if issues := loadFile(t, "formats.yaml").Lint(); len(issues) == 0 {
+	if issues := speclint.Lint(spectest.LoadPath(t, "../testdata/formats.yaml")); len(issues) == 0 {
 		t.Fatal("formats.yaml passes the lint; the rules are not applied")
 	}
 }
@@ -110,13 +112,13 @@ func TestLintChangelog(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			issues := specs.LintChangelog([]byte(tc.changelog), tc.version)
+			issues := speclint.CheckChangelog([]byte(tc.changelog), tc.version)
 			if (len(issues) == 0) != tc.ok {
 				t.Fatalf("issues = %v, want ok=%v", issues, tc.ok)
 			}
 			for _, i := range issues {
-				if i.Rule != specs.RuleChangelogVersion {
-					t.Errorf("rule %q, want %q", i.Rule, specs.RuleChangelogVersion)
+				if i.Rule != speclint.RuleChangelogVersion {
+					t.Errorf("rule %q, want %q", i.Rule, speclint.RuleChangelogVersion)
 				}
 			}
 		})
@@ -126,8 +128,8 @@ func TestLintChangelog(t *testing.T) {
 // TestLintRefusesYAMLAnchors: every anchor, alias and merge key of the YAML text is an issue, on its line.
 func TestLintRefusesYAMLAnchors(t *testing.T) {
 	var got []string
-	for _, issue := range loadFile(t, "anchors.yaml").Lint() {
-		if issue.Rule == specs.RuleNoYAMLAnchor {
+	for _, issue := range speclint.Lint(spectest.LoadFile(t, "anchors.yaml")) {
+		if issue.Rule == speclint.RuleNoYAMLAnchor {
 			got = append(got, issue.Where+" "+strings.Fields(issue.Message)[1])
 		}
 	}

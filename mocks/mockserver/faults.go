@@ -1,4 +1,4 @@
-package mockkit
+package mockserver
 
 import (
 	"bytes"
@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -86,14 +85,15 @@ func (r *Rule) Validate(knownAPIs []string) error {
 	return errors.Join(errs...)
 }
 
-// shapesAnswer reports whether the rule writes the answer (a status or a drift) instead of the mock,
+// ShapesAnswer reports whether the rule writes the answer (a status or a drift) instead of the mock,
 // so that the answer's violations are the rule's doing; a latency-only rule (or none) leaves the
 // mock's own answer.
-func (r *Rule) shapesAnswer() bool {
+func (r *Rule) ShapesAnswer() bool {
 	return r != nil && (r.Status != 0 || r.Drift != "")
 }
 
-func (r *Rule) name() string {
+// Name names the rule in the journal and in its fault answers: its id, api and operationId.
+func (r *Rule) Name() string {
 	if r.OperationID != "" {
 		return fmt.Sprintf("#%d %s/%s", r.ID, r.API, r.OperationID)
 	}
@@ -178,8 +178,8 @@ func (f *Faults) Clear() {
 	f.rules = nil
 }
 
-// match returns the first rule for api/operationID that fires this time, with its latency drawn.
-func (f *Faults) match(api, operationID string) (*Rule, time.Duration) {
+// Match returns the first rule for api/operationID that fires this time, with its latency drawn.
+func (f *Faults) Match(api, operationID string) (*Rule, time.Duration) {
 	if f == nil {
 		return nil, 0
 	}
@@ -221,17 +221,4 @@ func LoadRules(path string) ([]Rule, error) {
 		return nil, fmt.Errorf("decode fault rules %s: %w", path, err)
 	}
 	return rules, nil
-}
-
-// faultStatus is the error answered for a status rule.
-func faultStatus(r *Rule) *Error {
-	e := &Error{Status: r.Status, Message: fmt.Sprintf("fault injected by rule %s", r.name())}
-	retry := r.RetryAfter
-	if r.Status == http.StatusTooManyRequests && retry == 0 {
-		retry = 1
-	}
-	if retry > 0 {
-		e.Header = http.Header{"Retry-After": {fmt.Sprint(retry)}}
-	}
-	return e
 }

@@ -1,4 +1,4 @@
-package mockkit
+package oauth
 
 import (
 	"math"

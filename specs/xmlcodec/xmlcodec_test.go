@@ -1,4 +1,4 @@
-package specs_test
+package xmlcodec_test
 
 import (
 	"context"
@@ -14,8 +14,9 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
-	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
 	"github.com/vendorctl/vendorctl/specs"
+	"github.com/vendorctl/vendorctl/specs/internal/spectest"
+	"github.com/vendorctl/vendorctl/specs/xmlcodec"
 )
 
 // validateXML validates body as the response of GET path with the given status and content type.
@@ -33,7 +34,7 @@ func validateXML(t *testing.T, spec *specs.Spec, path string, status int, ctype,
 
 func contactFixtures(t *testing.T) []json.RawMessage {
 	t.Helper()
-	data, err := os.ReadFile("../mocks/vitecmaklare/fixtures/contacts.json")
+	data, err := os.ReadFile("../../mocks/vitecmaklare/fixtures/contacts.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,18 +58,18 @@ func TestXMLRoundTripVitecMaklareFixtures(t *testing.T) {
 		t.Fatalf("%d fixtures, want at least 10", len(raws))
 	}
 	for _, raw := range raws {
-		value, err := vitecmaklare.DecodeJSON(raw)
+		value, err := xmlcodec.DecodeJSON(raw)
 		if err != nil {
 			t.Fatal(err)
 		}
 		obj := value.(map[string]any)
 		id, customer := obj["id"].(string), obj["customerId"].(string)
 		t.Run(customer+"/"+id, func(t *testing.T) {
-			xmlBody, err := vitecmaklare.EncodeXML(schema, value)
+			xmlBody, err := xmlcodec.Encode(schema, value)
 			if err != nil {
 				t.Fatal(err)
 			}
-			decoded, err := specs.DecodeXML(xmlBody, schema)
+			decoded, err := xmlcodec.Decode(xmlBody, schema)
 			if err != nil {
 				t.Fatalf("decode: %v\n%s", err, xmlBody)
 			}
@@ -150,12 +151,12 @@ func TestXMLVitecMaklareRejects(t *testing.T) {
 func encodedFixture(t *testing.T, schema *openapi3.SchemaRef, id string) string {
 	t.Helper()
 	for _, raw := range contactFixtures(t) {
-		value, err := vitecmaklare.DecodeJSON(raw)
+		value, err := xmlcodec.DecodeJSON(raw)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if value.(map[string]any)["id"] == id {
-			out, err := vitecmaklare.EncodeXML(schema, value)
+			out, err := xmlcodec.Encode(schema, value)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,21 +172,21 @@ func TestDecodeXMLErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = specs.DecodeXML([]byte("<CrmContact><Id>1</Id>"), spec.Doc().Components.Schemas["CrmContact"])
-	var xe *specs.XMLError
+	_, err = xmlcodec.Decode([]byte("<CrmContact><Id>1</Id>"), spec.Doc().Components.Schemas["CrmContact"])
+	var xe *xmlcodec.Error
 	if !errors.As(err, &xe) || len(xe.Problems) != 1 || !strings.Contains(xe.Error(), "XML syntax error") {
 		t.Fatalf("err = %v, want one XML syntax problem", err)
 	}
-	_, err = specs.XMLBodyDecoder(strings.NewReader("<"), nil, spec.Doc().Components.Schemas["Error"], nil)
+	_, err = xmlcodec.BodyDecoder(strings.NewReader("<"), nil, spec.Doc().Components.Schemas["Error"], nil)
 	var pe *openapi3filter.ParseError
 	if !errors.As(err, &pe) || !errors.As(err, &xe) {
-		t.Fatalf("err = %#v, want a ParseError caused by an XMLError", err)
+		t.Fatalf("err = %#v, want a ParseError caused by an Error", err)
 	}
 }
 
 // The decoder is driven by the schema and XML naming alone: a spec that is not a vendor's.
 func TestDecodeXMLGeneric(t *testing.T) {
-	spec := loadFile(t, "xml.yaml")
+	spec := spectest.LoadFile(t, "xml.yaml")
 	thing := spec.Doc().Components.Schemas["Thing"]
 	body := `<?xml version="1.0" encoding="utf-8"?>
 <Thing id="t1" xmlns="urn:test:things" xmlns:x="http://www.w3.org/2001/XMLSchema-instance">
@@ -201,7 +202,7 @@ func TestDecodeXMLGeneric(t *testing.T) {
   <ExtraThing><SubValue>1</SubValue></ExtraThing>
   <![CDATA[]]>
 </Thing>`
-	got, err := specs.DecodeXML([]byte(body), thing)
+	got, err := xmlcodec.Decode([]byte(body), thing)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,15 +238,15 @@ func TestDecodeXMLGeneric(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			err := validateXML(t, spec, "/things/t1", 200, "application/xml", tc.body)
-			assertFields(t, err, []string{tc.wantField})
+			spectest.AssertFields(t, err, []string{tc.wantField})
 		})
 	}
 }
 
 func TestDecodeXMLMapsAndVariants(t *testing.T) {
-	spec := loadFile(t, "xml.yaml")
+	spec := spectest.LoadFile(t, "xml.yaml")
 	problems := `<Problems><Message>invalid</Message><Details><contactId>too long</contactId><x.y>a b</x.y></Details></Problems>`
-	got, err := specs.DecodeXML([]byte(problems), spec.Doc().Components.Schemas["Problems"])
+	got, err := xmlcodec.Decode([]byte(problems), spec.Doc().Components.Schemas["Problems"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +269,7 @@ func TestDecodeXMLMapsAndVariants(t *testing.T) {
 		{"unknown kind reads every variant", `<Pet><Kind>cow</Kind><Name>Rosa</Name><Lives>1</Lives><GoodBoy>0</GoodBoy></Pet>`, map[string]any{"kind": "cow", "name": "Rosa", "lives": 1.0, "goodBoy": false}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := specs.DecodeXML([]byte(tc.body), pet)
+			got, err := xmlcodec.Decode([]byte(tc.body), pet)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -288,7 +289,7 @@ func TestCamelCase(t *testing.T) {
 		"GDPRApprovalDate": "gdprApprovalDate", "Id": "id", "ID": "id", "EmailAddress2": "emailAddress2",
 		"URLValue": "urlValue", "already": "already", "": "", "Ärende": "ärende",
 	} {
-		if got := specs.CamelCase(in); got != want {
+		if got := xmlcodec.CamelCase(in); got != want {
 			t.Errorf("CamelCase(%q) = %q, want %q", in, got, want)
 		}
 	}

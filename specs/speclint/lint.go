@@ -1,4 +1,4 @@
-package specs
+package speclint
 
 import (
 	"bufio"
@@ -12,9 +12,11 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vendorctl/vendorctl/specs"
 )
 
-// The rules of Lint and LintChangelog. A spec passes when it breaks none of them; each LintIssue names
+// The rules of Lint and CheckChangelog. A spec passes when it breaks none of them; each Issue names
 // the rule it breaks.
 const (
 	// RuleOperationID: every operation has an operationId.
@@ -49,8 +51,8 @@ const (
 	RuleNoYAMLAnchor = "no-yaml-anchor"
 )
 
-// LintIssue is one place where a spec breaks one of the project's authoring rules.
-type LintIssue struct {
+// Issue is one place where a spec breaks one of the project's authoring rules.
+type Issue struct {
 	// Rule is one of the Rule constants, e.g. "string-max-length".
 	Rule string
 	// Where names the place: "GET /clients", "GET /clients parameter filter[email]",
@@ -59,16 +61,16 @@ type LintIssue struct {
 	Message string
 }
 
-func (i LintIssue) String() string { return i.Where + ": " + i.Message + " [" + i.Rule + "]" }
+func (i Issue) String() string { return i.Where + ": " + i.Message + " [" + i.Rule + "]" }
 
 // Lint checks the spec against the authoring rules that kin-openapi's validation does not cover (see
 // the Rule constants) and returns every issue, sorted by place.
-func (s *Spec) Lint() []LintIssue {
-	l := &linter{doc: s.doc}
+func Lint(s *specs.Spec) []Issue {
+	l := &linter{doc: s.Doc()}
 	l.operations()
 	l.walk()
 	l.components()
-	l.yamlAnchors(s.source)
+	l.yamlAnchors(s.Source())
 	sort.SliceStable(l.issues, func(i, j int) bool {
 		a, b := l.issues[i], l.issues[j]
 		if a.Where != b.Where {
@@ -81,11 +83,11 @@ func (s *Spec) Lint() []LintIssue {
 
 type linter struct {
 	doc    *openapi3.T
-	issues []LintIssue
+	issues []Issue
 }
 
 func (l *linter) add(rule, where, format string, args ...any) {
-	l.issues = append(l.issues, LintIssue{Rule: rule, Where: where, Message: fmt.Sprintf(format, args...)})
+	l.issues = append(l.issues, Issue{Rule: rule, Where: where, Message: fmt.Sprintf(format, args...)})
 }
 
 // operation is one operation of the document with its path and method.
@@ -519,9 +521,9 @@ func (l *linter) yamlAnchors(source []byte) {
 	visit(&root)
 }
 
-// LintChangelog checks the text of the CHANGELOG.md beside a spec: its newest (first) "## " heading
+// CheckChangelog checks the text of the CHANGELOG.md beside a spec: its newest (first) "## " heading
 // must name version, as a word ("## 1.2.0 — ...", "## [1.2.0]", "## v1.2.0").
-func LintChangelog(changelog []byte, version string) []LintIssue {
+func CheckChangelog(changelog []byte, version string) []Issue {
 	heading := ""
 	sc := bufio.NewScanner(bytes.NewReader(changelog))
 	for sc.Scan() {
@@ -532,9 +534,9 @@ func LintChangelog(changelog []byte, version string) []LintIssue {
 	}
 	switch {
 	case heading == "":
-		return []LintIssue{{Rule: RuleChangelogVersion, Where: "CHANGELOG.md", Message: "no '## VERSION' heading"}}
+		return []Issue{{Rule: RuleChangelogVersion, Where: "CHANGELOG.md", Message: "no '## VERSION' heading"}}
 	case version == "":
-		return []LintIssue{{Rule: RuleChangelogVersion, Where: "CHANGELOG.md", Message: "the spec has no info.version to compare with"}}
+		return []Issue{{Rule: RuleChangelogVersion, Where: "CHANGELOG.md", Message: "the spec has no info.version to compare with"}}
 	}
 	words := strings.FieldsFunc(heading, func(r rune) bool {
 		return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || strings.ContainsRune(".-+", r))
@@ -544,6 +546,6 @@ func LintChangelog(changelog []byte, version string) []LintIssue {
 			return nil
 		}
 	}
-	return []LintIssue{{Rule: RuleChangelogVersion, Where: "CHANGELOG.md",
+	return []Issue{{Rule: RuleChangelogVersion, Where: "CHANGELOG.md",
 		Message: fmt.Sprintf("the newest heading %q does not name info.version %s", "## "+heading, version)}}
 }

@@ -1,8 +1,7 @@
-package mockkit_test
+package mockserver_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,7 +9,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/kittest"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/specs"
 )
 
@@ -25,13 +26,13 @@ func (k *kitVendor) Title() string       { return k.name }
 func (k *kitVendor) Credentials() string { return "x-key: k" }
 func (k *kitVendor) Reset() error        { return nil }
 func (k *kitVendor) State() any          { return map[string]int{"items": 1} }
-func (k *kitVendor) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{{Prefix: "/" + k.name, Production: "https://example.invalid", Handler: k.h}}
+func (k *kitVendor) Mounts() []mockserver.Mount {
+	return []mockserver.Mount{{Prefix: "/" + k.name, Production: "https://example.invalid", Handler: k.h}}
 }
 
 func newKitVendor(t *testing.T, name string, opts mockkit.Options) *kitVendor {
 	t.Helper()
-	spec, err := specs.LoadData("kit", []byte(testSpec))
+	spec, err := specs.LoadData("kit", []byte(kittest.Spec))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,13 +52,13 @@ func newKitVendor(t *testing.T, name string, opts mockkit.Options) *kitVendor {
 	return &kitVendor{name: name, h: h}
 }
 
-func adminServer(t *testing.T, token string) (*httptest.Server, *mockkit.Journal) {
+func adminServer(t *testing.T, token string) (*httptest.Server, *mockserver.Journal) {
 	t.Helper()
-	journal, faults := mockkit.NewJournal(100, 0), mockkit.NewFaults(1)
+	journal, faults := mockserver.NewJournal(100, 0), mockserver.NewFaults(1)
 	opts := mockkit.TestOptions(t)
 	opts.Journal, opts.Faults = journal, faults
 	a, b := newKitVendor(t, "a", opts), newKitVendor(t, "b", opts)
-	srv, err := mockkit.NewServerWith(mockkit.ServerConfig{Journal: journal, Faults: faults, Admin: mockkit.AdminGuard{Token: token}}, a, b)
+	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Journal: journal, Faults: faults, Admin: mockserver.AdminGuard{Token: token}}, a, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,62 +67,27 @@ func adminServer(t *testing.T, token string) (*httptest.Server, *mockkit.Journal
 	return ts, journal
 }
 
-func call(t *testing.T, method, url, body string, header map[string]string) (int, string) {
-	t.Helper()
-	resp, b := do(t, method, url, body, header)
-	return resp.StatusCode, string(b)
-}
-
-// do sends a request over the wire (a body as application/json, as the admin API wants it) and
-// returns the answer with its body read.
-func do(t *testing.T, method, url, body string, header map[string]string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	if host := header["Host"]; host != "" {
-		req.Host = host
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, b
-}
-
 func TestAdminFaultsOverHTTP(t *testing.T) {
 	ts, _ := adminServer(t, "")
 	item := func(api string) int {
-		st, _ := call(t, "GET", ts.URL+"/"+api+"/items/7", "", nil)
+		st, _ := kittest.Call(t, "GET", ts.URL+"/"+api+"/items/7", "", nil)
 		return st
 	}
-	if st, body := call(t, "POST", ts.URL+"/__admin/faults", `{"api":"a","status":503}`, nil); st != 201 || !strings.Contains(body, `"id":1`) {
+	if st, body := kittest.Call(t, "POST", ts.URL+"/__admin/faults", `{"api":"a","status":503}`, nil); st != 201 || !strings.Contains(body, `"id":1`) {
 		t.Fatalf("add rule: %d %s", st, body)
 	}
 	if item("a") != 503 || item("b") != 200 {
 		t.Fatalf("a 503 rule on a: a=%d b=%d", item("a"), item("b"))
 	}
-	if st, body := call(t, "GET", ts.URL+"/__admin/faults", "", nil); st != 200 || !strings.Contains(body, `"status":503`) {
+	if st, body := kittest.Call(t, "GET", ts.URL+"/__admin/faults", "", nil); st != 200 || !strings.Contains(body, `"status":503`) {
 		t.Fatalf("list rules: %d %s", st, body)
 	}
 	for _, bad := range []string{`{"api":"zzz","status":500}`, `{"status":500}`, `not json`, `{"api":"a","status":500,"bogus":1}`, `[{"api":"a","status":500},{"api":"a"}]`} {
-		if st, body := call(t, "POST", ts.URL+"/__admin/faults", bad, nil); st != 400 || !strings.Contains(body, `"error"`) {
+		if st, body := kittest.Call(t, "POST", ts.URL+"/__admin/faults", bad, nil); st != 400 || !strings.Contains(body, `"error"`) {
 			t.Errorf("bad rule %s: %d %s", bad, st, body)
 		}
 	}
-	if st, _ := call(t, "DELETE", ts.URL+"/__admin/faults", "", nil); st != 204 {
+	if st, _ := kittest.Call(t, "DELETE", ts.URL+"/__admin/faults", "", nil); st != 204 {
 		t.Fatalf("clear: %d", st)
 	}
 	if item("a") != 200 {
@@ -144,27 +110,27 @@ func TestAdminFaultsRefused(t *testing.T) {
 		{"status 700", `{"api":"a","status":700}`, "400 to 599"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st, body := call(t, "POST", ts.URL+"/__admin/faults", tc.body, nil)
+			st, body := kittest.Call(t, "POST", ts.URL+"/__admin/faults", tc.body, nil)
 			var got struct{ Error string }
 			if st != 400 || json.Unmarshal([]byte(body), &got) != nil || !strings.Contains(got.Error, tc.want) {
 				t.Fatalf("%d %s, want 400 naming %q", st, body, tc.want)
 			}
-			if _, list := call(t, "GET", ts.URL+"/__admin/faults", "", nil); !strings.Contains(list, `"faults":[]`) {
+			if _, list := kittest.Call(t, "GET", ts.URL+"/__admin/faults", "", nil); !strings.Contains(list, `"faults":[]`) {
 				t.Fatalf("a refused body left rules: %s", list)
 			}
 		})
 	}
-	if st, body := call(t, "POST", ts.URL+"/__admin/faults", "{\"api\":\"a\",\"operationId\":\"getItem\",\"status\":503}\n\t ", nil); st != 201 {
+	if st, body := kittest.Call(t, "POST", ts.URL+"/__admin/faults", "{\"api\":\"a\",\"operationId\":\"getItem\",\"status\":503}\n\t ", nil); st != 201 {
 		t.Fatalf("a rule followed by whitespace: %d %s", st, body)
 	}
 }
 
 func TestAdminJournalAndState(t *testing.T) {
 	ts, _ := adminServer(t, "")
-	call(t, "GET", ts.URL+"/a/items/7", "", map[string]string{"x-key": "k"})
-	call(t, "GET", ts.URL+"/b/items/7", "", nil)
-	st, body := call(t, "GET", ts.URL+"/__admin/requests?api=b", "", nil)
-	var got struct{ Requests []mockkit.Entry }
+	kittest.Call(t, "GET", ts.URL+"/a/items/7", "", map[string]string{"x-key": "k"})
+	kittest.Call(t, "GET", ts.URL+"/b/items/7", "", nil)
+	st, body := kittest.Call(t, "GET", ts.URL+"/__admin/requests?api=b", "", nil)
+	var got struct{ Requests []mockserver.Entry }
 	if st != 200 || json.Unmarshal([]byte(body), &got) != nil || len(got.Requests) != 1 || got.Requests[0].Path != "/b/items/7" {
 		t.Fatalf("journal: %d %s", st, body)
 	}
@@ -172,36 +138,36 @@ func TestAdminJournalAndState(t *testing.T) {
 		t.Fatalf("journal shows the key: %s", body)
 	}
 	for _, q := range []string{"status=x", "limit=-1", "since=yesterday"} {
-		if st, _ := call(t, "GET", ts.URL+"/__admin/requests?"+q, "", nil); st != 400 {
+		if st, _ := kittest.Call(t, "GET", ts.URL+"/__admin/requests?"+q, "", nil); st != 400 {
 			t.Errorf("%s: %d", q, st)
 		}
 	}
-	if st, _ := call(t, "DELETE", ts.URL+"/__admin/requests", "", nil); st != 204 {
+	if st, _ := kittest.Call(t, "DELETE", ts.URL+"/__admin/requests", "", nil); st != 204 {
 		t.Fatal("clear journal")
 	}
-	if _, body := call(t, "GET", ts.URL+"/__admin/requests", "", nil); !strings.Contains(body, `"requests":[]`) {
+	if _, body := kittest.Call(t, "GET", ts.URL+"/__admin/requests", "", nil); !strings.Contains(body, `"requests":[]`) {
 		t.Fatalf("journal not cleared: %s", body)
 	}
-	if st, body := call(t, "GET", ts.URL+"/__admin/state?api=a", "", nil); st != 200 || !strings.Contains(body, `"items":1`) {
+	if st, body := kittest.Call(t, "GET", ts.URL+"/__admin/state?api=a", "", nil); st != 200 || !strings.Contains(body, `"items":1`) {
 		t.Fatalf("state: %d %s", st, body)
 	}
-	if st, _ := call(t, "GET", ts.URL+"/__admin/state", "", nil); st != 400 {
+	if st, _ := kittest.Call(t, "GET", ts.URL+"/__admin/state", "", nil); st != 400 {
 		t.Fatalf("state without api: %d", st)
 	}
 }
 
 func TestAdminToken(t *testing.T) {
 	ts, _ := adminServer(t, "adm1n")
-	if st, _ := call(t, "GET", ts.URL+"/__admin/health", "", nil); st != 200 {
+	if st, _ := kittest.Call(t, "GET", ts.URL+"/__admin/health", "", nil); st != 200 {
 		t.Fatalf("health needs no token: %d", st)
 	}
 	for _, h := range []map[string]string{nil, {"X-Admin-Token": "wrong"}, {"Authorization": "Bearer wrong"}} {
-		if st, body := call(t, "GET", ts.URL+"/__admin/requests", "", h); st != 401 || strings.Contains(body, "adm1n") {
+		if st, body := kittest.Call(t, "GET", ts.URL+"/__admin/requests", "", h); st != 401 || strings.Contains(body, "adm1n") {
 			t.Errorf("%v: %d %s", h, st, body)
 		}
 	}
 	for _, h := range []map[string]string{{"X-Admin-Token": "adm1n"}, {"Authorization": "Bearer adm1n"}} {
-		if st, _ := call(t, "GET", ts.URL+"/__admin/requests", "", h); st != 200 {
+		if st, _ := kittest.Call(t, "GET", ts.URL+"/__admin/requests", "", h); st != 200 {
 			t.Errorf("%v: %d", h, st)
 		}
 	}

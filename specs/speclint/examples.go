@@ -1,4 +1,4 @@
-package specs
+package speclint
 
 import (
 	"bytes"
@@ -6,11 +6,18 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/vendorctl/vendorctl/specs"
 )
+
+// exampleCheck walks the examples of one spec.
+type exampleCheck struct {
+	doc  *openapi3.T
+	spec *specs.Spec
+}
 
 // ExampleError is an example of the spec that does not validate against its schema.
 type ExampleError struct {
@@ -26,7 +33,8 @@ func (e *ExampleError) Unwrap() error { return e.Err }
 // CheckExamples validates every example of every parameter, request body and response of the spec
 // against its schema, with the same format checks as live traffic. Examples of non-JSON media types
 // given as strings (XML) are decoded with the body decoder of their content type first.
-func (s *Spec) CheckExamples() []error {
+func CheckExamples(spec *specs.Spec) []error {
+	s := &exampleCheck{doc: spec.Doc(), spec: spec}
 	var errs []error
 	paths := s.doc.Paths.InMatchingOrder()
 	sort.Strings(paths)
@@ -65,7 +73,7 @@ func (s *Spec) CheckExamples() []error {
 	return errs
 }
 
-func (s *Spec) checkContent(where string, content openapi3.Content) []error {
+func (s *exampleCheck) checkContent(where string, content openapi3.Content) []error {
 	var errs []error
 	cts := make([]string, 0, len(content))
 	for ct := range content {
@@ -95,8 +103,8 @@ func (s *Spec) checkContent(where string, content openapi3.Content) []error {
 	return errs
 }
 
-func (s *Spec) visitMedia(ct string, schema *openapi3.SchemaRef, value any) error {
-	if str, ok := value.(string); ok && !isJSONContentType(ct) {
+func (s *exampleCheck) visitMedia(ct string, schema *openapi3.SchemaRef, value any) error {
+	if str, ok := value.(string); ok && !specs.IsJSONMediaType(ct) {
 		decoder := openapi3filter.RegisteredBodyDecoder(ct)
 		if decoder == nil {
 			return fmt.Errorf("no body decoder for %s", ct)
@@ -111,7 +119,7 @@ func (s *Spec) visitMedia(ct string, schema *openapi3.SchemaRef, value any) erro
 	return s.visit(schema.Value, value)
 }
 
-func (s *Spec) visit(schema *openapi3.Schema, value any) error {
+func (s *exampleCheck) visit(schema *openapi3.Schema, value any) error {
 	// Round-trip through JSON so that the value has the types a decoded body has (float64, map[string]any).
 	raw, err := json.Marshal(value)
 	if err != nil {
@@ -121,16 +129,7 @@ func (s *Spec) visit(schema *openapi3.Schema, value any) error {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return fmt.Errorf("decode example: %w", err)
 	}
-	opts := append([]openapi3.SchemaValidationOption{openapi3.MultiErrors()}, s.opts.SchemaValidationOptions...)
-	if err := schema.VisitJSON(v, opts...); err != nil {
-		return newValidationError(KindResponse, err, nil)
-	}
-	return nil
-}
-
-func isJSONContentType(ct string) bool {
-	ct = strings.ToLower(ct)
-	return strings.HasSuffix(ct, "/json") || strings.HasSuffix(ct, "+json")
+	return s.spec.ValidateValue(specs.KindResponse, schema, v)
 }
 
 func appendErr(errs []error, where string, err error) []error {

@@ -1,4 +1,4 @@
-package mockkit_test
+package oauth_test
 
 import (
 	"errors"
@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 )
 
 type clock struct {
@@ -19,29 +19,29 @@ func (c *clock) Advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.n
 
 func TestTokenStoreExpiry(t *testing.T) {
 	clk := &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	s := mockkit.NewTokenStore(mockkit.TokenConfig{AccessTTL: time.Hour, Now: clk.Now})
-	tok := s.Issue(mockkit.KindClient, "c", "", "")
-	if got, err := s.Lookup(tok.Value); err != nil || got.ClientID != "c" || got.Kind != mockkit.KindClient {
+	s := oauth.NewTokenStore(oauth.TokenConfig{AccessTTL: time.Hour, Now: clk.Now})
+	tok := s.Issue(oauth.KindClient, "c", "", "")
+	if got, err := s.Lookup(tok.Value); err != nil || got.ClientID != "c" || got.Kind != oauth.KindClient {
 		t.Fatalf("lookup: %+v %v", got, err)
 	}
 	clk.Advance(time.Hour)
-	if _, err := s.Lookup(tok.Value); !errors.Is(err, mockkit.ErrTokenExpired) {
+	if _, err := s.Lookup(tok.Value); !errors.Is(err, oauth.ErrTokenExpired) {
 		t.Fatalf("after TTL: %v, want expired", err)
 	}
-	if _, err := s.Lookup("nope"); !errors.Is(err, mockkit.ErrTokenUnknown) {
+	if _, err := s.Lookup("nope"); !errors.Is(err, oauth.ErrTokenUnknown) {
 		t.Fatalf("unknown: %v", err)
 	}
 }
 
 func TestTokenStoreOnePerClient(t *testing.T) {
-	s := mockkit.NewTokenStore(mockkit.TokenConfig{OnePerClient: true})
-	first := s.Issue(mockkit.KindClient, "c", "", "")
-	other := s.Issue(mockkit.KindClient, "d", "", "")
-	second := s.Issue(mockkit.KindClient, "c", "", "")
-	if _, err := s.Lookup(first.Value); !errors.Is(err, mockkit.ErrTokenUnknown) {
+	s := oauth.NewTokenStore(oauth.TokenConfig{OnePerClient: true})
+	first := s.Issue(oauth.KindClient, "c", "", "")
+	other := s.Issue(oauth.KindClient, "d", "", "")
+	second := s.Issue(oauth.KindClient, "c", "", "")
+	if _, err := s.Lookup(first.Value); !errors.Is(err, oauth.ErrTokenUnknown) {
 		t.Errorf("first token of c still valid: %v", err)
 	}
-	for _, tok := range []mockkit.Token{second, other} {
+	for _, tok := range []oauth.Token{second, other} {
 		if _, err := s.Lookup(tok.Value); err != nil {
 			t.Errorf("token of %s: %v", tok.ClientID, err)
 		}
@@ -49,19 +49,19 @@ func TestTokenStoreOnePerClient(t *testing.T) {
 }
 
 func TestTokenStoreConsumeOnce(t *testing.T) {
-	s := mockkit.NewTokenStore(mockkit.TokenConfig{})
-	code := s.Issue(mockkit.KindCode, "c", "563457", "https://app.example/cb")
+	s := oauth.NewTokenStore(oauth.TokenConfig{})
+	code := s.Issue(oauth.KindCode, "c", "563457", "https://app.example/cb")
 	got, err := s.Consume(code.Value)
 	if err != nil || got.Subject != "563457" || got.RedirectURI != "https://app.example/cb" {
 		t.Fatalf("consume: %+v %v", got, err)
 	}
-	if _, err := s.Consume(code.Value); !errors.Is(err, mockkit.ErrTokenUnknown) {
+	if _, err := s.Consume(code.Value); !errors.Is(err, oauth.ErrTokenUnknown) {
 		t.Fatalf("second consume: %v", err)
 	}
 }
 
 func TestTokenStoreConcurrentIssue(t *testing.T) {
-	s := mockkit.NewTokenStore(mockkit.TokenConfig{})
+	s := oauth.NewTokenStore(oauth.TokenConfig{})
 	const n = 200
 	var wg sync.WaitGroup
 	tokens := make([]string, n)
@@ -69,7 +69,7 @@ func TestTokenStoreConcurrentIssue(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tokens[i] = s.Issue(mockkit.KindClient, "c", "", "").Value
+			tokens[i] = s.Issue(oauth.KindClient, "c", "", "").Value
 		}()
 	}
 	wg.Wait()
@@ -87,14 +87,14 @@ func TestTokenStoreConcurrentIssue(t *testing.T) {
 
 func TestLimiter(t *testing.T) {
 	clk := &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	l := mockkit.NewLimiter(mockkit.RateLimit{Rate: 2, Burst: 2, Now: clk.Now})
+	l := oauth.NewLimiter(oauth.RateLimit{Rate: 2, Burst: 2, Now: clk.Now})
 	for i := range 2 {
 		if ok, _ := l.Allow("a"); !ok {
 			t.Fatalf("request %d refused within the burst", i)
 		}
 	}
 	ok, wait := l.Allow("a")
-	if ok || wait <= 0 || mockkit.RetryAfterSeconds(wait) != 1 {
+	if ok || wait <= 0 || oauth.RetryAfterSeconds(wait) != 1 {
 		t.Fatalf("third request: ok=%v wait=%v", ok, wait)
 	}
 	if ok, _ := l.Allow("b"); !ok {
@@ -104,25 +104,25 @@ func TestLimiter(t *testing.T) {
 	if ok, _ := l.Allow("a"); !ok {
 		t.Fatal("refill did not happen")
 	}
-	var off *mockkit.Limiter
+	var off *oauth.Limiter
 	if ok, _ := off.Allow("a"); !ok || off.Enabled() {
 		t.Fatal("a nil limiter must let everything through")
 	}
-	if ok, _ := mockkit.NewLimiter(mockkit.RateLimit{}).Allow("a"); !ok {
+	if ok, _ := oauth.NewLimiter(oauth.RateLimit{}).Allow("a"); !ok {
 		t.Fatal("rate 0 must be off")
 	}
 }
 
 func TestTokenStoreSweepsExpiredTokens(t *testing.T) {
 	clk := &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	s := mockkit.NewTokenStore(mockkit.TokenConfig{AccessTTL: time.Minute, Now: clk.Now})
+	s := oauth.NewTokenStore(oauth.TokenConfig{AccessTTL: time.Minute, Now: clk.Now})
 	for range 300 {
-		s.Issue(mockkit.KindClient, "c", "", "")
+		s.Issue(oauth.KindClient, "c", "", "")
 	}
 	clk.Advance(2 * time.Minute)
-	live := s.Issue(mockkit.KindClient, "c", "", "")
+	live := s.Issue(oauth.KindClient, "c", "", "")
 	for range 300 {
-		s.Issue(mockkit.KindUser, "c", "u", "")
+		s.Issue(oauth.KindUser, "c", "u", "")
 	}
 	if n := s.Len(); n > 301 {
 		t.Fatalf("%d tokens held after a sweep; the 300 expired ones were kept", n)
@@ -136,23 +136,23 @@ func TestTokenStoreSweepsExpiredTokens(t *testing.T) {
 // unknown and its newest work; other clients and other kinds keep theirs.
 func TestTokenStoreKeepsMaxPerClient(t *testing.T) {
 	const max, extra = 5, 3
-	s := mockkit.NewTokenStore(mockkit.TokenConfig{MaxPerClient: max})
-	refresh := s.Issue(mockkit.KindRefresh, "c", "u", "")
-	other := s.Issue(mockkit.KindClient, "d", "", "")
-	var issued []mockkit.Token
+	s := oauth.NewTokenStore(oauth.TokenConfig{MaxPerClient: max})
+	refresh := s.Issue(oauth.KindRefresh, "c", "u", "")
+	other := s.Issue(oauth.KindClient, "d", "", "")
+	var issued []oauth.Token
 	for range max + extra {
-		issued = append(issued, s.Issue(mockkit.KindClient, "c", "", ""))
+		issued = append(issued, s.Issue(oauth.KindClient, "c", "", ""))
 	}
 	for i, tok := range issued {
 		_, err := s.Lookup(tok.Value)
-		if i < extra && !errors.Is(err, mockkit.ErrTokenUnknown) {
+		if i < extra && !errors.Is(err, oauth.ErrTokenUnknown) {
 			t.Errorf("token %d of %d (among the oldest): %v, want ErrTokenUnknown", i+1, len(issued), err)
 		}
 		if i >= extra && err != nil {
 			t.Errorf("token %d of %d (among the newest %d): %v", i+1, len(issued), max, err)
 		}
 	}
-	for _, tok := range []mockkit.Token{refresh, other} {
+	for _, tok := range []oauth.Token{refresh, other} {
 		if _, err := s.Lookup(tok.Value); err != nil {
 			t.Errorf("%s token of %s evicted by another client's or kind's: %v", tok.Kind, tok.ClientID, err)
 		}
@@ -165,14 +165,14 @@ func TestTokenStoreKeepsMaxPerClient(t *testing.T) {
 // A consumed code still counts in the issue order, so a bound filled with used codes makes room for
 // new ones without refusing a live one early.
 func TestTokenStoreBoundAfterConsume(t *testing.T) {
-	s := mockkit.NewTokenStore(mockkit.TokenConfig{MaxPerClient: 2})
-	a := s.Issue(mockkit.KindCode, "c", "u", "https://app.example/cb")
+	s := oauth.NewTokenStore(oauth.TokenConfig{MaxPerClient: 2})
+	a := s.Issue(oauth.KindCode, "c", "u", "https://app.example/cb")
 	if _, err := s.Consume(a.Value); err != nil {
 		t.Fatal(err)
 	}
-	b := s.Issue(mockkit.KindCode, "c", "u", "https://app.example/cb")
-	c := s.Issue(mockkit.KindCode, "c", "u", "https://app.example/cb")
-	for _, tok := range []mockkit.Token{b, c} {
+	b := s.Issue(oauth.KindCode, "c", "u", "https://app.example/cb")
+	c := s.Issue(oauth.KindCode, "c", "u", "https://app.example/cb")
+	for _, tok := range []oauth.Token{b, c} {
 		if _, err := s.Lookup(tok.Value); err != nil {
 			t.Errorf("live code refused: %v", err)
 		}
@@ -183,15 +183,15 @@ func TestTokenStoreBoundAfterConsume(t *testing.T) {
 func TestTokenStoreStaysAtBoundUnderAbuse(t *testing.T) {
 	n := 100_000
 	if testing.Short() {
-		n = 3 * mockkit.DefaultMaxPerClient
+		n = 3 * oauth.DefaultMaxPerClient
 	}
-	s := mockkit.NewTokenStore(mockkit.TokenConfig{})
-	var last mockkit.Token
+	s := oauth.NewTokenStore(oauth.TokenConfig{})
+	var last oauth.Token
 	for range n {
-		last = s.Issue(mockkit.KindClient, "c", "", "")
+		last = s.Issue(oauth.KindClient, "c", "", "")
 	}
-	if got := s.Len(); got != mockkit.DefaultMaxPerClient {
-		t.Fatalf("after %d tokens the store holds %d, want %d", n, got, mockkit.DefaultMaxPerClient)
+	if got := s.Len(); got != oauth.DefaultMaxPerClient {
+		t.Fatalf("after %d tokens the store holds %d, want %d", n, got, oauth.DefaultMaxPerClient)
 	}
 	if _, err := s.Lookup(last.Value); err != nil {
 		t.Fatalf("newest token: %v", err)
@@ -199,12 +199,12 @@ func TestTokenStoreStaysAtBoundUnderAbuse(t *testing.T) {
 }
 
 func TestTokenStoreResetForgetsEverything(t *testing.T) {
-	s := mockkit.NewTokenStore(mockkit.TokenConfig{MaxPerClient: 2})
-	tok := s.Issue(mockkit.KindClient, "c", "", "")
-	code := s.Issue(mockkit.KindCode, "c", "u", "https://app.example/cb")
+	s := oauth.NewTokenStore(oauth.TokenConfig{MaxPerClient: 2})
+	tok := s.Issue(oauth.KindClient, "c", "", "")
+	code := s.Issue(oauth.KindCode, "c", "u", "https://app.example/cb")
 	s.Reset()
 	for _, v := range []string{tok.Value, code.Value} {
-		if _, err := s.Lookup(v); !errors.Is(err, mockkit.ErrTokenUnknown) {
+		if _, err := s.Lookup(v); !errors.Is(err, oauth.ErrTokenUnknown) {
 			t.Errorf("after Reset: %v, want ErrTokenUnknown", err)
 		}
 	}
@@ -212,7 +212,7 @@ func TestTokenStoreResetForgetsEverything(t *testing.T) {
 		t.Errorf("after Reset the store holds %d tokens", n)
 	}
 	// The bound starts afresh: two new tokens both live.
-	x, y := s.Issue(mockkit.KindClient, "c", "", ""), s.Issue(mockkit.KindClient, "c", "", "")
+	x, y := s.Issue(oauth.KindClient, "c", "", ""), s.Issue(oauth.KindClient, "c", "", "")
 	for _, v := range []string{x.Value, y.Value} {
 		if _, err := s.Lookup(v); err != nil {
 			t.Errorf("token issued after Reset: %v", err)

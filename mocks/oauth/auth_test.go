@@ -1,4 +1,4 @@
-package mockkit_test
+package oauth_test
 
 import (
 	"encoding/base64"
@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/oauth"
 )
 
 func TestBasicCredentials(t *testing.T) {
@@ -20,18 +20,18 @@ func TestBasicCredentials(t *testing.T) {
 	}{
 		{"Basic " + enc("mock-user:mock-password"), "mock-user", "mock-password", nil},
 		{"basic " + enc("u:p:with:colons"), "u", "p:with:colons", nil},
-		{"", "", "", mockkit.ErrNoCredentials},
-		{"Basic", "", "", mockkit.ErrMalformedCredentials},
-		{"Basic !!!notbase64", "", "", mockkit.ErrMalformedCredentials},
-		{"Basic " + enc("nocolon"), "", "", mockkit.ErrMalformedCredentials},
-		{"Bearer abc", "", "", mockkit.ErrWrongScheme},
+		{"", "", "", oauth.ErrNoCredentials},
+		{"Basic", "", "", oauth.ErrMalformedCredentials},
+		{"Basic !!!notbase64", "", "", oauth.ErrMalformedCredentials},
+		{"Basic " + enc("nocolon"), "", "", oauth.ErrMalformedCredentials},
+		{"Bearer abc", "", "", oauth.ErrWrongScheme},
 	}
 	for _, tc := range cases {
 		h := http.Header{}
 		if tc.header != "" {
 			h.Set("Authorization", tc.header)
 		}
-		user, pass, err := mockkit.BasicCredentials(h)
+		user, pass, err := oauth.BasicCredentials(h)
 		if !errors.Is(err, tc.err) || user != tc.user || pass != tc.pass {
 			t.Errorf("%q: got %q %q %v", tc.header, user, pass, err)
 		}
@@ -44,18 +44,18 @@ func TestBearerToken(t *testing.T) {
 		err           error
 	}{
 		{"Bearer abc.def", "abc.def", nil},
-		{"Bearer", "", mockkit.ErrMalformedCredentials},
-		{"Bearer ", "", mockkit.ErrMalformedCredentials},
-		{"Bearer a b", "", mockkit.ErrMalformedCredentials},
-		{"Basic abc", "", mockkit.ErrWrongScheme},
-		{"", "", mockkit.ErrNoCredentials},
+		{"Bearer", "", oauth.ErrMalformedCredentials},
+		{"Bearer ", "", oauth.ErrMalformedCredentials},
+		{"Bearer a b", "", oauth.ErrMalformedCredentials},
+		{"Basic abc", "", oauth.ErrWrongScheme},
+		{"", "", oauth.ErrNoCredentials},
 	}
 	for _, tc := range cases {
 		h := http.Header{}
 		if tc.header != "" {
 			h.Set("Authorization", tc.header)
 		}
-		tok, err := mockkit.BearerToken(h)
+		tok, err := oauth.BearerToken(h)
 		if !errors.Is(err, tc.err) || tok != tc.token {
 			t.Errorf("%q: got %q %v", tc.header, tok, err)
 		}
@@ -80,23 +80,23 @@ func TestClientCredentials(t *testing.T) {
 		"basic":     basic,
 		"multipart": post(multipart, "multipart/form-data; boundary=XX", ""),
 	} {
-		id, secret, err := mockkit.ClientCredentials(r)
+		id, secret, err := oauth.ClientCredentials(r)
 		if err != nil || id != "c" || secret != "s" {
 			t.Errorf("%s: got %q %q %v", name, id, secret, err)
 		}
 	}
-	if _, _, err := mockkit.ClientCredentials(post("grant_type=x", "application/x-www-form-urlencoded", "")); !errors.Is(err, mockkit.ErrNoCredentials) {
+	if _, _, err := oauth.ClientCredentials(post("grant_type=x", "application/x-www-form-urlencoded", "")); !errors.Is(err, oauth.ErrNoCredentials) {
 		t.Errorf("no client_id: %v", err)
 	}
 	bad := post("", "", "")
 	bad.Header.Set("Authorization", "Basic %%%")
-	if _, _, err := mockkit.ClientCredentials(bad); !errors.Is(err, mockkit.ErrMalformedCredentials) {
+	if _, _, err := oauth.ClientCredentials(bad); !errors.Is(err, oauth.ErrMalformedCredentials) {
 		t.Errorf("bad basic: %v", err)
 	}
 }
 
 func TestSecretEqual(t *testing.T) {
-	if !mockkit.SecretEqual("abc", "abc") || mockkit.SecretEqual("abc", "abd") || mockkit.SecretEqual("", "abc") || mockkit.SecretEqual("abcd", "abc") {
+	if !oauth.SecretEqual("abc", "abc") || oauth.SecretEqual("abc", "abd") || oauth.SecretEqual("", "abc") || oauth.SecretEqual("abcd", "abc") {
 		t.Fatal("SecretEqual is wrong")
 	}
 }

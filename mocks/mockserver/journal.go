@@ -1,4 +1,4 @@
-package mockkit
+package mockserver
 
 import (
 	"bytes"
@@ -110,8 +110,8 @@ func NewJournalWith(cfg JournalConfig) *Journal {
 	return &Journal{cfg: cfg, texts: newTextCache()}
 }
 
-// record stores an entry built from a finished exchange.
-func (j *Journal) record(e Entry, reqHeader http.Header, reqBody, respBody []byte, reqCT, respCT string) {
+// Record stores an entry built from a finished exchange.
+func (j *Journal) Record(e Entry, reqHeader http.Header, reqBody, respBody []byte, reqCT, respCT string) {
 	if j == nil {
 		return
 	}

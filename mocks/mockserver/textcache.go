@@ -1,4 +1,4 @@
-package mockkit
+package mockserver
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package vitecmaklare
+package xmlcodec
 
 import (
 	"bytes"
@@ -8,15 +8,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
-
-	"github.com/vendorctl/vendorctl/specs"
 )
 
-// EncodeXML writes value, the JSON form of a body, in the XML form that the vendor's ASP.NET Web API
+// Encode writes value, the JSON form of a body, in the XML form that the vendor's ASP.NET Web API
 // writes with DataContractSerializer, driven by schema and its xml objects (the mapping of
 // mocks/vitecmaklare/fixtures/README.md):
 //
@@ -35,7 +32,7 @@ import (
 //
 // No XML declaration and no indentation are written. A member that the schema does not describe, a
 // value of the wrong kind or a character XML cannot hold is an error.
-func EncodeXML(schema *openapi3.SchemaRef, value any) ([]byte, error) {
+func Encode(schema *openapi3.SchemaRef, value any) ([]byte, error) {
 	w := &dcWriter{}
 	if err := w.root(schema, value); err != nil {
 		return nil, err
@@ -43,7 +40,7 @@ func EncodeXML(schema *openapi3.SchemaRef, value any) ([]byte, error) {
 	return w.buf.Bytes(), nil
 }
 
-// DecodeJSON decodes a JSON body for EncodeXML, keeping numbers as json.Number.
+// DecodeJSON decodes a JSON body for Encode, keeping numbers as json.Number.
 func DecodeJSON(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -96,14 +93,14 @@ func (w *dcWriter) root(ref *openapi3.SchemaRef, value any) error {
 	if ns == "" && variant != nil {
 		ns = xmlMeta(variant).Namespace
 	}
-	attrs := []string{`xmlns:i="` + specs.XSINamespace + `"`}
+	attrs := []string{`xmlns:i="` + XSINamespace + `"`}
 	if variant != nil {
 		attrs = append(attrs, `i:type="`+refName(variant.Ref)+`"`)
 	}
 	if ns != "" {
 		attrs = append(attrs, `xmlns="`+ns+`"`)
 	}
-	sc := nsScope{defaultNS: ns, prefixes: map[string]string{specs.XSINamespace: "i"}}
+	sc := nsScope{defaultNS: ns, prefixes: map[string]string{XSINamespace: "i"}}
 	return w.element(name, ns, ref, value, sc, 1, attrs, "")
 }
 
@@ -191,7 +188,7 @@ func (w *dcWriter) element(name, ns string, ref *openapi3.SchemaRef, value any, 
 		if err != nil {
 			return fmt.Errorf("%s: %w", orRoot(path), err)
 		}
-		escaped, err := escapeText(text)
+		escaped, err := EscapeText(text)
 		if err != nil {
 			return fmt.Errorf("%s: %w", orRoot(path), err)
 		}
@@ -414,9 +411,9 @@ func scalarText(v any) (string, error) {
 	return "", fmt.Errorf("cannot write a %T as XML text", v)
 }
 
-// escapeText escapes text as .NET's XmlWriter does (&, <, >, and CR as a character reference) and
+// EscapeText escapes text as .NET's XmlWriter does (&, <, >, and CR as a character reference) and
 // refuses characters XML 1.0 cannot hold.
-func escapeText(s string) (string, error) {
+func EscapeText(s string) (string, error) {
 	var b strings.Builder
 	for i, r := range s {
 		if r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD") {
@@ -445,20 +442,6 @@ func escapeText(s string) (string, error) {
 func escapeAttr(s string) string {
 	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", `"`, "&quot;")
 	return r.Replace(s)
-}
-
-func refName(ref string) string {
-	if i := strings.LastIndexByte(ref, '/'); i >= 0 {
-		return ref[i+1:]
-	}
-	return ref
-}
-
-func upperFirst(s string) string {
-	for i, r := range s {
-		return string(unicode.ToUpper(r)) + s[i+utf8.RuneLen(r):]
-	}
-	return s
 }
 
 func join(path, part string) string {

@@ -1,4 +1,4 @@
-package specs
+package xmlcodec
 
 import (
 	"bytes"
@@ -20,20 +20,20 @@ import (
 // XSINamespace is the XML Schema instance namespace of the i:type and i:nil attributes.
 const XSINamespace = "http://www.w3.org/2001/XMLSchema-instance"
 
-// XMLProblem is one way in which an XML body cannot be read as the schema describes it (a wrong
+// Problem is one way in which an XML body cannot be read as the schema describes it (a wrong
 // namespace or root element, an i:type naming no variant, a repeated element).
-type XMLProblem struct {
+type Problem struct {
 	// Field is the dotted path of the property in the JSON shape ("email.emailAddress"), "" for the root.
 	Field   string
 	Message string
 }
 
-// XMLError lists the problems DecodeXML found. Malformed XML is reported as one problem at the root.
-type XMLError struct {
-	Problems []XMLProblem
+// Error lists the problems Decode found. Malformed XML is reported as one problem at the root.
+type Error struct {
+	Problems []Problem
 }
 
-func (e *XMLError) Error() string {
+func (e *Error) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
 		if p.Field == "" {
@@ -45,22 +45,22 @@ func (e *XMLError) Error() string {
 	return "xml: " + strings.Join(parts, "; ")
 }
 
-// XMLBodyDecoder is the kin-openapi body decoder of application/xml and text/xml. It reads the body
-// with DecodeXML, so that an XML body is validated against the same schema as its JSON form. A body
-// that cannot be read is a *openapi3filter.ParseError whose Cause is an *XMLError.
-func XMLBodyDecoder(body io.Reader, _ http.Header, schema *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
+// BodyDecoder is the kin-openapi body decoder of application/xml and text/xml. It reads the body
+// with Decode, so that an XML body is validated against the same schema as its JSON form. A body
+// that cannot be read is a *openapi3filter.ParseError whose Cause is an *Error.
+func BodyDecoder(body io.Reader, _ http.Header, schema *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
 	data, err := io.ReadAll(body)
 	if err != nil {
 		return nil, &openapi3filter.ParseError{Kind: openapi3filter.KindInvalidFormat, Reason: "read XML body", Cause: err}
 	}
-	value, err := DecodeXML(data, schema)
+	value, err := Decode(data, schema)
 	if err != nil {
 		return nil, &openapi3filter.ParseError{Kind: openapi3filter.KindInvalidFormat, Cause: err}
 	}
 	return value, nil
 }
 
-// DecodeXML reads an XML document into the shape its JSON form has under schema (map[string]any,
+// Decode reads an XML document into the shape its JSON form has under schema (map[string]any,
 // []any, string, float64, bool, nil), so that it can be validated against that schema or unmarshalled
 // into the types generated from it. The mapping is driven by the schema and the OpenAPI xml objects:
 //
@@ -84,16 +84,16 @@ func XMLBodyDecoder(body io.Reader, _ http.Header, schema *openapi3.SchemaRef, _
 //     (a map). Otherwise an unknown element becomes an extra property, named by camel-casing its local
 //     name as Newtonsoft.Json does (GDPRApprovalDate → gdprApprovalDate); its content is read untyped.
 //
-// Malformed XML, and the problems above, are returned as an *XMLError.
-func DecodeXML(data []byte, schema *openapi3.SchemaRef) (any, error) {
+// Malformed XML, and the problems above, are returned as an *Error.
+func Decode(data []byte, schema *openapi3.SchemaRef) (any, error) {
 	root, err := parseXML(data)
 	if err != nil {
-		return nil, &XMLError{Problems: []XMLProblem{{Message: err.Error()}}}
+		return nil, &Error{Problems: []Problem{{Message: err.Error()}}}
 	}
 	d := &xmlDecoder{}
 	value := d.root(root, schema)
 	if len(d.problems) > 0 {
-		return nil, &XMLError{Problems: d.problems}
+		return nil, &Error{Problems: d.problems}
 	}
 	return value, nil
 }
@@ -173,11 +173,11 @@ func parseXML(data []byte) (*xmlNode, error) {
 }
 
 type xmlDecoder struct {
-	problems []XMLProblem
+	problems []Problem
 }
 
 func (d *xmlDecoder) problem(field, format string, args ...any) {
-	d.problems = append(d.problems, XMLProblem{Field: field, Message: fmt.Sprintf(format, args...)})
+	d.problems = append(d.problems, Problem{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
 func (d *xmlDecoder) root(n *xmlNode, ref *openapi3.SchemaRef) any {

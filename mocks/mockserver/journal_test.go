@@ -1,4 +1,4 @@
-package mockkit
+package mockserver
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 func TestJournalIsBounded(t *testing.T) {
 	j := NewJournal(3, 8)
 	for i := range 5 {
-		j.record(Entry{API: "a", Method: "GET", Path: fmt.Sprintf("/p%d", i), Status: 200}, nil, nil, []byte("0123456789"), "", "text/plain")
+		j.Record(Entry{API: "a", Method: "GET", Path: fmt.Sprintf("/p%d", i), Status: 200}, nil, nil, []byte("0123456789"), "", "text/plain")
 	}
 	got := j.Entries(Filter{})
 	if len(got) != 3 || got[0].Path != "/p2" || got[2].Path != "/p4" || got[2].ID != 5 {
@@ -41,7 +41,7 @@ func TestJournalRingGrowsAndWraps(t *testing.T) {
 	}
 	add := func(from, to int) {
 		for i := from; i < to; i++ {
-			j.record(Entry{API: "a", Method: "GET", Path: fmt.Sprintf("/p%d", i), Status: 200}, nil, nil, nil, "", "")
+			j.Record(Entry{API: "a", Method: "GET", Path: fmt.Sprintf("/p%d", i), Status: 200}, nil, nil, nil, "", "")
 		}
 	}
 	paths := func() string {
@@ -75,8 +75,8 @@ func TestJournalRingGrowsAndWraps(t *testing.T) {
 func TestJournalFilters(t *testing.T) {
 	j := NewJournal(10, 0)
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	j.record(Entry{Time: t0, API: "a", Method: "GET", Path: "/a/x", Status: 200}, nil, nil, nil, "", "")
-	j.record(Entry{Time: t0.Add(time.Minute), API: "b", Method: "POST", Path: "/b/y", Status: 422}, nil, nil, nil, "", "")
+	j.Record(Entry{Time: t0, API: "a", Method: "GET", Path: "/a/x", Status: 200}, nil, nil, nil, "", "")
+	j.Record(Entry{Time: t0.Add(time.Minute), API: "b", Method: "POST", Path: "/b/y", Status: 422}, nil, nil, nil, "", "")
 	for name, tc := range map[string]struct {
 		f    Filter
 		want int
@@ -100,12 +100,12 @@ func TestJournalRedactsSecrets(t *testing.T) {
 	h.Set("Authorization", "Basic bW9jay11c2VyOm1vY2stcGFzc3dvcmQ=")
 	h.Set("X-Api-Key", "key-123")
 	h.Set("Accept", "application/json")
-	j.record(Entry{API: "a", Query: map[string][]string{"client_secret": {"qs-secret"}, "companyId": {"998"}}}, h,
+	j.Record(Entry{API: "a", Query: map[string][]string{"client_secret": {"qs-secret"}, "companyId": {"998"}}}, h,
 		[]byte("grant_type=client_credentials&client_id=c&client_secret=form-secret"),
 		[]byte(`{"access_token":"tok-abc","refresh_token":"ref-def","token_type":"Bearer","expires_in":3600}`),
 		"application/x-www-form-urlencoded", "application/json")
-	j.record(Entry{API: "a"}, nil, []byte(`{"password":"pw-1","nested":[{"apiKey":"k-2"}],"name":"Kari"}`), []byte("<x><token>xml-tok</token></x>"), "application/json", "application/xml")
-	j.record(Entry{API: "a"}, nil, []byte("--b\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\nmp-secret\r\n--b--"), nil, "multipart/form-data; boundary=b", "")
+	j.Record(Entry{API: "a"}, nil, []byte(`{"password":"pw-1","nested":[{"apiKey":"k-2"}],"name":"Kari"}`), []byte("<x><token>xml-tok</token></x>"), "application/json", "application/xml")
+	j.Record(Entry{API: "a"}, nil, []byte("--b\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\nmp-secret\r\n--b--"), nil, "multipart/form-data; boundary=b", "")
 	var all strings.Builder
 	for _, e := range j.Entries(Filter{}) {
 		fmt.Fprintf(&all, "%v %v %s %s\n", e.Query, e.RequestHeaders, e.RequestBody, e.ResponseBody)
@@ -166,7 +166,7 @@ func TestFaultsSeedRepeats(t *testing.T) {
 		}
 		var b strings.Builder
 		for range 64 {
-			if r, _ := f.match("a", "op"); r != nil {
+			if r, _ := f.Match("a", "op"); r != nil {
 				b.WriteByte('x')
 			} else {
 				b.WriteByte('.')
@@ -181,7 +181,7 @@ func TestFaultsSeedRepeats(t *testing.T) {
 	if !strings.Contains(a, "x") || !strings.Contains(a, ".") {
 		t.Fatalf("probability 0.5 drew %s", a)
 	}
-	if r, _ := NewFaults(1).match("a", "op"); r != nil {
+	if r, _ := NewFaults(1).Match("a", "op"); r != nil {
 		t.Fatal("an empty rule set matched")
 	}
 }
@@ -256,13 +256,13 @@ func TestJournalCapsHeaders(t *testing.T) {
 	const limit = 256
 	j := NewJournalWith(JournalConfig{HeaderCap: limit})
 	small := http.Header{"Accept": {"application/json"}, "User-Agent": {"test"}}
-	j.record(Entry{API: "a", Path: "/p", Query: map[string][]string{"q": {"1"}}}, small, nil, nil, "", "")
+	j.Record(Entry{API: "a", Path: "/p", Query: map[string][]string{"q": {"1"}}}, small, nil, nil, "", "")
 	huge := http.Header{"Accept": {"application/json"}}
 	for i := range 40 {
 		huge.Set(fmt.Sprintf("X-Filler-%02d", i), strings.Repeat("v", 100))
 	}
 	longPath := "/p/" + strings.Repeat("\u00e5", 300) // two bytes a letter: the cut must not split one
-	j.record(Entry{API: "a", Path: longPath, Query: map[string][]string{"q": {strings.Repeat("x", 1000)}}}, huge, nil, nil, "", "")
+	j.Record(Entry{API: "a", Path: longPath, Query: map[string][]string{"q": {strings.Repeat("x", 1000)}}}, huge, nil, nil, "", "")
 	got := j.Entries(Filter{})
 	if e := got[0]; e.HeadersTruncated || headerBytes(e.RequestHeaders) != headerBytes(small) || e.Path != "/p" {
 		t.Errorf("small request: truncated %v, headers %v, path %q", e.HeadersTruncated, e.RequestHeaders, e.Path)
@@ -301,7 +301,7 @@ func TestJournalRedactsDecodedNames(t *testing.T) {
 		{"name=Kari&pass%77ord=form-pw", "application/x-www-form-urlencoded", "form-pw"},
 	} {
 		j := NewJournal(10, 0)
-		j.record(Entry{API: "a"}, nil, []byte(tc.body), nil, tc.ct, "")
+		j.Record(Entry{API: "a"}, nil, []byte(tc.body), nil, tc.ct, "")
 		got := j.Entries(Filter{})[0].RequestBody
 		if strings.Contains(got, tc.secret) || !strings.Contains(got, "REDACTED") || !strings.Contains(got, "Kari") {
 			t.Errorf("%s is journaled as %s", tc.body, got)
@@ -332,7 +332,7 @@ func TestJSONMightHoldSecret(t *testing.T) {
 // With NoBodies the journal keeps every field but the bodies.
 func TestJournalNoBodies(t *testing.T) {
 	j := NewJournalWith(JournalConfig{NoBodies: true})
-	j.record(Entry{API: "a", Method: "POST", Path: "/p", Status: 201}, http.Header{"Accept": {"application/json"}},
+	j.Record(Entry{API: "a", Method: "POST", Path: "/p", Status: 201}, http.Header{"Accept": {"application/json"}},
 		[]byte(`{"name":"Kari Nordmann"}`), []byte(`{"id":1,"name":"Kari Nordmann"}`), "application/json", "application/json")
 	e := j.Entries(Filter{})[0]
 	if e.RequestBody != "" || e.ResponseBody != "" || e.Truncated {

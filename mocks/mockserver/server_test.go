@@ -1,17 +1,14 @@
-package mockkit_test
+package mockserver_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 type fakeVendor struct {
@@ -24,8 +21,8 @@ func (f *fakeVendor) Name() string        { return f.name }
 func (f *fakeVendor) Title() string       { return "Fake " + f.name }
 func (f *fakeVendor) Credentials() string { return "none" }
 func (f *fakeVendor) Reset() error        { f.resets++; return nil }
-func (f *fakeVendor) Mounts() []mockkit.Mount {
-	return []mockkit.Mount{{Prefix: f.prefix, Production: "https://" + f.name + ".example", Handler: f.h}}
+func (f *fakeVendor) Mounts() []mockserver.Mount {
+	return []mockserver.Mount{{Prefix: f.prefix, Production: "https://" + f.name + ".example", Handler: f.h}}
 }
 
 func echoPath() http.Handler {
@@ -43,7 +40,7 @@ func localRequest(method, target string) *http.Request {
 func TestServerMountsAndAdmin(t *testing.T) {
 	a := &fakeVendor{name: "a", prefix: "/a", h: echoPath()}
 	b := &fakeVendor{name: "b", prefix: "/b/api", h: echoPath()}
-	srv, err := mockkit.NewServer(nil, a, b)
+	srv, err := mockserver.NewServer(nil, a, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,60 +88,16 @@ func TestServerMountsAndAdmin(t *testing.T) {
 }
 
 func TestNewServerRejectsClashes(t *testing.T) {
-	cases := map[string][]mockkit.Vendor{
+	cases := map[string][]mockserver.Vendor{
 		"same prefix": {&fakeVendor{name: "a", prefix: "/x", h: echoPath()}, &fakeVendor{name: "b", prefix: "/x/", h: echoPath()}},
 		"same name":   {&fakeVendor{name: "a", prefix: "/x", h: echoPath()}, &fakeVendor{name: "a", prefix: "/y", h: echoPath()}},
 		"admin":       {&fakeVendor{name: "a", prefix: "/__admin", h: echoPath()}},
 		"relative":    {&fakeVendor{name: "a", prefix: "x", h: echoPath()}},
 	}
 	for name, vendors := range cases {
-		if _, err := mockkit.NewServer(nil, vendors...); err == nil {
+		if _, err := mockserver.NewServer(nil, vendors...); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
-	}
-}
-
-// Serve lets an in-flight request finish when its context is cancelled, then returns nil.
-func TestServeGracefulShutdown(t *testing.T) {
-	started := make(chan struct{})
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		close(started)
-		time.Sleep(300 * time.Millisecond)
-		_, _ = io.WriteString(w, "finished")
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- mockkit.Serve(ctx, ln, h, nil) }()
-	type result struct {
-		body string
-		err  error
-	}
-	res := make(chan result, 1)
-	go func() {
-		resp, err := http.Get("http://" + ln.Addr().String() + "/")
-		if err != nil {
-			res <- result{err: err}
-			return
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		res <- result{string(b), err}
-	}()
-	<-started
-	cancel()
-	r := <-res
-	if r.err != nil || r.body != "finished" {
-		t.Fatalf("in-flight request: %q %v", r.body, r.err)
-	}
-	if err := <-done; err != nil {
-		t.Fatalf("Serve returned %v", err)
-	}
-	if _, err := http.Get("http://" + ln.Addr().String() + "/"); err == nil {
-		t.Fatal("server still accepts connections after shutdown")
 	}
 }
 
@@ -152,7 +105,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 // ServeMux behind it would redirect them (a 307 keeps a POST a POST).
 func TestServerNeverRedirects(t *testing.T) {
 	a := &fakeVendor{name: "a", prefix: "/a", h: echoPath()}
-	srv, err := mockkit.NewServer(nil, a)
+	srv, err := mockserver.NewServer(nil, a)
 	if err != nil {
 		t.Fatal(err)
 	}
