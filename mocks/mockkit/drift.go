@@ -16,7 +16,7 @@ import (
 func driftBody(kind string, route *specs.Route, status int, contentType string, body []byte) []byte {
 	mt, _, _ := mime.ParseMediaType(contentType)
 	var v any
-	if err := json.Unmarshal(body, &v); err != nil || !isJSONType(mt) {
+	if err := json.Unmarshal(body, &v); err != nil || !specs.IsJSONMediaType(mt) {
 		return body[:len(body)/2]
 	}
 	obj, ok := v.(map[string]any)
@@ -58,10 +58,6 @@ func driftBody(kind string, route *specs.Route, status int, contentType string, 
 		return body[:len(body)/2]
 	}
 	return out
-}
-
-func isJSONType(mt string) bool {
-	return mt == "application/json" || mt == "text/json" || len(mt) > 5 && mt[len(mt)-5:] == "+json"
 }
 
 func responseSchema(route *specs.Route, status int, mt string) *openapi3.Schema {

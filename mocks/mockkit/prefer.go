@@ -89,7 +89,7 @@ func answerFromSpec(c echo.Context, route *specs.Route, pref preference) error {
 		return err
 	}
 	c.Response().Header().Set(AnswerHeader, AnswerExample)
-	if s, isString := value.(string); isString && !isJSONType(ct) {
+	if s, isString := value.(string); isString && !specs.IsJSONMediaType(ct) {
 		return c.Blob(status, ct, []byte(s))
 	}
 	body, err := json.Marshal(value)
