@@ -198,18 +198,11 @@ func (s *Spec) recordPasses(memo *RecordMemo, schema *openapi3.Schema, raw []byt
 
 // jsonBodySchema is the schema of a JSON answer's body for the route and status, or nil.
 func jsonBodySchema(route *Route, req *http.Request, status int, header http.Header) *openapi3.Schema {
-	if req.Method == http.MethodHead || route.route.Operation.Responses == nil {
-		return nil
-	}
-	rref := route.route.Operation.Responses.Status(status)
-	if rref == nil {
-		rref = route.route.Operation.Responses.Default()
-	}
-	if rref == nil || rref.Value == nil {
+	if req.Method == http.MethodHead {
 		return nil
 	}
 	ct := header.Get("Content-Type")
-	media := rref.Value.Content.Get(ct)
+	media := responseMedia(route, status, header)
 	if media == nil || media.Schema == nil {
 		return nil
 	}

@@ -17,17 +17,7 @@ const MsgUndocumented = "property is not documented in the spec"
 // declares properties and says nothing about additionalProperties is treated as closed; one with
 // `additionalProperties: true` (or a schema) stays open, as does a schema without declared properties.
 func undeclared(route *Route, status int, header http.Header, value any) []Violation {
-	if route.route.Operation.Responses == nil {
-		return nil
-	}
-	rref := route.route.Operation.Responses.Status(status)
-	if rref == nil {
-		rref = route.route.Operation.Responses.Default()
-	}
-	if rref == nil || rref.Value == nil {
-		return nil
-	}
-	media := rref.Value.Content.Get(header.Get("Content-Type"))
+	media := responseMedia(route, status, header)
 	if media == nil || media.Schema == nil || media.Schema.Value == nil {
 		return nil
 	}
@@ -190,4 +180,20 @@ func join(path, key string) string {
 		return key
 	}
 	return path + "." + key
+}
+
+// responseMedia is the media type object the spec documents for an answer of route with status (or the
+// default response) and the answer's Content-Type, or nil.
+func responseMedia(route *Route, status int, header http.Header) *openapi3.MediaType {
+	if route.route.Operation.Responses == nil {
+		return nil
+	}
+	rref := route.route.Operation.Responses.Status(status)
+	if rref == nil {
+		rref = route.route.Operation.Responses.Default()
+	}
+	if rref == nil || rref.Value == nil {
+		return nil
+	}
+	return rref.Value.Content.Get(header.Get("Content-Type"))
 }
