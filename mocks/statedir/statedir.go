@@ -1,0 +1,403 @@
+package statedir
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"maps"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
+)
+
+// Format is the version of the folder's layout this package reads and writes.
+const Format = 1
+
+// ManifestName is the file in DIR that marks it as a state folder and names its format.
+const ManifestName = "vendorctl-state.json"
+
+// tmpPrefix starts the name of every temporary file or folder in DIR.
+const tmpPrefix = ".vendorctl-tmp-"
+
+// Snapshotter is a vendor whose state can be kept: it exports its state as fixture files and takes
+// it back. Vendors implement it without importing this package.
+type Snapshotter interface {
+	// Name is the API's short name, the folder of its files in DIR.
+	Name() string
+	// Snapshot returns the current state as fixture files by name, e.g. {"clients.json": ...}.
+	Snapshot() (map[string][]byte, error)
+	// Restore replaces the current state by the one in fsys (fixture files, checked as fixtures
+	// are); Reset still brings back the fixtures. An error changes nothing.
+	Restore(fsys fs.FS) error
+}
+
+// Errors of Open, wrapped in a *LoadError.
+var (
+	// ErrFormat is a manifest of a format this vendorctl does not read.
+	ErrFormat = errors.New("unknown state format")
+	// ErrNotState is a non-empty folder without a manifest.
+	ErrNotState = errors.New("not a vendorctl state folder: no " + ManifestName)
+	// ErrUnknownEntry is an entry of DIR that is no vendor's state folder.
+	ErrUnknownEntry = errors.New("no vendor keeps its state here")
+)
+
+// LoadError is a state file or folder that does not load; File names it.
+type LoadError struct {
+	File string
+	Err  error
+}
+
+func (e *LoadError) Error() string {
+	return fmt.Sprintf("state %s does not load: %v (fix or remove it; the mock does not start from the fixtures on its own)", e.File, e.Err)
+}
+
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// Config configures Open.
+type Config struct {
+	// Dir is the state folder; created when missing. Required.
+	Dir string
+	// Version is the vendorctl version written to the manifest (zero: "unknown").
+	Version string
+	// Interval is the least time between two writes (zero: one second).
+	Interval time.Duration
+	// Now and After are the clock of the batching (zero: time.Now and time.After); tests move them.
+	Now   func() time.Time
+	After func(time.Duration) <-chan time.Time
+	// Logger gets the writes that fail (zero: discard).
+	Logger *slog.Logger
+}
+
+type manifest struct {
+	Format    int    `json:"format"`
+	Vendorctl string `json:"vendorctl"`
+}
+
+// Store keeps the state of its vendors in Dir. Its Handler marks changes; a goroutine (Start) writes
+// them; Close writes the last ones.
+type Store struct {
+	cfg     Config
+	ops     ops
+	vendors []Snapshotter
+	changed chan struct{}
+	stop    func()
+	done    chan struct{}
+
+	mu       sync.Mutex
+	last     time.Time
+	baseline map[string]map[string][]byte // by api: the fixtures' state
+	written  map[string]map[string][]byte // by api: what Dir holds (nil: no folder)
+}
+
+// Open checks Dir (creating it when missing), restores each vendor that has a folder in it, and
+// returns the Store that keeps their state. A file or folder that does not load is a *LoadError
+// naming it; nothing is written then.
+func Open(cfg Config, vendors []mockserver.Vendor) (*Store, error) {
+	if cfg.Interval <= 0 {
+		cfg.Interval = time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.After == nil {
+		cfg.After = time.After
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Version == "" {
+		cfg.Version = "unknown"
+	}
+	s := &Store{cfg: cfg, ops: osOps(), changed: make(chan struct{}, 1),
+		baseline: map[string]map[string][]byte{}, written: map[string]map[string][]byte{}}
+	for _, v := range vendors {
+		if sn, ok := v.(Snapshotter); ok {
+			s.vendors = append(s.vendors, sn)
+		}
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, &LoadError{File: cfg.Dir, Err: err}
+	}
+	if err := s.load(); err != nil {
+		return nil, err
+	}
+	return s, s.writeManifest()
+}
+
+// load reads the manifest and restores every vendor folder in Dir.
+func (s *Store) load() error {
+	entries, err := os.ReadDir(s.cfg.Dir)
+	if err != nil {
+		return &LoadError{File: s.cfg.Dir, Err: err}
+	}
+	var folders []string
+	hasManifest := false
+	for _, e := range entries {
+		switch name := e.Name(); {
+		case strings.HasPrefix(name, tmpPrefix):
+			_ = os.RemoveAll(filepath.Join(s.cfg.Dir, name)) // an unfinished write
+		case name == ManifestName:
+			hasManifest = true
+		case e.IsDir() && s.vendor(name) != nil:
+			folders = append(folders, name)
+		default:
+			return &LoadError{File: filepath.Join(s.cfg.Dir, name), Err: ErrUnknownEntry}
+		}
+	}
+	if err := s.checkManifest(hasManifest, len(folders) > 0); err != nil {
+		return err
+	}
+	for _, v := range s.vendors {
+		files, err := v.Snapshot()
+		if err != nil {
+			return fmt.Errorf("state of %s: %w", v.Name(), err)
+		}
+		s.baseline[v.Name()] = files
+		if slices.Contains(folders, v.Name()) {
+			if err := s.restore(v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Store) vendor(name string) Snapshotter {
+	for _, v := range s.vendors {
+		if v.Name() == name {
+			return v
+		}
+	}
+	return nil
+}
+
+// checkManifest reads the manifest; without one, Dir must hold no vendor folder.
+func (s *Store) checkManifest(present, folders bool) error {
+	path := filepath.Join(s.cfg.Dir, ManifestName)
+	if !present {
+		if folders {
+			return &LoadError{File: path, Err: ErrNotState}
+		}
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return &LoadError{File: path, Err: err}
+	}
+	var m manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return &LoadError{File: path, Err: err}
+	}
+	if m.Format != Format {
+		return &LoadError{File: path, Err: fmt.Errorf("%w %d (written by vendorctl %s); this vendorctl reads format %d", ErrFormat, m.Format, m.Vendorctl, Format)}
+	}
+	return nil
+}
+
+// restore gives v the state of its folder: each JSON file must parse, then the vendor checks it.
+func (s *Store) restore(v Snapshotter) error {
+	dir := filepath.Join(s.cfg.Dir, v.Name())
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return &LoadError{File: dir, Err: err}
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return &LoadError{File: path, Err: err}
+		}
+		if strings.HasSuffix(e.Name(), ".json") {
+			if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
+				return &LoadError{File: path, Err: err}
+			}
+		}
+		files[e.Name()] = data
+	}
+	if err := v.Restore(os.DirFS(dir)); err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist) {
+			return &LoadError{File: filepath.Join(dir, pe.Path), Err: fs.ErrNotExist}
+		}
+		return &LoadError{File: dir, Err: err}
+	}
+	s.written[v.Name()] = files
+	return nil
+}
+
+// writeManifest writes the manifest unless it already says this format and version.
+func (s *Store) writeManifest() error {
+	data, err := json.Marshal(manifest{Format: Format, Vendorctl: s.cfg.Version})
+	if err != nil {
+		return err
+	}
+	data = append(data, '\n')
+	if old, err := os.ReadFile(filepath.Join(s.cfg.Dir, ManifestName)); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	return s.ops.writeFile(s.cfg.Dir, ManifestName, data)
+}
+
+// Flush writes every vendor's state that differs from what Dir holds: a vendor back at its fixtures
+// loses its folder. Safe for concurrent use.
+func (s *Store) Flush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.last = s.cfg.Now()
+	var errs []error
+	for _, v := range s.vendors {
+		files, err := v.Snapshot()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("state of %s: %w", v.Name(), err))
+			continue
+		}
+		if sameFiles(files, s.baseline[v.Name()]) {
+			files = nil
+		}
+		if err := s.put(v.Name(), files); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// put makes Dir/name hold files (none: no folder), writing only what changed.
+func (s *Store) put(name string, files map[string][]byte) error {
+	old := s.written[name]
+	var err error
+	switch {
+	case sameFiles(files, old):
+		return nil
+	case len(files) == 0:
+		err = s.ops.removeFolder(s.cfg.Dir, name)
+	case len(old) == 0:
+		err = s.ops.writeFolder(s.cfg.Dir, name, files)
+	default:
+		for _, f := range slices.Sorted(maps.Keys(files)) {
+			if !bytes.Equal(files[f], old[f]) {
+				if err = s.ops.writeFile(filepath.Join(s.cfg.Dir, name), f, files[f]); err != nil {
+					break
+				}
+			}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("write state of %s: %w", name, err)
+	}
+	s.written[name] = files
+	return nil
+}
+
+func sameFiles(a, b map[string][]byte) bool {
+	return maps.EqualFunc(a, b, bytes.Equal)
+}
+
+// Start runs the writer: after a change it writes within Interval, and never twice within Interval.
+// A failed write is logged and retried an Interval later.
+func (s *Store) Start() {
+	stop := make(chan struct{})
+	s.done = make(chan struct{})
+	s.stop = sync.OnceFunc(func() { close(stop) })
+	go func() {
+		defer close(s.done)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-s.changed:
+			}
+			s.mu.Lock()
+			wait := s.last.Add(s.cfg.Interval).Sub(s.cfg.Now())
+			s.mu.Unlock()
+			if wait > 0 {
+				select {
+				case <-stop:
+					return
+				case <-s.cfg.After(wait):
+				}
+			}
+			if err := s.Flush(); err != nil {
+				s.cfg.Logger.Error("state not written; retrying", "dir", s.cfg.Dir, "err", err)
+				s.touch()
+			}
+		}
+	}()
+}
+
+// Close stops the writer and writes the last changes.
+func (s *Store) Close() error {
+	if s.stop != nil {
+		s.stop()
+		<-s.done
+	}
+	return s.Flush()
+}
+
+// touch tells the writer that the state may have changed.
+func (s *Store) touch() {
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+}
+
+// resetPath is the admin endpoint that brings the vendors back to their fixtures.
+const resetPath = "/__admin/reset"
+
+// Handler serves next and marks the state changed after every request that may change it (any
+// method but GET, HEAD and OPTIONS). A successful POST /__admin/reset is answered only once Dir is
+// written (the reset vendors' folders removed), or 500 when that fails. next is the default
+// session's server: session traffic never reaches it.
+func (s *Store) Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions:
+			next.ServeHTTP(w, r)
+		case r.Method == http.MethodPost && r.URL.Path == resetPath:
+			s.serveReset(w, r, next)
+		default:
+			next.ServeHTTP(w, r)
+			s.touch()
+		}
+	})
+}
+
+// serveReset resets through next, then writes Dir before the answer goes out.
+func (s *Store) serveReset(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	rec := &recorder{header: http.Header{}, status: http.StatusOK}
+	next.ServeHTTP(rec, r)
+	if rec.status == http.StatusOK {
+		if err := s.Flush(); err != nil {
+			s.cfg.Logger.Error("reset: state not written", "dir", s.cfg.Dir, "err", err)
+			s.touch()
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusInternalServerError)
+			_ = json.NewEncoder(w).Encode(map[string]string{"error": "reset done in memory, but the state folder was not emptied: " + err.Error()})
+			return
+		}
+	}
+	maps.Copy(w.Header(), rec.header)
+	w.WriteHeader(rec.status)
+	_, _ = w.Write(rec.body.Bytes())
+}
+
+// recorder holds an admin answer until the state is written.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) WriteHeader(status int)      { r.status = status }
+func (r *recorder) Write(p []byte) (int, error) { return r.body.Write(p) }
