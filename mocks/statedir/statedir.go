@@ -213,6 +213,10 @@ func (s *Store) restore(v Snapshotter) error {
 	files := map[string][]byte{}
 	for _, e := range entries {
 		path := filepath.Join(dir, e.Name())
+		if strings.HasPrefix(e.Name(), tmpPrefix) {
+			_ = os.RemoveAll(path) // an unfinished write
+			continue
+		}
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return &LoadError{File: path, Err: err}
