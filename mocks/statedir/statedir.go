@@ -57,7 +57,7 @@ type LoadError struct {
 }
 
 func (e *LoadError) Error() string {
-	return fmt.Sprintf("state %s does not load: %v (fix or remove it; the mock does not start from the fixtures on its own)", e.File, e.Err)
+	return fmt.Sprintf("state %s does not load: %v (fix it, or remove it to start from the fixtures)", e.File, e.Err)
 }
 
 func (e *LoadError) Unwrap() error { return e.Err }
