@@ -64,8 +64,16 @@ lint-specs: ## Spectral (spectral:oas) and Redocly (recommended) on every spec; 
 	fi; \
 	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true "$(REDOCLY)" lint --extends=recommended --format=summary specs/*/openapi.yaml
 
+# Debian packages the tests of tools/deploy run: each is installed with apt-get only when missing
+# (machines and CI run as root).
+.PHONY: deps-haproxy
+deps-haproxy: ## install HAProxy (apt-get) when missing: the scale-out test of tools/deploy runs it
+	@command -v haproxy >/dev/null 2>&1 || { echo "deps-haproxy: installing haproxy with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; }
+	@haproxy -v | head -1
+
 .PHONY: test
-test: check-generated lint spec-check lint-specs ## everything CI runs: generated code, lint, specs (Go checks and Spectral), go test -race
+test: check-generated lint spec-check lint-specs deps-haproxy ## everything CI runs: generated code, lint, specs (Go checks and Spectral), the deploy tests' packages, go test -race
 	$(GO) test -race -count=1 ./...
 
 BASE ?=
