@@ -72,8 +72,24 @@ deps-haproxy: ## install HAProxy (apt-get) when missing: the scale-out test of t
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; }
 	@haproxy -v | head -1
 
+.PHONY: deps-podman
+deps-podman: ## install podman (apt-get) when missing: make image and the image test of tools/deploy use it
+	@command -v podman >/dev/null 2>&1 || { echo "deps-podman: installing podman with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman; }
+	@podman --version
+
+# The image for CI service containers (tools/deploy/Containerfile): a static vendorctl in
+# $(IMAGE_DIR)/context, the image's id in $(IMAGE_DIR)/id.
+IMAGE ?= localhost/vendorctl:dev
+IMAGE_DIR ?= bin/image
+.PHONY: image
+image: deps-podman ## build the OCI image $(IMAGE) with podman: FROM scratch, static binary, non-root, serve on 0.0.0.0:8080
+	mkdir -p $(IMAGE_DIR)/context
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o $(IMAGE_DIR)/context/vendorctl ./tools/vendorctl
+	podman build --quiet --iidfile $(IMAGE_DIR)/id -f tools/deploy/Containerfile -t $(IMAGE) $(IMAGE_DIR)/context
+
 .PHONY: test
-test: check-generated lint spec-check lint-specs deps-haproxy ## everything CI runs: generated code, lint, specs (Go checks and Spectral), the deploy tests' packages, go test -race
+test: check-generated lint spec-check lint-specs deps-haproxy deps-podman ## everything CI runs: generated code, lint, specs (Go checks and Spectral), the deploy tests' packages (HAProxy, podman), go test -race
 	$(GO) test -race -count=1 ./...
 
 BASE ?=
