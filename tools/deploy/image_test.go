@@ -67,13 +67,13 @@ func layerFiles(t *testing.T, id, dir string) map[string]*tar.Header {
 		t.Fatalf("podman save: %v\n%s", err, out)
 	}
 	var manifest []struct{ Layers []string }
-	if err := json.Unmarshal(archiveMember(t, archive, "manifest.json", dir), &manifest); err != nil || len(manifest) != 1 {
+	if err := json.Unmarshal(archiveMember(t, archive, "manifest.json"), &manifest); err != nil || len(manifest) != 1 {
 		t.Fatalf("manifest.json of the saved image: %v", err)
 	}
 	files := map[string]*tar.Header{}
 	for _, layer := range manifest[0].Layers {
 		layerPath := filepath.Join(dir, "layer.tar")
-		if err := os.WriteFile(layerPath, archiveMember(t, archive, layer, dir), 0o600); err != nil {
+		if err := os.WriteFile(layerPath, archiveMember(t, archive, layer), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		extractLayer(t, layerPath, dir, files)
@@ -81,34 +81,10 @@ func layerFiles(t *testing.T, id, dir string) map[string]*tar.Header {
 	return files
 }
 
-// archiveMember is the content of the member name of the tar file archive.
-func archiveMember(t *testing.T, archive, name, dir string) []byte {
+// eachEntry calls fn with every entry of the tar file name, until fn returns false.
+func eachEntry(t *testing.T, name string, fn func(h *tar.Header, r io.Reader) bool) {
 	t.Helper()
-	f, err := os.Open(archive)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if err != nil {
-			t.Fatalf("%s in %s: %v", name, archive, err)
-		}
-		if h.Name == name {
-			data, err := io.ReadAll(tr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return data
-		}
-	}
-}
-
-// extractLayer records every entry of a layer in files and writes its regular files into dir (flat).
-func extractLayer(t *testing.T, layer, dir string, files map[string]*tar.Header) {
-	t.Helper()
-	f, err := os.Open(layer)
+	f, err := os.Open(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,22 +96,51 @@ func extractLayer(t *testing.T, layer, dir string, files map[string]*tar.Header)
 			return
 		}
 		if err != nil {
-			t.Fatalf("layer: %v", err)
+			t.Fatalf("%s: %v", name, err)
 		}
+		if !fn(h, tr) {
+			return
+		}
+	}
+}
+
+// archiveMember is the content of the member name of the tar file archive.
+func archiveMember(t *testing.T, archive, name string) []byte {
+	t.Helper()
+	var data []byte
+	var err error
+	eachEntry(t, archive, func(h *tar.Header, r io.Reader) bool {
+		if h.Name == name {
+			data, err = io.ReadAll(r)
+			return false
+		}
+		return true
+	})
+	if data == nil || err != nil {
+		t.Fatalf("%s in %s: missing or unreadable (%v)", name, archive, err)
+	}
+	return data
+}
+
+// extractLayer records every entry of a layer in files and writes its regular files into dir (flat).
+func extractLayer(t *testing.T, layer, dir string, files map[string]*tar.Header) {
+	t.Helper()
+	eachEntry(t, layer, func(h *tar.Header, r io.Reader) bool {
 		name := path.Clean("/" + h.Name)
 		files[name] = h
 		if h.Typeflag != tar.TypeReg {
-			continue
+			return true
 		}
 		out, err := os.OpenFile(filepath.Join(dir, path.Base(name)), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, os.FileMode(h.Mode)&0o755|0o200)
 		if err == nil {
-			_, err = io.Copy(out, tr)
+			_, err = io.Copy(out, r)
 			err = errors.Join(err, out.Close())
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-	}
+		return true
+	})
 }
 
 // checkConfig holds the image to its contract: a numeric non-root user, port 8080, serve on
@@ -190,7 +195,7 @@ func TestImage(t *testing.T) {
 	if err := p.stop(); err != nil {
 		t.Errorf("stop: %v", err)
 	}
-	if strings.Contains(p.out.String(), token) {
+	if strings.Contains(p.output(), token) {
 		t.Error("the image's serve printed the admin token")
 	}
 }

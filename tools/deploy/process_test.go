@@ -1,14 +1,12 @@
 package deploy
 
 import (
-	"bytes"
 	"errors"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -41,29 +39,11 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// syncBuffer collects a process's output.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // process is a command the test started; it is stopped in t.Cleanup at the latest.
 type process struct {
 	name string
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	log  string // the file that holds its stdout and stderr
 	done chan struct{}
 	err  error
 }
@@ -71,9 +51,15 @@ type process struct {
 // start runs name with args and env (added to the test's environment).
 func start(t *testing.T, env []string, name string, args ...string) *process {
 	t.Helper()
-	p := &process{name: filepath.Base(name), cmd: exec.Command(name, args...), out: &syncBuffer{}, done: make(chan struct{})}
+	p := &process{name: filepath.Base(name), cmd: exec.Command(name, args...), done: make(chan struct{})}
+	log, err := os.CreateTemp(t.TempDir(), p.name+"-*.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close() // the child has its own descriptor
+	p.log = log.Name()
 	p.cmd.Env = append(os.Environ(), env...)
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	p.cmd.Stdout, p.cmd.Stderr = log, log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}
@@ -81,10 +67,16 @@ func start(t *testing.T, env []string, name string, args ...string) *process {
 	t.Cleanup(func() {
 		p.stop()
 		if t.Failed() {
-			t.Logf("output of %s %v:\n%s", p.name, args, p.out.String())
+			t.Logf("output of %s %v:\n%s", p.name, args, p.output())
 		}
 	})
 	return p
+}
+
+// output is what p has written to stdout and stderr so far.
+func (p *process) output() string {
+	data, _ := os.ReadFile(p.log)
+	return string(data)
 }
 
 // stop sends SIGTERM and waits for the exit (SIGKILL after 10 s).
@@ -116,7 +108,7 @@ func waitHealth(t *testing.T, p *process, base string) {
 	for time.Now().Before(deadline) {
 		select {
 		case <-p.done:
-			t.Fatalf("%s exited before %s/__admin/health answered: %v\n%s", p.name, base, p.err, p.out.String())
+			t.Fatalf("%s exited before %s/__admin/health answered: %v\n%s", p.name, base, p.err, p.output())
 		default:
 		}
 		if resp, err := client.Get(base + "/__admin/health"); err == nil {
