@@ -83,7 +83,7 @@ deps-podman: ## install podman (apt-get) when missing: make image and the image 
 IMAGE ?= localhost/vendorctl:dev
 IMAGE_DIR ?= bin/image
 .PHONY: image
-image: deps-podman ## build the OCI image $(IMAGE) with podman: FROM scratch, static binary, non-root, serve on 0.0.0.0:8080
+image: deps-podman ## build the OCI image IMAGE (default localhost/vendorctl:dev) with podman: FROM scratch, static binary, non-root, serve on 0.0.0.0:8080
 	mkdir -p $(IMAGE_DIR)/context
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o $(IMAGE_DIR)/context/vendorctl ./tools/vendorctl
 	podman build --quiet --iidfile $(IMAGE_DIR)/id -f tools/deploy/Containerfile -t $(IMAGE) $(IMAGE_DIR)/context
