@@ -287,6 +287,27 @@ func (c *cluster) checkJournals(t *testing.T, all []*session, fixtures int) {
 	}
 }
 
+// checkDelete ends one session of each replica with DELETE /__admin/sessions/{id} through the balancer:
+// 204 only when it reaches the session's own replica.
+func (c *cluster) checkDelete(t *testing.T, by map[string][]*session) {
+	t.Helper()
+	for _, name := range replicaNames {
+		if len(by[name]) == 0 {
+			continue // placement has said so
+		}
+		id := by[name][0].id
+		req, _ := http.NewRequest(http.MethodDelete, "http://"+c.lb+"/__admin/sessions/"+id, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("X-Vendorctl-Replica"); resp.StatusCode != http.StatusNoContent || got != name {
+			t.Errorf("DELETE session %s of %s through the balancer: %d from %s, want 204 from %s", id, name, resp.StatusCode, got, name)
+		}
+	}
+}
+
 // checkDefault: requests without a session (health, the default session's TimeWave) go to r1.
 func (c *cluster) checkDefault(t *testing.T) {
 	t.Helper()
@@ -325,8 +346,8 @@ func (c *cluster) unmoved(t *testing.T, all []*session, when string) {
 // Three replicas behind HAProxy (haproxy.cfg): 300 parallel sessions each get exactly their own writes
 // and every request of a session reaches one replica, its admin ?session= requests too; requests
 // without a session go to r1. Stopping r2 leaves every other session as it was while r2's move to
-// r1 or r3 and start afresh; r2 restarted takes new sessions (and its own back). HAProxy's stats
-// show each replica's health.
+// r1 or r3 and start afresh; r2 restarted takes new sessions (and its own back), and DELETE
+// /__admin/sessions/{id} reaches the session's replica. HAProxy's stats show each replica's health.
 func TestHAProxy(t *testing.T) {
 	c := startCluster(t)
 	all, fixtures := c.runSessions(t, "job", 300)
@@ -354,7 +375,7 @@ func TestHAProxy(t *testing.T) {
 	c.startReplica(t, "r2")
 	c.waitStatus(t, map[string]string{"sessions/r1": "UP", "sessions/r2": "UP", "sessions/r3": "UP"})
 	fresh, _ := c.runSessions(t, "new", 60)
-	c.placement(t, fresh)
+	c.checkDelete(t, c.placement(t, fresh))
 	for _, s := range by["r2"] {
 		s.replicas = nil
 		if total, err := s.login(c.lb); err != nil || total != fixtures || s.replica() != "r2" {
