@@ -237,7 +237,7 @@ func (a *api) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 
 func (a *api) route(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if e, ok := c.Request().Context().Value(refusalKey{}).(*Error); ok { // WithRefusal
+		if e, ok := refusalOf(c.Request()); ok { // WithRefusal
 			return e
 		}
 		route, err := a.cfg.Spec.FindRouteRequest(c.Request())

@@ -87,22 +87,31 @@ func (p *plain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec.send(r.Method == http.MethodHead)
 }
 
-// answer has the handler answer, or the rule: a status in the mount's shape or a dropped connection.
+// answer has the handler answer, or a refusal (WithRefusal) or the rule in the mount's shape, or drops
+// the connection as the rule says.
 func (p *plain) answer(rec *recorder, r *http.Request, rule *mockserver.Rule) {
+	if e, ok := refusalOf(r); ok {
+		p.render(rec, r, e)
+		return
+	}
 	switch {
 	case rule != nil && rule.Reset:
 		panic(http.ErrAbortHandler)
 	case rule != nil && rule.Status != 0:
-		e := faultStatus(rule)
-		for k, vs := range e.Header {
-			for _, v := range vs {
-				rec.Header().Add(k, v)
-			}
-		}
-		p.cfg.Render(rec, r, e)
+		p.render(rec, r, faultStatus(rule))
 	default:
 		p.next.ServeHTTP(rec, r)
 	}
+}
+
+// render writes e, its headers included, in the mount's shape.
+func (p *plain) render(rec *recorder, r *http.Request, e *Error) {
+	for k, vs := range e.Header {
+		for _, v := range vs {
+			rec.Header().Add(k, v)
+		}
+	}
+	p.cfg.Render(rec, r, e)
 }
 
 // wait sleeps for a rule's latency; false means the client went away meanwhile.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 
 	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/tools/internal/httpserve"
@@ -24,7 +23,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("VENDORCTL_PROXY_ADDR", "127.0.0.1:8090"), "listen address (env VENDORCTL_PROXY_ADDR)")
 	strict := fs.Bool("strict", false, "answer 502 problem+json instead of a response that violates the spec")
 	logLevel := fs.String("log-level", envOr("VENDORCTL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VENDORCTL_LOG_LEVEL)")
-	adminToken := fs.String("admin-token", os.Getenv("VENDORCTL_ADMIN_TOKEN"), "token required by GET and DELETE /__admin/violations (env VENDORCTL_ADMIN_TOKEN); required when --addr is not a loopback address")
+	adminToken := adminTokenFlag(fs, "GET and DELETE /__admin/violations")
 	hosts := publicHostFlag(fs)
 	rest, err := cmd.parse(args, stderr)
 	if err != nil {

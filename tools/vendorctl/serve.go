@@ -46,7 +46,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	journalBodies := fs.Bool("journal-bodies", true, "keep request and response bodies (capped, redacted) in the journal; false keeps none, for fixtures with personal data (env VENDORCTL_JOURNAL_BODIES)")
 	faultsFile := fs.String("faults", "", "JSON file with an array of fault rules to start with")
 	seed := fs.Uint64("seed", 0, "seed for fault probabilities (0: random); the same seed repeats a run")
-	adminToken := fs.String("admin-token", os.Getenv("VENDORCTL_ADMIN_TOKEN"), "token required by the admin API, except health (env VENDORCTL_ADMIN_TOKEN); required when --addr is not a loopback address")
+	adminToken := adminTokenFlag(fs, "the admin API, except health")
 	hosts := publicHostFlag(fs)
 	sessionTTL := fs.Duration("session-ttl", sessions.DefaultTTL, "a session (/sessions/{id}/... or X-Vendorctl-Session) idle this long ends")
 	maxSessions := fs.Int("max-sessions", sessions.DefaultMax, "live sessions at most; a new one beyond is answered 503 with Retry-After")
@@ -218,5 +218,5 @@ func checkAdminExposure(addr, token string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return usageErrorf("--addr %s is not a loopback address: set --admin-token (or VENDORCTL_ADMIN_TOKEN) to protect the admin API", addr)
+	return usageErrorf("--addr %s is not a loopback address: set --admin-token (or %s) to protect the admin API", addr, adminTokenEnv)
 }
