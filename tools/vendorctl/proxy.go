@@ -14,9 +14,12 @@ import (
 
 func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cmd := newCommand("proxy", "usage: vendorctl proxy --api NAME --upstream URL [--addr 127.0.0.1:8090] [--strict] [--admin-token T] [--public-host H]\n"+
+		"                      [--record DIR [--anonymize-key K | --keep-personal-data]]\n"+
 		"A reverse proxy to URL (which stands for the spec's server URL) that validates every request and\n"+
 		"response, names violations in the "+proxy.HeaderViolations+" header and counts them at GET /__admin/violations.\n"+
 		"With --strict a response that violates the spec becomes a 502 application/problem+json.\n"+
+		"With --record DIR every answer that conforms becomes fixtures under DIR/<api>/ (serve --fixtures DIR),\n"+
+		"personal data replaced by synthetic values; the rest are reported at shutdown.\n"+
 		"Exit 0: stopped by a signal; 2: usage or config error (a flag, an address in use).")
 	fs := cmd.fs
 	api := apiFlag(fs)
@@ -26,12 +29,16 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logLevel := fs.String("log-level", envOr("VENDORCTL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VENDORCTL_LOG_LEVEL)")
 	adminToken := fs.String("admin-token", os.Getenv("VENDORCTL_ADMIN_TOKEN"), "token required by GET and DELETE /__admin/violations (env VENDORCTL_ADMIN_TOKEN); required when --addr is not a loopback address")
 	hosts := publicHostFlag(fs)
+	recFlags := defineRecordFlags(fs)
 	rest, err := cmd.parse(args, stderr)
 	if err != nil {
 		return err
 	}
 	if *api == "" || *upstream == "" || len(rest) > 0 {
 		return cmd.usageErrorf("needs --api and --upstream, and takes no arguments")
+	}
+	if err := recFlags.check(cmd); err != nil {
+		return err
 	}
 	level, err := parseLogLevel(*logLevel)
 	if err != nil {
@@ -45,8 +52,16 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	p, err := proxy.New(proxy.Config{Spec: spec, Upstream: *upstream, Strict: *strict, Logger: logger,
-		Admin: mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}})
+	rec, err := recFlags.recorder(*api, stderr)
+	if err != nil {
+		return err
+	}
+	cfg := proxy.Config{Spec: spec, Upstream: *upstream, Strict: *strict, Logger: logger,
+		Admin: mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}}
+	if rec != nil {
+		cfg.Observe = rec.Observe
+	}
+	p, err := proxy.New(cfg)
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -60,10 +75,18 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		mode = ", strict"
 	}
 	fmt.Fprintf(stdout, "vendorctl proxy: %s on %s → %s%s (violations: %s%sviolations)\n", *api, base, p.Upstream(), mode, base, proxy.AdminPath)
-	logger.Info("proxying", "api", *api, "addr", ln.Addr().String(), "strict", *strict)
+	logger.Info("proxying", "api", *api, "addr", ln.Addr().String(), "strict", *strict, "record", *recFlags.dir)
+	if rec != nil {
+		writeCtx, stopWriting := context.WithCancel(ctx)
+		defer stopWriting()
+		go keepWriting(writeCtx, rec, *recFlags.interval, logger)
+	}
 	if err := httpserve.Serve(ctx, ln, p, logger); err != nil {
 		return err
 	}
 	logger.Info("stopped")
+	if rec != nil {
+		return finishRecording(rec, *recFlags.dir, *api, stderr)
+	}
 	return nil
 }

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/vendorctl/vendorctl/tools/internal/anonymize"
+	"github.com/vendorctl/vendorctl/tools/internal/record"
+)
+
+// recordFlags are proxy's recording flags.
+type recordFlags struct {
+	dir      *string
+	keep     *bool
+	key      *string
+	interval *time.Duration
+}
+
+func defineRecordFlags(fs *flag.FlagSet) recordFlags {
+	return recordFlags{
+		dir:      fs.String("record", "", "write every answer that conforms to the spec as fixtures under DIR/<api>/ (the layout serve --fixtures DIR reads), personal data replaced"),
+		keep:     fs.Bool("keep-personal-data", false, "with --record: keep personal data as the upstream sent it (a warning is printed)"),
+		key:      fs.String("anonymize-key", os.Getenv("VENDORCTL_ANONYMIZE_KEY"), "with --record: the key of the replacement, so that recordings made with one key map alike (env VENDORCTL_ANONYMIZE_KEY; default: a random key per recording)"),
+		interval: fs.Duration("record-interval", 5*time.Second, "with --record: how often the files are written while recording (always on shutdown)"),
+	}
+}
+
+// check refuses recording options without --record, and a key with --keep-personal-data.
+func (f recordFlags) check(cmd *command) error {
+	switch {
+	case *f.dir == "" && (*f.keep || *f.key != ""):
+		return cmd.usageErrorf("--keep-personal-data and --anonymize-key need --record DIR")
+	case *f.keep && *f.key != "":
+		return cmd.usageErrorf("--anonymize-key replaces personal data, --keep-personal-data keeps it: give one")
+	case *f.interval <= 0:
+		return cmd.usageErrorf("--record-interval %s: want a positive duration", *f.interval)
+	}
+	return nil
+}
+
+// recorder builds the recorder of --record (nil without it); with --keep-personal-data it warns on
+// stderr.
+func (f recordFlags) recorder(api string, stderr io.Writer) (*record.Recorder, error) {
+	if *f.dir == "" {
+		return nil, nil
+	}
+	cfg := record.Config{API: api, Dir: *f.dir}
+	switch {
+	case *f.keep:
+		fmt.Fprintf(stderr, "warning: --keep-personal-data: %s holds the upstream's personal data as it was sent; keep it out of repositories\n",
+			filepath.Join(*f.dir, api))
+	case *f.key != "":
+		cfg.Mapper = anonymize.New([]byte(*f.key), record.Country(api))
+	default:
+		m, err := anonymize.NewRandom(record.Country(api))
+		if err != nil {
+			return nil, err
+		}
+		cfg.Mapper = m
+	}
+	rec, err := record.New(cfg)
+	if err != nil {
+		return nil, usageErrorf("--record: %v", err)
+	}
+	return rec, nil
+}
+
+// keepWriting writes the recording every interval until ctx ends; each failure is logged.
+func keepWriting(ctx context.Context, rec *record.Recorder, every time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := rec.Flush(); err != nil {
+				logger.Error("write recording", "err", err)
+			}
+		}
+	}
+}
+
+// finishRecording writes the recording a last time and says on stderr what it holds and which
+// answers it left out.
+func finishRecording(rec *record.Recorder, dir, api string, stderr io.Writer) error {
+	if err := rec.Flush(); err != nil {
+		return err
+	}
+	counts := rec.Count()
+	for _, name := range slices.Sorted(maps.Keys(counts)) {
+		fmt.Fprintf(stderr, "recorded %d %s in %s\n", counts[name], name, filepath.Join(dir, api))
+	}
+	skipped := rec.Skipped()
+	for _, op := range slices.Sorted(maps.Keys(skipped)) {
+		fmt.Fprintf(stderr, "not recorded: %d answers to %s that do not conform to the spec\n", skipped[op], op)
+	}
+	return nil
+}
