@@ -159,7 +159,10 @@ func (m *Mapper) synth(k Kind, s string, rng *mrand.Rand) string {
 	case City:
 		return sameCase(s, m.city(s, rng))
 	case Text:
-		return pick(rng, notes)
+		if m.countryOf(s) == Norway {
+			return pick(rng, notesNO)
+		}
+		return pick(rng, notesSE)
 	case URL:
 		return "https://www." + strings.ToLower(strings.ReplaceAll(pick(rng, companyWords), "ø", "o")) + ".example." + tld(s, "se")
 	}

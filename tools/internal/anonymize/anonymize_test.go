@@ -183,3 +183,18 @@ func TestForms(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyID: forms by digits; a value with a letter is no Nordic number.
+func TestClassifyID(t *testing.T) {
+	for in, want := range map[string]IDForm{
+		"19780412-3524": FormPersonnummer, "780472-3524": FormPersonnummer, "556677-8899": FormOrganisationsnummer,
+		"15057612345": FormFodselsnummer, "923 609 016": FormOrganisasjonsnummer, "010145-123A": FormUnknown, "12": FormUnknown,
+	} {
+		if got := ClassifyID(in); got != want {
+			t.Errorf("ClassifyID(%q) = %d, want %d", in, got, want)
+		}
+	}
+	if out := New([]byte("k"), Sweden).Replace(IdentityNumber, "010145-123A"); !matches(`^\d{6}-\d{3}[A-Z]$`, out) || out == "010145-123A" {
+		t.Errorf("a Finnish id became %q", out)
+	}
+}

@@ -1,51 +1,48 @@
 package anonymize
 
-// The synthetic values: small lists of common Nordic names, streets and places. None of them is taken
-// from the mocks' fixtures, so a test can tell a replaced value from an original one.
+// The synthetic values: small lists of Nordic names, streets and places. None of the names, streets
+// or towns occurs in the mocks' fixtures, so a test can tell a replaced value from an original one.
 
 var givenNames = []string{
-	"Agnes", "Alma", "Astrid", "Birgitta", "Dagny", "Ebba", "Elsa", "Frida", "Greta", "Hedda",
-	"Ida", "Linnea", "Malin", "Nora", "Ronja", "Signe", "Tilde", "Vera", "Wilma", "Ylva",
-	"Anders", "Arvid", "Eskil", "Filip", "Gunnar", "Halvard", "Isak", "Kjell", "Leif", "Magnus",
-	"Nils", "Olof", "Rasmus", "Sigurd", "Stig", "Torbjørn", "Ulf", "Vidar", "Viggo", "Åke",
+	"Alvar", "Bodil", "Disa", "Edvin", "Folke", "Gudrun", "Hjalmar", "Idun", "Joar", "Kåre",
+	"Liv", "Njål", "Oddny", "Ragnvald", "Sölve", "Tyra", "Unni", "Valdemar", "Yngve", "Åsmund",
+	"Embla", "Brage", "Eira", "Frøydis", "Gorm", "Hallvard", "Inga", "Jorunn", "Ketil", "Lykke",
+	"Nanna", "Ottar", "Ragna", "Sune", "Tuva", "Vilgot", "Signy", "Torvald", "Majken", "Evert",
 }
 
 var familyNames = []string{
-	"Axelsson", "Berglund", "Dahlberg", "Engström", "Falk", "Gustavsson", "Hägglund", "Isaksson",
-	"Jakobsen", "Karlsen", "Lie", "Moen", "Nordin", "Ottesen", "Pettersen", "Qvist", "Rønning",
-	"Sandberg", "Tangen", "Unger", "Vik", "Wallin", "Ødegård", "Åkesson", "Bakken", "Eide",
-	"Halvorsen", "Holmberg", "Lundqvist", "Sjöberg",
+	"Almqvist", "Bergstrand", "Dalén", "Ekdahl", "Fagerlund", "Grönvall", "Hedin", "Ingvarsson",
+	"Juhlin", "Kvarnström", "Lilja", "Myrberg", "Norén", "Ohlin", "Palm", "Rydén", "Stenmark",
+	"Tidholm", "Uddén", "Västberg", "Brekke", "Dybvik", "Fossum", "Grønli", "Haugland", "Kvamme",
+	"Myklebust", "Nygaard", "Rustad", "Skogen", "Thorsen", "Vatne", "Aasland",
 }
 
 var companyWords = []string{
-	"Fjällbris", "Havsörn", "Kvarnbäck", "Lövhagen", "Myrstack", "Norrsken", "Solberga", "Tallmo",
-	"Vinterhav", "Älvdal", "Bjørkli", "Fjordly", "Granly", "Lyngheim", "Skogvang", "Tindved",
+	"Blåklint", "Ekorrbo", "Hjortron", "Kråkvik", "Lodjur", "Multebær", "Rypeli", "Snöripa",
+	"Vildros", "Tranbär", "Myrull", "Fjellrev", "Havgløtt", "Åkerbär", "Lomviken", "Reinlav",
 }
 
 var companyTrades = []string{"Bygg", "Konsult", "Fastigheter", "Elektro", "Transport", "Regnskap", "Design", "Service"}
 
 var legalForms = map[string]bool{"AB": true, "AS": true, "ASA": true, "HB": true, "KB": true, "ANS": true, "DA": true, "ENK": true, "Ltd": true, "Oy": true}
 
-var notes = []string{
-	"Anteckning ersatt vid inspelning.",
-	"Merknad erstattet ved opptak.",
-	"Kunden önskar kontakt via e-post.",
-	"Kunden ønsker kontakt på dagtid.",
-}
+var notesSE = []string{"Anteckning ersatt vid inspelning.", "Kunden önskar kontakt via e-post.", "Kunden nås bäst på förmiddagen."}
+
+var notesNO = []string{"Merknad erstattet ved opptak.", "Kunden ønsker kontakt på dagtid.", "Kunden foretrekker e-post."}
 
 // place is a postal code and its town.
 type place struct{ code, city string }
 
-var streetsSE = []string{"Lingonvägen", "Smedjegatan", "Ekbacken", "Hamnvägen", "Skolgatan", "Prästgårdsvägen", "Ängsvägen", "Kvarngatan", "Tallstigen", "Bruksgatan"}
+var streetsSE = []string{"Lärkstigen", "Mjölnargränd", "Syrengatan", "Humlegårdsvägen", "Vallmovägen", "Tegelbruksvägen", "Gjutargatan", "Klövervägen", "Hasselstigen"}
 
-var streetsNO = []string{"Bjørkeveien", "Kirkegata", "Solbakken", "Fjellveien", "Skoleveien", "Havnegata", "Granlia", "Elvebakken", "Furuveien", "Møllegata"}
+var streetsNO = []string{"Rognstien", "Lyngveien", "Blåbærstien", "Tyttebærveien", "Smedbakken", "Seljeveien", "Bekkefaret", "Hegglia", "Nøtteveien", "Lerkeveien"}
 
 var placesSE = []place{
-	{"722 11", "Västerås"}, {"891 33", "Örnsköldsvik"}, {"352 30", "Växjö"}, {"831 30", "Östersund"},
-	{"671 31", "Arvika"}, {"541 30", "Skövde"}, {"972 31", "Luleå"}, {"621 55", "Visby"},
+	{"961 31", "Boden"}, {"811 30", "Sandviken"}, {"573 31", "Tranås"}, {"681 30", "Kristinehamn"},
+	{"441 30", "Alingsås"}, {"952 31", "Kalix"}, {"761 30", "Norrtälje"}, {"311 30", "Falkenberg"},
 }
 
 var placesNO = []place{
-	{"3015", "Drammen"}, {"4611", "Kristiansand"}, {"8006", "Bodø"}, {"2317", "Hamar"},
-	{"6002", "Ålesund"}, {"1606", "Fredrikstad"}, {"3616", "Kongsberg"}, {"9406", "Harstad"},
+	{"3513", "Hønefoss"}, {"7713", "Steinkjer"}, {"8301", "Svolvær"}, {"3724", "Skien"},
+	{"6413", "Molde"}, {"2815", "Gjøvik"}, {"4306", "Sandnes"}, {"9510", "Alta"},
 }

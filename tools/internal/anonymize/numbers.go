@@ -3,6 +3,7 @@ package anonymize
 import (
 	"math/rand/v2"
 	"strings"
+	"unicode"
 )
 
 // The identity numbers: what their check digits are and how a synthetic one of the same form is drawn.
@@ -102,8 +103,12 @@ const (
 	FormOrganisasjonsnummer
 )
 
-// ClassifyID tells the form of an identity number from its digits.
+// ClassifyID tells the form of an identity number from its digits; a value with a letter (a Finnish
+// henkilötunnus, say) is FormUnknown.
 func ClassifyID(s string) IDForm {
+	if strings.IndexFunc(s, unicode.IsLetter) >= 0 {
+		return FormUnknown
+	}
 	d := digitsOf(s)
 	switch len(d) {
 	case 12:
