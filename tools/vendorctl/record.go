@@ -33,12 +33,17 @@ func defineRecordFlags(fs *flag.FlagSet) recordFlags {
 	}
 }
 
-// check refuses recording options without --record, and a key with --keep-personal-data.
+// check refuses recording flags without --record (a key from the environment alone is no mistake),
+// and a key with --keep-personal-data.
 func (f recordFlags) check(cmd *command) error {
+	given := map[string]bool{}
+	cmd.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
 	switch {
-	case *f.dir == "" && (*f.keep || *f.key != ""):
-		return cmd.usageErrorf("--keep-personal-data and --anonymize-key need --record DIR")
-	case *f.keep && *f.key != "":
+	case *f.dir == "" && (given["keep-personal-data"] || given["anonymize-key"] || given["record-interval"]):
+		return cmd.usageErrorf("--keep-personal-data, --anonymize-key and --record-interval need --record DIR")
+	case *f.dir == "":
+		return nil
+	case *f.keep && given["anonymize-key"]:
 		return cmd.usageErrorf("--anonymize-key replaces personal data, --keep-personal-data keeps it: give one")
 	case *f.interval <= 0:
 		return cmd.usageErrorf("--record-interval %s: want a positive duration", *f.interval)
@@ -54,7 +59,7 @@ func (f recordFlags) recorder(api string, stderr io.Writer) (*record.Recorder, e
 	}
 	cfg := record.Config{API: api, Dir: *f.dir}
 	switch {
-	case *f.keep:
+	case *f.keep: // a key from the environment is not used
 		fmt.Fprintf(stderr, "warning: --keep-personal-data: %s holds the upstream's personal data as it was sent; keep it out of repositories\n",
 			filepath.Join(*f.dir, api))
 	case *f.key != "":

@@ -170,6 +170,22 @@ func TestRecordAndReplay(t *testing.T) {
 			t.Errorf("the drifted answer is not reported:\n%s", stderr.String())
 		}
 	}
+	for _, f := range []struct {
+		api, file string
+		want      int
+	}{
+		{"vitecauto", "customers.json", len(fixtureRecords(t, "vitecauto", "customers.json"))},
+		{"mediaconnect", "customers.json", len(fixtureRecords(t, "mediaconnect", "customers.json"))},
+		{"vitecmaklare", "contacts.json", len(requests["vitecmaklare"]) - 1}, // one contact read twice
+		{"timewave", "clients.json", len(fixtureRecords(t, "timewave", "clients.json"))},
+	} {
+		if got := len(recorded(t, dir, filepath.Join(f.api, f.file))); got != f.want {
+			t.Errorf("%s/%s: %d records, want %d (one per record read, however often)", f.api, f.file, got, f.want)
+		}
+	}
+	if first := recorded(t, dir, "mediaconnect/customers.json")[0]["customerNumber"]; first != 563457.0 {
+		t.Errorf("the logged-in user's customer is not first: %v", first)
+	}
 	checkNothingPersonalLeft(t, dir)
 	checkIdentityNumbers(t, dir)
 	replay(t, dir, prefixes)
