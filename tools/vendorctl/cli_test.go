@@ -46,6 +46,7 @@ func TestCLIMessages(t *testing.T) {
 		{"proxy-anonymize-key-without-record", []string{"proxy", "--api", "vitecauto", "--upstream", "http://127.0.0.1:1", "--anonymize-key", "k"}, 2},
 		{"proxy-keep-and-anonymize", []string{"proxy", "--api", "vitecauto", "--upstream", "http://127.0.0.1:1", "--record", dir, "--keep-personal-data", "--anonymize-key", "k"}, 2},
 		{"proxy-record-interval", []string{"proxy", "--api", "vitecauto", "--upstream", "http://127.0.0.1:1", "--record", dir, "--record-interval", "0s"}, 2},
+		{"serve-anonymize-key-without-journal-anonymize", []string{"serve", "--addr", "127.0.0.1:0", "--anonymize-key", "k"}, 2},
 		{"serve-addr-in-use", []string{"serve", "--addr", addr}, 2},
 		{"proxy-addr-in-use", []string{"proxy", "--api", "vitecauto", "--upstream", "http://127.0.0.1:1", "--addr", addr}, 2},
 		{"unknown-command", []string{"sevre"}, 2},

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/tools/internal/anonymize"
 	"github.com/vendorctl/vendorctl/tools/internal/record"
 )
@@ -109,4 +110,34 @@ func finishRecording(rec *record.Recorder, dir, api string, stderr io.Writer) er
 		fmt.Fprintf(stderr, "not recorded: %d answers to %s that do not conform to the spec\n", skipped[op], op)
 	}
 	return nil
+}
+
+// checkJournalKey refuses serve's --anonymize-key given without --journal-anonymize (a key from the
+// environment alone is no mistake).
+func checkJournalKey(cmd *command, anonymize bool) error {
+	given := false
+	cmd.fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == "anonymize-key" })
+	if given && !anonymize {
+		return cmd.usageErrorf("--anonymize-key needs --journal-anonymize")
+	}
+	return nil
+}
+
+// journalConfig is serve's journal: with anonymize, personal data is replaced under key (a random
+// one when key is empty).
+func journalConfig(size int, bodies, anonymize bool, key string) (mockserver.JournalConfig, error) {
+	cfg := mockserver.JournalConfig{Size: size, NoBodies: !bodies}
+	if !anonymize {
+		return cfg, nil
+	}
+	var k []byte
+	if key != "" {
+		k = []byte(key)
+	}
+	j, err := record.NewJournal(k)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Anonymize = j
+	return cfg, nil
 }

@@ -30,6 +30,14 @@ var mediaconnectPersonal = map[string]map[string]anonymize.Kind{
 		"postalPlace":   anonymize.City,
 		"careOfAddress": anonymize.FullName,
 	},
+	// For the journal: the request bodies of a search and of a credential check.
+	"search": {
+		"firstName": anonymize.GivenName, "middleName": anonymize.GivenName, "lastName": anonymize.FamilyName,
+		"companyName": anonymize.CompanyName, "streetAddress": anonymize.Street, "postalCode": anonymize.PostalCode,
+		"postalPlace": anonymize.City, "careOfAddress": anonymize.FullName, "phoneNumber": anonymize.Phone,
+		"email": anonymize.Email,
+	},
+	"check": {"credentials": anonymize.Contact},
 }
 
 // addressFields are the search request's fields that addresses.json keeps, with their zero values.
@@ -48,8 +56,9 @@ const userMark = "user"
 // search finds the customer in the recording. The logged-in user's customer comes first, and is the
 // mock's test user when the recording lacks the default one.
 var mediaconnect = &vendor{
-	country:  anonymize.Norway,
-	schemas:  map[string]string{"customers": "CustomerInfo", "addresses": "CustomerSearchRequest"},
+	country: anonymize.Norway,
+	schemas: map[string]string{"customers": "CustomerInfo", "addresses": "CustomerSearchRequest",
+		"search": "CustomerSearchRequest", "check": "CredentialCheckRequest"},
 	personal: mediaconnectPersonal,
 	take: func(op string, x proxy.Exchange) ([]entry, error) {
 		v, ok := object(x)

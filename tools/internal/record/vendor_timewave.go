@@ -44,6 +44,27 @@ var timeWavePersonal = map[string]anonymize.Kind{
 	"references.description":        anonymize.Text,
 }
 
+// timeWaveUpdatePersonal are the personal fields of a client update (schema ClientUpdate, for the
+// journal): the client's own fields and the reference name.
+var timeWaveUpdatePersonal = map[string]anonymize.Kind{
+	"first_name": anonymize.GivenName, "last_name": anonymize.FamilyName, "company_name": anonymize.CompanyName,
+	"personal_number": anonymize.IdentityNumber, "phone": anonymize.Phone, "mobile": anonymize.Phone,
+	"fax": anonymize.Phone, "workphone": anonymize.Phone, "email": anonymize.Email,
+	"secondary_email": anonymize.Email, "www": anonymize.URL, "reference_name": anonymize.FullName,
+}
+
+// timeWaveCreatePersonal are those of a new client (schema ClientCreate): an update's, the three
+// addresses, the references and the comment.
+var timeWaveCreatePersonal = func() map[string]anonymize.Kind {
+	out := maps.Clone(timeWaveUpdatePersonal)
+	for _, a := range []string{"address", "delivery_address", "invoice_address"} {
+		out[a+".address"], out[a+".city"], out[a+".postal_code"] = anonymize.Street, anonymize.City, anonymize.PostalCode
+	}
+	out["references.name"], out["references.description"] = anonymize.FullName, anonymize.Text
+	out["comment"] = anonymize.Text
+	return out
+}()
+
 // timeWaveOps are the operations whose answer holds clients: a page in data, or one client in data.
 var timeWaveOps = map[string]bool{"listClients": true, "getClient": true, "findClientByNumber": true, "createClient": true, "updateClient": true}
 
@@ -53,8 +74,12 @@ var timeWaveOps = map[string]bool{"listClients": true, "getClient": true, "findC
 // of them). A table no client names gets one placeholder row, since the mock needs every table.
 var timeWave = &vendor{
 	country:  anonymize.Sweden,
-	schemas:  map[string]string{"clients": "Client"},
-	personal: map[string]map[string]anonymize.Kind{"clients": timeWavePersonal},
+	schemas:  map[string]string{"clients": "Client", "create": "ClientCreate", "update": "ClientUpdate"},
+	personal: map[string]map[string]anonymize.Kind{"clients": timeWavePersonal, "create": timeWaveCreatePersonal, "update": timeWaveUpdatePersonal},
+	queryFields: map[string]anonymize.Kind{
+		"filter[email]":           anonymize.Email,
+		"filter[personal_number]": anonymize.IdentityNumber,
+	},
 	take: func(op string, x proxy.Exchange) ([]entry, error) {
 		v, ok := object(x)
 		if !timeWaveOps[op] || !ok {

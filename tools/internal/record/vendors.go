@@ -19,6 +19,8 @@ type vendor struct {
 	// personal is the vendor's list of personal fields: by collection, the path of each field and
 	// what it holds.
 	personal map[string]map[string]anonymize.Kind
+	// queryFields are the query parameters that hold personal data (zero: none), for the journal.
+	queryFields map[string]anonymize.Kind
 	// take returns the records of a conforming answer to op (none for an answer without records).
 	take func(op string, x proxy.Exchange) ([]entry, error)
 	// files renders the fixture files from the records (the Recorder's mu is held).
