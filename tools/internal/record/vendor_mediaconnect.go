@@ -47,7 +47,7 @@ var addressFields = map[string]any{
 }
 
 // userMark is the collection naming the customer of the logged-in user (GET /v1/customer/info).
-const userMark = "user"
+const userMark = "logged-in user"
 
 // mediaconnect: every answer that lists customers (by number, the user's own, a search, a credential
 // check) adds them to customers.json by customerNumber. The API answers no addresses, but a search
@@ -117,18 +117,14 @@ var mediaconnect = &vendor{
 
 // customerEntries keys customers by customerNumber; with addr, each also gets that address entry.
 func customerEntries(customers []map[string]any, addr map[string]any) ([]entry, error) {
-	var out []entry
-	for _, c := range customers {
-		id, ok := idOf(c["customerNumber"])
-		if !ok {
-			return nil, errNoRecord
-		}
-		out = append(out, entry{collection: "customers", id: id, value: c})
-		if len(addr) > 0 {
-			out = append(out, entry{collection: "addresses", id: id, value: addr, merge: true})
-		}
+	es, err := keyed("customers", customers, "customerNumber")
+	if err != nil || len(addr) == 0 {
+		return es, err
 	}
-	return out, nil
+	for _, e := range slices.Clone(es) {
+		es = append(es, entry{collection: "addresses", id: e.id, value: addr, merge: true})
+	}
+	return es, nil
 }
 
 // searchAddress is what a search request says of the address of every customer it finds: the address

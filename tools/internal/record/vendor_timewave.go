@@ -89,15 +89,7 @@ var timeWave = &vendor{
 		if one, isObject := v["data"].(map[string]any); isObject {
 			clients = []map[string]any{one}
 		}
-		var out []entry
-		for _, c := range clients {
-			id, ok := idOf(c["id"])
-			if !ok {
-				return nil, errNoRecord
-			}
-			out = append(out, entry{collection: "clients", id: id, value: c})
-		}
-		return out, nil
+		return keyed("clients", clients, "id")
 	},
 	files: func(r *Recorder) (map[string]any, error) {
 		clients := sortedByNumber(nonNil(r.records("clients")), "id")

@@ -42,12 +42,7 @@ var vitecAuto = &vendor{
 		if op != "getCustomer" || !ok {
 			return nil, nil
 		}
-		company, ok1 := idOf(c["firmakode"])
-		number, ok2 := idOf(c["kundenummer"])
-		if !ok1 || !ok2 {
-			return nil, errNoRecord
-		}
-		return []entry{{collection: "customers", id: company + "/" + number, value: c}}, nil
+		return keyed("customers", []map[string]any{c}, "firmakode", "kundenummer")
 	},
 	files: func(r *Recorder) (map[string]any, error) {
 		return map[string]any{"customers.json": nonNil(r.records("customers"))}, nil

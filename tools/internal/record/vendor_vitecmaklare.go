@@ -39,12 +39,7 @@ var vitecMaklare = &vendor{
 		if op != "getContact" || !ok {
 			return nil, nil
 		}
-		customer, ok1 := idOf(c["customerId"])
-		id, ok2 := idOf(c["id"])
-		if !ok1 || !ok2 {
-			return nil, errNoRecord
-		}
-		return []entry{{collection: "contacts", id: customer + "/" + id, value: c}}, nil
+		return keyed("contacts", []map[string]any{c}, "customerId", "id")
 	},
 	files: func(r *Recorder) (map[string]any, error) {
 		return map[string]any{"contacts.json": nonNil(r.records("contacts"))}, nil

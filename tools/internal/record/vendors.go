@@ -4,6 +4,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/vendorctl/vendorctl/specs/xmlcodec"
 	"github.com/vendorctl/vendorctl/tools/internal/anonymize"
@@ -73,4 +74,22 @@ func objects(v any) []map[string]any {
 		}
 	}
 	return out
+}
+
+// keyed makes entries of collection from records, each identified by its identity properties joined
+// by "/"; a record without one of them is errNoRecord.
+func keyed(collection string, recs []map[string]any, identity ...string) ([]entry, error) {
+	out := make([]entry, 0, len(recs))
+	for _, rec := range recs {
+		parts := make([]string, len(identity))
+		for i, prop := range identity {
+			id, ok := idOf(rec[prop])
+			if !ok {
+				return nil, errNoRecord
+			}
+			parts[i] = id
+		}
+		out = append(out, entry{collection: collection, id: strings.Join(parts, "/"), value: rec})
+	}
+	return out, nil
 }
