@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vendorctl/vendorctl/tools/internal/proxy"
 	"github.com/vendorctl/vendorctl/tools/internal/upstreamtest"
@@ -119,5 +120,29 @@ func TestProxyRecordKeys(t *testing.T) {
 	}
 	if strings.Contains(a, `"navn1": "KONTANT-SALG"`) {
 		t.Error("the name is kept without --keep-personal-data")
+	}
+}
+
+// TestProxyRecordWritesWhileRunning: the recording is on disk every --record-interval, before the
+// proxy stops.
+func TestProxyRecordWritesWhileRunning(t *testing.T) {
+	up := httptest.NewServer(upstreamtest.VitecAuto(false))
+	defer up.Close()
+	dir := t.TempDir()
+	base, _, _ := startProxy(t, "--api", "vitecauto", "--upstream", up.URL, "--record", dir, "--record-interval", "20ms")
+	if st, _ := get(t, base+"/api/customer?companyId=998&customerId=500190", map[string]string{"x-api-key": upstreamtest.APIKey}); st != 200 {
+		t.Fatalf("status %d", st)
+	}
+	file := filepath.Join(dir, "vitecauto", "customers.json")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		data, err := os.ReadFile(file)
+		if err == nil && strings.Contains(string(data), `"kundenummer": "500190"`) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no recording on disk while running: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

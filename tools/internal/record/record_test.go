@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -209,5 +211,57 @@ func TestFlush(t *testing.T) {
 	}
 	if got := slices.Sorted(maps.Keys(vendors)); !slices.Equal(got, specs.Names()) {
 		t.Errorf("recording rules for %v, specs %v", got, specs.Names())
+	}
+}
+
+// TestConcurrentObserveAndFlush: exchanges observed while the recording is written (run with -race)
+// all end up in it.
+func TestConcurrentObserveAndFlush(t *testing.T) {
+	spec, err := specs.Load("vitecauto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	r, err := New(Config{API: "vitecauto", Dir: dir, Mapper: anonymize.New(nil, anonymize.Norway)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exchanges := make([][]proxy.Exchange, 4)
+	for w := range exchanges {
+		for i := range 25 {
+			n := strconv.Itoa(w*100 + i + 1)
+			exchanges[w] = append(exchanges[w], conforming(t, spec, "GET", "/api/customer?companyId=998&customerId="+n, 200,
+				`{"firmakode":"998","kundenummer":"`+n+`","navn1":"Kari Nordmann"}`, ""))
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 50 {
+			if err := r.Flush(); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for _, xs := range exchanges {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, x := range xs {
+				r.Observe(x)
+			}
+		}()
+	}
+	wg.Wait()
+	<-done
+	if err := r.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var customers []map[string]any
+	readFile(t, filepath.Join(dir, "vitecauto", "customers.json"), &customers)
+	if len(customers) != 100 {
+		t.Fatalf("%d customers recorded, want 100", len(customers))
 	}
 }
