@@ -12,15 +12,18 @@ import (
 	"github.com/vendorctl/vendorctl/tools/internal/proxy"
 )
 
+// proxySynopsis is proxy's -h text before the flags.
+const proxySynopsis = "usage: vendorctl proxy --api NAME --upstream URL [--addr 127.0.0.1:8090] [--strict] [--admin-token T] [--public-host H]\n" +
+	"                      [--record DIR [--anonymize-key K | --keep-personal-data]]\n" +
+	"A reverse proxy to URL (which stands for the spec's server URL) that validates every request and\n" +
+	"response, names violations in the " + proxy.HeaderViolations + " header and counts them at GET /__admin/violations.\n" +
+	"With --strict a response that violates the spec becomes a 502 application/problem+json.\n" +
+	"With --record DIR every answer that conforms becomes fixtures under DIR/<api>/ (serve --fixtures DIR),\n" +
+	"personal data replaced by synthetic values; the rest are reported at shutdown.\n" +
+	"Exit 0: stopped by a signal; 2: usage or config error (a flag, an address in use)."
+
 func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cmd := newCommand("proxy", "usage: vendorctl proxy --api NAME --upstream URL [--addr 127.0.0.1:8090] [--strict] [--admin-token T] [--public-host H]\n"+
-		"                      [--record DIR [--anonymize-key K | --keep-personal-data]]\n"+
-		"A reverse proxy to URL (which stands for the spec's server URL) that validates every request and\n"+
-		"response, names violations in the "+proxy.HeaderViolations+" header and counts them at GET /__admin/violations.\n"+
-		"With --strict a response that violates the spec becomes a 502 application/problem+json.\n"+
-		"With --record DIR every answer that conforms becomes fixtures under DIR/<api>/ (serve --fixtures DIR),\n"+
-		"personal data replaced by synthetic values; the rest are reported at shutdown.\n"+
-		"Exit 0: stopped by a signal; 2: usage or config error (a flag, an address in use).")
+	cmd := newCommand("proxy", proxySynopsis)
 	fs := cmd.fs
 	api := apiFlag(fs)
 	upstream := fs.String("upstream", envOr("VENDORCTL_UPSTREAM", ""), "upstream base URL, e.g. http://127.0.0.1:8080/vitecauto (env VENDORCTL_UPSTREAM)")
@@ -56,12 +59,8 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	cfg := proxy.Config{Spec: spec, Upstream: *upstream, Strict: *strict, Logger: logger,
-		Admin: mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}}
-	if rec != nil {
-		cfg.Observe = rec.Observe
-	}
-	p, err := proxy.New(cfg)
+	p, err := proxy.New(proxy.Config{Spec: spec, Upstream: *upstream, Strict: *strict, Logger: logger,
+		Admin: mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}, Observe: observer(rec)})
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -76,17 +75,11 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "vendorctl proxy: %s on %s → %s%s (violations: %s%sviolations)\n", *api, base, p.Upstream(), mode, base, proxy.AdminPath)
 	logger.Info("proxying", "api", *api, "addr", ln.Addr().String(), "strict", *strict, "record", *recFlags.dir)
-	if rec != nil {
-		writeCtx, stopWriting := context.WithCancel(ctx)
-		defer stopWriting()
-		go keepWriting(writeCtx, rec, *recFlags.interval, logger)
-	}
-	if err := httpserve.Serve(ctx, ln, p, logger); err != nil {
-		return err
-	}
-	logger.Info("stopped")
-	if rec != nil {
-		return finishRecording(rec, *recFlags.dir, *api, stderr)
-	}
-	return nil
+	return recFlags.around(ctx, rec, *api, logger, stderr, func() error {
+		if err := httpserve.Serve(ctx, ln, p, logger); err != nil {
+			return err
+		}
+		logger.Info("stopped")
+		return nil
+	})
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/tools/internal/anonymize"
+	"github.com/vendorctl/vendorctl/tools/internal/proxy"
 	"github.com/vendorctl/vendorctl/tools/internal/record"
 )
 
@@ -79,6 +80,30 @@ func (f recordFlags) recorder(api string, stderr io.Writer) (*record.Recorder, e
 	return rec, nil
 }
 
+// observer is the proxy's Observe for rec (nil without a recording).
+func observer(rec *record.Recorder) func(proxy.Exchange) {
+	if rec == nil {
+		return nil
+	}
+	return rec.Observe
+}
+
+// around runs serve; with a recording, the files are written every --record-interval meanwhile and
+// a last time after serve returns.
+func (f recordFlags) around(ctx context.Context, rec *record.Recorder, api string, logger *slog.Logger, stderr io.Writer, serve func() error) error {
+	if rec == nil {
+		return serve()
+	}
+	writeCtx, stopWriting := context.WithCancel(ctx)
+	go keepWriting(writeCtx, rec, *f.interval, logger)
+	err := serve()
+	stopWriting()
+	if err != nil {
+		return err
+	}
+	return finishRecording(rec, *f.dir, api, stderr)
+}
+
 // keepWriting writes the recording every interval until ctx ends; each failure is logged.
 func keepWriting(ctx context.Context, rec *record.Recorder, every time.Duration, logger *slog.Logger) {
 	t := time.NewTicker(every)
@@ -112,21 +137,16 @@ func finishRecording(rec *record.Recorder, dir, api string, stderr io.Writer) er
 	return nil
 }
 
-// checkJournalKey refuses serve's --anonymize-key given without --journal-anonymize (a key from the
-// environment alone is no mistake).
-func checkJournalKey(cmd *command, anonymize bool) error {
+// journalConfig is serve's journal: with anonymize, personal data is replaced under key (a random
+// one when key is empty). --anonymize-key given without --journal-anonymize is a usage error (a key
+// from the environment alone is no mistake).
+func journalConfig(cmd *command, size int, bodies, anonymize bool, key string) (mockserver.JournalConfig, error) {
+	cfg := mockserver.JournalConfig{Size: size, NoBodies: !bodies}
 	given := false
 	cmd.fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == "anonymize-key" })
 	if given && !anonymize {
-		return cmd.usageErrorf("--anonymize-key needs --journal-anonymize")
+		return cfg, cmd.usageErrorf("--anonymize-key needs --journal-anonymize")
 	}
-	return nil
-}
-
-// journalConfig is serve's journal: with anonymize, personal data is replaced under key (a random
-// one when key is empty).
-func journalConfig(size int, bodies, anonymize bool, key string) (mockserver.JournalConfig, error) {
-	cfg := mockserver.JournalConfig{Size: size, NoBodies: !bodies}
 	if !anonymize {
 		return cfg, nil
 	}

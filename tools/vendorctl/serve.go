@@ -78,10 +78,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	if err := checkJournalKey(cmd, *journalAnonymize); err != nil {
-		return err
-	}
-	journalCfg, err := journalConfig(*journalSize, *journalBodies, *journalAnonymize, *anonymizeKey)
+	journalCfg, err := journalConfig(cmd, *journalSize, *journalBodies, *journalAnonymize, *anonymizeKey)
 	if err != nil {
 		return err
 	}
