@@ -354,6 +354,13 @@ func replay(t *testing.T, dir string, prefixes map[string]string) {
 		}
 	}
 	replaySearch(t, base, dir, client)
+	replayLinks(t, base, customers, client)
+	xml := map[string]string{"Authorization": maklare["Authorization"], "Accept": "application/xml"}
+	contact := recorded(t, dir, "vitecmaklare/contacts.json")[0]
+	if st, b := get(t, fmt.Sprintf("%s/vitecmaklare/CRM/Contact/%v/%v", base, contact["customerId"], contact["id"]), xml); st != 200 ||
+		!strings.Contains(string(b), fmt.Sprintf("<Id>%v</Id>", contact["id"])) {
+		t.Errorf("XML from the recording: %d %s", st, b)
+	}
 	checkJournalClean(t, base)
 }
 
@@ -380,6 +387,34 @@ func replaySearch(t *testing.T, base, dir string, client map[string]string) {
 		return
 	}
 	t.Error("the recording holds no address from the search")
+}
+
+// replayLinks: a credential shared by two recorded customers (the same original, so the same
+// replacement) finds both by the credential check.
+func replayLinks(t *testing.T, base string, customers []map[string]any, client map[string]string) {
+	t.Helper()
+	holders := map[string][]string{}
+	for _, c := range customers {
+		raw, _ := json.Marshal(c["attachedUsers"])
+		for _, m := range regexp.MustCompile(`"credential":"([^"]+)"`).FindAllStringSubmatch(string(raw), -1) {
+			holders[m[1]] = append(holders[m[1]], fmt.Sprint(c["customerNumber"]))
+		}
+	}
+	for cred, numbers := range holders {
+		slices.Sort(numbers)
+		if numbers = slices.Compact(numbers); len(numbers) < 2 {
+			continue
+		}
+		q, _ := json.Marshal(map[string]any{"credentials": []string{cred}})
+		st, body := send(t, "POST", base+"/mediaconnect/capi/v1/client/credential/customers/check", "", string(q), jsonHeader(client))
+		for _, n := range numbers {
+			if st != 200 || !strings.Contains(string(body), `"customerNumber":`+n) {
+				t.Errorf("check %s in the recording: %d, customer %s not found: %s", cred, st, n, body)
+			}
+		}
+		return
+	}
+	t.Error("no credential shared by two recorded customers")
 }
 
 // checkJournalClean: no answer from the recording violates the spec.

@@ -10,7 +10,7 @@ import (
 )
 
 // mediaconnectPersonal are the personal fields of Mediaconnect: of a customer (schema CustomerInfo)
-// the names, phones, e-mails and the credentials of attached users (an e-mail or a phone); of an
+// the names, phones, e-mails, and the attached users' ids and credentials (an e-mail or a phone); of an
 // address (the fields of CustomerSearchRequest that addresses.json keeps) the street, postal code,
 // place and c/o line. departmentName and productCodes are kept.
 var mediaconnectPersonal = map[string]map[string]anonymize.Kind{
@@ -23,6 +23,7 @@ var mediaconnectPersonal = map[string]map[string]anonymize.Kind{
 		"emails":                               anonymize.Email,
 		"invoiceEmailAddress":                  anonymize.Email,
 		"attachedUsers.credentials.credential": anonymize.Contact,
+		"attachedUsers.uniqueId":               anonymize.Code,
 	},
 	"addresses": {
 		"streetAddress": anonymize.Street,
