@@ -93,6 +93,15 @@ func TestServeJournalAnonymize(t *testing.T) {
 	if strings.Contains(req+resp, "12345678") || strings.Contains(resp, "Nordmann") || !strings.Contains(req, no.Replace(anonymize.Phone, "+4712345678")) {
 		t.Errorf("mediaconnect entry: %s → %s", req, resp)
 	}
+	// A session's journal follows the same rule.
+	sess := base + "/sessions/anon"
+	if st, _ := get(t, sess+"/timewave/v3/clients?filter[email]=anna.lindqvist@example.se", map[string]string{"Authorization": "Bearer " + timewaveToken(t, sess)}); st != 200 {
+		t.Fatalf("session: %d", st)
+	}
+	st, b := get(t, base+"/__admin/requests?api=timewave&session=anon", nil)
+	if st != 200 || !strings.Contains(string(b), `"responseBody"`) || strings.Contains(string(b), "Lindqvist") || strings.Contains(string(b), "anna.lindqvist") {
+		t.Errorf("session journal: %d %s", st, b)
+	}
 	vm := journalOf(t, base, "vitecmaklare")
 	if got := vm[len(vm)-1]["responseBody"]; got != "[body not recorded: it may hold personal data]" {
 		t.Errorf("vitecmaklare XML answer kept: %v", got)
