@@ -132,7 +132,7 @@ func finishRecording(rec *record.Recorder, dir, api string, stderr io.Writer) er
 	}
 	skipped := rec.Skipped()
 	for _, op := range slices.Sorted(maps.Keys(skipped)) {
-		fmt.Fprintf(stderr, "not recorded: %d answers to %s that do not conform to the spec\n", skipped[op], op)
+		fmt.Fprintf(stderr, "not recorded: %d answers to %s (off the spec, or a record without its identity)\n", skipped[op], op)
 	}
 	return nil
 }

@@ -138,7 +138,8 @@ func (r *Recorder) Observe(x proxy.Exchange) {
 	}
 }
 
-// Skipped is the number of answers not recorded, by operation (they did not conform to the spec).
+// Skipped is the number of answers not recorded, by operation: they did not conform to the spec, or
+// held a record without the properties of its identity.
 func (r *Recorder) Skipped() map[string]int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
