@@ -108,7 +108,7 @@ func TestPersonalFieldsFollowTheSpec(t *testing.T) {
 }
 
 // conforming is an exchange the proxy found conforming: method, path and JSON answer.
-func conforming(t *testing.T, spec *specs.Spec, method, target string, status int, body, reqBody string) proxy.Exchange {
+func conforming(t testing.TB, spec *specs.Spec, method, target string, status int, body, reqBody string) proxy.Exchange {
 	t.Helper()
 	req := httptest.NewRequest(method, target, strings.NewReader(reqBody))
 	route, err := spec.FindRouteRequest(req)
