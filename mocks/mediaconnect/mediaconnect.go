@@ -107,8 +107,8 @@ type Config struct {
 	// mock-secret).
 	ClientID     string
 	ClientSecret string
-	// TestUser is the customer number of the user the authorize endpoint logs in (default 563457). It
-	// must be a fixture customer.
+	// TestUser is the customer number of the user the authorize endpoint logs in (default 563457, or
+	// the first fixture customer when 563457 is none, as in a recording). It must be a fixture customer.
 	TestUser int
 	// TokenTTL is the lifetime of access tokens (default 12 hours).
 	TokenTTL time.Duration
@@ -155,9 +155,6 @@ func New(cfg Config) (*Mock, error) {
 	if cfg.ClientSecret == "" {
 		cfg.ClientSecret = DefaultClientSecret
 	}
-	if cfg.TestUser == 0 {
-		cfg.TestUser = DefaultTestUser
-	}
 	if cfg.TokenTTL == 0 {
 		cfg.TokenTTL = DefaultTokenTTL
 	}
@@ -182,6 +179,12 @@ func New(cfg Config) (*Mock, error) {
 	seed, err := fixtures.Load(cfg.Fixtures)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.TestUser == 0 {
+		cfg.TestUser = DefaultTestUser
+		if !hasCustomer(seed, DefaultTestUser) && len(seed) > 0 {
+			cfg.TestUser = seed[0].number // a recording: its first customer is the user who was logged in
+		}
 	}
 	if !hasCustomer(seed, cfg.TestUser) {
 		return nil, fmt.Errorf("mediaconnect: test user %d is not a fixture customer", cfg.TestUser)

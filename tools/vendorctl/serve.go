@@ -44,6 +44,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noMemo := fs.Bool("no-response-memo", false, "check every answer against the spec afresh, even one identical to an answer that passed (for benchmarks)")
 	journalSize := fs.Int("journal-size", mockserver.DefaultJournalSize, "requests kept in the journal (GET /__admin/requests)")
 	journalBodies := fs.Bool("journal-bodies", true, "keep request and response bodies (capped, redacted) in the journal; false keeps none, for fixtures with personal data (env VENDORCTL_JOURNAL_BODIES)")
+	journalAnonymize := fs.Bool("journal-anonymize", false, "replace personal data in the journal's bodies and queries as proxy --record does (env VENDORCTL_JOURNAL_ANONYMIZE)")
+	anonymizeKey := fs.String("anonymize-key", os.Getenv("VENDORCTL_ANONYMIZE_KEY"), "with --journal-anonymize: the key of the replacement (env VENDORCTL_ANONYMIZE_KEY; default: a random key per start)")
 	faultsFile := fs.String("faults", "", "JSON file with an array of fault rules to start with")
 	seed := fs.Uint64("seed", 0, "seed for fault probabilities (0: random); the same seed repeats a run")
 	adminToken := adminTokenFlag(fs, "the admin API, except health")
@@ -56,6 +58,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	settings := vendorFlags(fs, descs)
 	envs := settingEnvs(descs)
 	envs["journal-bodies"] = "VENDORCTL_JOURNAL_BODIES"
+	envs["journal-anonymize"] = "VENDORCTL_JOURNAL_ANONYMIZE"
 	if err := setFromEnv(fs, envs); err != nil {
 		return err
 	}
@@ -75,7 +78,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	journal := mockserver.NewJournalWith(mockserver.JournalConfig{Size: *journalSize, NoBodies: !*journalBodies})
+	journalCfg, err := journalConfig(cmd, *journalSize, *journalBodies, *journalAnonymize, *anonymizeKey)
+	if err != nil {
+		return err
+	}
+	journal := mockserver.NewJournalWith(journalCfg)
 	faults := mockserver.NewFaults(*seed)
 	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation, NoResponseMemo: *noMemo, Journal: journal, Faults: faults}
 
@@ -105,7 +112,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	handler, err := serveSessions(srv, cfg, mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}, *sessionTTL, *maxSessions, *journalBodies)
+	handler, err := serveSessions(srv, cfg, mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}, *sessionTTL, *maxSessions, journalCfg)
 	if err != nil {
 		return err
 	}
@@ -125,7 +132,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // serveSessions puts sessions in front of the default server: each builds its vendors as cfg says,
 // with a journal and fault rules of its own.
-func serveSessions(srv *mockserver.Server, cfg all.Config, guard mockserver.AdminGuard, ttl time.Duration, most int, bodies bool) (http.Handler, error) {
+func serveSessions(srv *mockserver.Server, cfg all.Config, guard mockserver.AdminGuard, ttl time.Duration, most int, journal mockserver.JournalConfig) (http.Handler, error) {
 	if ttl <= 0 || most <= 0 {
 		return nil, usageErrorf("--session-ttl %s, --max-sessions %d: want a positive duration and count", ttl, most)
 	}
@@ -135,7 +142,7 @@ func serveSessions(srv *mockserver.Server, cfg all.Config, guard mockserver.Admi
 			c.Options = o
 			return all.NewVendor(c, api)
 		},
-		Journal: mockserver.JournalConfig{NoBodies: !bodies}, Admin: guard, TTL: ttl, Max: most, Logger: cfg.Logger})
+		Journal: mockserver.JournalConfig{NoBodies: journal.NoBodies, Anonymize: journal.Anonymize}, Admin: guard, TTL: ttl, Max: most, Logger: cfg.Logger})
 	if err != nil {
 		return nil, err
 	}
