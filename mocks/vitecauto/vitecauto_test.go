@@ -10,24 +10,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
-	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/vitecauto"
 )
 
 func newServer(t *testing.T) (*vitecauto.Mock, string) {
 	t.Helper()
-	m, err := vitecauto.New(vitecauto.Config{Options: mockkit.TestOptions(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mockserver.NewServer(nil, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return m, ts.URL + vitecauto.Prefix
+	m, url := mockharness.Serve(t, func(o mockkit.Options) (*vitecauto.Mock, error) { return vitecauto.New(vitecauto.Config{Options: o}) })
+	return m, url + vitecauto.Prefix
 }
 
 func do(t *testing.T, method, url string, header map[string]string) (int, http.Header, []byte) {

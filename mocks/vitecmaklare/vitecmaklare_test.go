@@ -6,15 +6,14 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
-	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
 	"github.com/vendorctl/vendorctl/specs"
 	"github.com/vendorctl/vendorctl/specs/xmlcodec"
@@ -22,18 +21,8 @@ import (
 
 func newServer(t *testing.T, cfg vitecmaklare.Config) (*vitecmaklare.Mock, string) {
 	t.Helper()
-	cfg.Options = mockkit.TestOptions(t)
-	m, err := vitecmaklare.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mockserver.NewServer(nil, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return m, ts.URL + vitecmaklare.Prefix
+	m, url := mockharness.Serve(t, func(o mockkit.Options) (*vitecmaklare.Mock, error) { cfg.Options = o; return vitecmaklare.New(cfg) })
+	return m, url + vitecmaklare.Prefix
 }
 
 type answer struct {
