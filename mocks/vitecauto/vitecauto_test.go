@@ -2,7 +2,6 @@ package vitecauto_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/kittest"
 	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/vitecauto"
@@ -23,22 +23,7 @@ func newServer(t *testing.T) (*vitecauto.Mock, string) {
 
 func do(t *testing.T, method, url string, header map[string]string) (int, http.Header, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, body := kittest.Do(t, method, url, "", header)
 	return resp.StatusCode, resp.Header, body
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"reflect"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/kittest"
 	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
@@ -33,22 +33,7 @@ type answer struct {
 
 func get(t *testing.T, method, url string, header map[string]string) answer {
 	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, body := kittest.Do(t, method, url, "", header)
 	return answer{resp.StatusCode, resp.Header, body}
 }
 
