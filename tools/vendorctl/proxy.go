@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 
 	"github.com/vendorctl/vendorctl/mocks/mockserver"
@@ -33,14 +32,10 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *api == "" || *upstream == "" || len(rest) > 0 {
 		return cmd.usageErrorf("needs --api and --upstream, and takes no arguments")
 	}
-	level, err := parseLogLevel(*logLevel)
+	logger, err := serverLogger(*logLevel, *addr, *adminToken, stderr)
 	if err != nil {
 		return err
 	}
-	if err := checkAdminExposure(*addr, *adminToken); err != nil {
-		return err
-	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	spec, err := loadAPI(*api)
 	if err != nil {
 		return err

@@ -67,14 +67,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmd.usageErrorf("takes no arguments, got %q", rest)
 	}
 	cfg.Settings = settings()
-	level, err := parseLogLevel(*logLevel)
+	logger, err := serverLogger(*logLevel, *addr, *adminToken, stderr)
 	if err != nil {
 		return err
 	}
-	if err := checkAdminExposure(*addr, *adminToken); err != nil {
-		return err
-	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation, NoResponseMemo: *noMemo}
 	guard := mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}
 	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Logger: logger, Admin: guard, Seed: *seed,
@@ -202,6 +198,19 @@ func printExampleAnswered(w io.Writer, vendors []mockserver.Vendor) {
 			}
 		}
 	}
+}
+
+// serverLogger is how serve and proxy start: --log-level read, the admin API's exposure checked
+// (checkAdminExposure), and the logger on stderr.
+func serverLogger(logLevel, addr, adminToken string, stderr io.Writer) (*slog.Logger, error) {
+	level, err := parseLogLevel(logLevel)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAdminExposure(addr, adminToken); err != nil {
+		return nil, err
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})), nil
 }
 
 // checkAdminExposure refuses to serve the admin API beyond loopback without a token.
