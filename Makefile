@@ -26,12 +26,14 @@ generate: ## regenerate gen/ from specs/ with the pinned oapi-codegen
 	$(GO) generate ./gen/...
 
 .PHONY: check-generated
-check-generated: generate ## regenerate, then fail if gen/ differs from what is committed
-	@if [ -n "$$(git status --porcelain -- gen)" ]; then \
-		echo "gen/ is stale or has untracked output: run 'make generate' and commit:"; \
-		git status --porcelain -- gen; git --no-pager diff --stat -- gen; exit 1; \
+GENERATED := gen ':(glob)clients/*/*.gen.go'
+
+check-generated: generate ## regenerate, then fail if gen/ or the clients' *.gen.go differ from what is committed
+	@if [ -n "$$(git status --porcelain -- $(GENERATED))" ]; then \
+		echo "generated code is stale or has untracked output: run 'make generate' and commit:"; \
+		git status --porcelain -- $(GENERATED); git --no-pager diff --stat -- $(GENERATED); exit 1; \
 	fi
-	@echo "gen/ is up to date"
+	@echo "gen/ and clients/*/*.gen.go are up to date"
 
 .PHONY: fmt
 fmt: ## gofmt every Go file

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 
 	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/tools/internal/httpserve"
@@ -42,14 +41,10 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := recFlags.check(cmd); err != nil {
 		return err
 	}
-	level, err := parseLogLevel(*logLevel)
+	logger, err := serverLogger(*logLevel, *addr, *adminToken, stderr)
 	if err != nil {
 		return err
 	}
-	if err := checkAdminExposure(*addr, *adminToken); err != nil {
-		return err
-	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	spec, err := loadAPI(*api)
 	if err != nil {
 		return err

@@ -70,23 +70,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmd.usageErrorf("takes no arguments, got %q", rest)
 	}
 	cfg.Settings = settings()
-	level, err := parseLogLevel(*logLevel)
+	logger, err := serverLogger(*logLevel, *addr, *adminToken, stderr)
 	if err != nil {
 		return err
 	}
-	if err := checkAdminExposure(*addr, *adminToken); err != nil {
-		return err
-	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	journalCfg, err := journalConfig(cmd, *journalSize, *journalBodies, *journalAnonymize, *anonymizeKey)
 	if err != nil {
 		return err
 	}
-	journal := mockserver.NewJournalWith(journalCfg)
-	faults := mockserver.NewFaults(*seed)
-	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation, NoResponseMemo: *noMemo, Journal: journal, Faults: faults}
-
-	vendors, err := buildVendors(cfg)
+	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation, NoResponseMemo: *noMemo}
+	guard := mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}
+	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Logger: logger, Admin: guard, Seed: *seed, Journal: journalCfg},
+		buildVendors(cfg))
 	if fe := (*all.FixturesError)(nil); errors.As(err, &fe) {
 		return usageErrorf("%v", fe)
 	}
@@ -96,23 +91,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	vendors := srv.Vendors()
 	if *faultsFile != "" {
 		rules, err := mockserver.LoadRules(*faultsFile)
 		if err != nil {
 			return usageErrorf("%v", err)
 		}
 		for i, r := range rules {
-			if _, err := faults.Add(r, mockserver.APINames(vendors...)); err != nil {
+			if _, err := srv.Faults().Add(r, mockserver.APINames(vendors...)); err != nil {
 				return usageErrorf("%s rule %d: %v", *faultsFile, i, err)
 			}
 		}
 	}
-	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Logger: logger, Journal: journal, Faults: faults,
-		Admin: mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}}, vendors...)
-	if err != nil {
-		return err
-	}
-	handler, err := serveSessions(srv, cfg, mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}, *sessionTTL, *maxSessions, journalCfg)
+	handler, err := serveSessions(srv, cfg, guard, *sessionTTL, *maxSessions, journalCfg)
 	if err != nil {
 		return err
 	}
@@ -157,14 +148,17 @@ func vendorNames(vendors []mockserver.Vendor) []string {
 	return names
 }
 
-// buildVendors builds every vendor mock with the garbage collector paused: loading the specs makes
-// some 15 MB of short-lived garbage, and collecting it on the way delays the first healthy answer
-// by tens of milliseconds on a small machine. Afterwards the collector runs as GOGC says, or at
-// serveGCPercent (not as it was, so that two builds at once in one process cannot leave it off).
-func buildVendors(cfg all.Config) ([]mockserver.Vendor, error) {
-	debug.SetGCPercent(-1)
-	defer debug.SetGCPercent(gcPercent(os.Getenv("GOGC")))
-	return all.New(cfg)
+// buildVendors builds every vendor mock, with the server's journal and fault rules, with the
+// garbage collector paused: loading the specs makes some 15 MB of short-lived garbage, and collecting
+// it on the way delays the first healthy answer by tens of milliseconds on a small machine. Afterwards
+// the collector runs as GOGC says, or at serveGCPercent (not as it was, so that two builds at once in
+// one process cannot leave it off).
+func buildVendors(cfg all.Config) mockserver.BuildFunc {
+	return func(rec *mockserver.Recorder) ([]mockserver.Vendor, error) {
+		debug.SetGCPercent(-1)
+		defer debug.SetGCPercent(gcPercent(os.Getenv("GOGC")))
+		return cfg.Vendors(rec)
+	}
 }
 
 // serveGCPercent is serve's collector target when GOGC is not set. The mocks' live heap is small and
@@ -211,6 +205,19 @@ func printExampleAnswered(w io.Writer, vendors []mockserver.Vendor) {
 			}
 		}
 	}
+}
+
+// serverLogger is how serve and proxy start: --log-level read, the admin API's exposure checked
+// (checkAdminExposure), and the logger on stderr.
+func serverLogger(logLevel, addr, adminToken string, stderr io.Writer) (*slog.Logger, error) {
+	level, err := parseLogLevel(logLevel)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAdminExposure(addr, adminToken); err != nil {
+		return nil, err
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})), nil
 }
 
 // checkAdminExposure refuses to serve the admin API beyond loopback without a token.
