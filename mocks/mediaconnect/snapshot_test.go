@@ -6,21 +6,9 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/kittest"
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
 )
-
-func snapshotFS(t *testing.T, m *mediaconnect.Mock) fstest.MapFS {
-	t.Helper()
-	files, err := m.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys := fstest.MapFS{}
-	for name, data := range files {
-		fsys[name] = &fstest.MapFile{Data: data}
-	}
-	return fsys
-}
 
 // A changed customer is in the snapshot, which loads as fixtures and is taken back by Restore into
 // another mock; Reset afterwards brings back the fixtures.
@@ -30,12 +18,12 @@ func TestSnapshotRestore(t *testing.T) {
 	if r := e.call(t, "POST", "/v1/customer/info", user, `{"name":{"lastName":"Kept"}}`); r.status != 200 {
 		t.Fatalf("change: %d %s", r.status, r.body)
 	}
-	state := snapshotFS(t, e.m)
+	state := kittest.SnapshotFS(t, e.m)
 	if _, err := mediaconnect.New(mediaconnect.Config{Fixtures: state}); err != nil {
 		t.Fatalf("the snapshot does not load as fixtures: %v", err)
 	}
 	other := newEnv(t, mediaconnect.Config{})
-	baseline := snapshotFS(t, other.m)
+	baseline := kittest.SnapshotFS(t, other.m)
 	if err := other.m.Restore(state); err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +34,7 @@ func TestSnapshotRestore(t *testing.T) {
 	if err := other.m.Reset(); err != nil {
 		t.Fatal(err)
 	}
-	if reset := snapshotFS(t, other.m); !bytes.Equal(reset["customers.json"].Data, baseline["customers.json"].Data) {
+	if reset := kittest.SnapshotFS(t, other.m); !bytes.Equal(reset["customers.json"].Data, baseline["customers.json"].Data) {
 		t.Fatal("Reset after Restore does not bring back the fixtures")
 	}
 }
@@ -54,7 +42,7 @@ func TestSnapshotRestore(t *testing.T) {
 // A state with a customer the fixtures lack (the API adds none) is refused and changes nothing.
 func TestRestoreRefusesUnknownCustomer(t *testing.T) {
 	e := newEnv(t, mediaconnect.Config{})
-	good := snapshotFS(t, e.m)
+	good := kittest.SnapshotFS(t, e.m)
 	bad := fstest.MapFS{
 		"customers.json": {Data: bytes.Replace(good["customers.json"].Data, []byte(`"customerNumber": 512034`), []byte(`"customerNumber": 999999`), 1)},
 		"addresses.json": {Data: bytes.Replace(good["addresses.json"].Data, []byte(`"512034"`), []byte(`"999999"`), 1)},
@@ -65,7 +53,7 @@ func TestRestoreRefusesUnknownCustomer(t *testing.T) {
 	if err := e.m.Restore(bad); err == nil || !strings.Contains(err.Error(), "999999") {
 		t.Fatalf("Restore error = %v, want one naming customer 999999", err)
 	}
-	if after := snapshotFS(t, e.m); !bytes.Equal(after["customers.json"].Data, good["customers.json"].Data) {
+	if after := kittest.SnapshotFS(t, e.m); !bytes.Equal(after["customers.json"].Data, good["customers.json"].Data) {
 		t.Fatal("a refused Restore changed the customers")
 	}
 }

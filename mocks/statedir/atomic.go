@@ -46,12 +46,19 @@ func (o ops) writeFile(dir, name string, data []byte) error {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
 	}
-	if err := o.rename(tmp, filepath.Join(dir, name)); err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
+	return o.commit(tmp, dir, name)
+}
+
+// commit renames tmp, a finished file or folder in dir, to name and syncs dir; when the rename fails
+// tmp is removed.
+func (o ops) commit(tmp, dir, name string) error {
+	target := filepath.Join(dir, name)
+	if err := o.rename(tmp, target); err != nil {
+		_ = os.RemoveAll(tmp)
+		return fmt.Errorf("write %s: %w", target, err)
 	}
 	if err := o.syncDir(dir); err != nil {
-		return fmt.Errorf("write %s: sync folder: %w", filepath.Join(dir, name), err)
+		return fmt.Errorf("write %s: sync folder: %w", target, err)
 	}
 	return nil
 }
@@ -79,14 +86,7 @@ func (o ops) writeFolder(dir, name string, files map[string][]byte) error {
 		_ = os.RemoveAll(tmp)
 		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
 	}
-	if err := o.rename(tmp, filepath.Join(dir, name)); err != nil {
-		_ = os.RemoveAll(tmp)
-		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
-	}
-	if err := o.syncDir(dir); err != nil {
-		return fmt.Errorf("write %s: sync folder: %w", filepath.Join(dir, name), err)
-	}
-	return nil
+	return o.commit(tmp, dir, name)
 }
 
 func (o ops) fillFolder(dir string, files map[string][]byte) error {

@@ -6,22 +6,9 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/kittest"
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 )
-
-// snapshotFS is a mock's Snapshot as a fixtures folder.
-func snapshotFS(t *testing.T, m *timewave.Mock) fstest.MapFS {
-	t.Helper()
-	files, err := m.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys := fstest.MapFS{}
-	for name, data := range files {
-		fsys[name] = &fstest.MapFile{Data: data}
-	}
-	return fsys
-}
 
 // A snapshot is a fixtures folder: New loads it as fixtures, Restore takes it back into another mock
 // (which then answers the change), and Reset afterwards brings back the mock's own fixtures.
@@ -31,25 +18,25 @@ func TestSnapshotRestore(t *testing.T) {
 	if status != 201 {
 		t.Fatalf("create: %d %s", status, body)
 	}
-	state := snapshotFS(t, e.mock)
+	state := kittest.SnapshotFS(t, e.mock)
 	if _, err := timewave.New(timewave.Config{Fixtures: state}); err != nil {
 		t.Fatalf("the snapshot does not load as fixtures: %v", err)
 	}
 	other := newEnv(t, timewave.Config{})
-	baseline := snapshotFS(t, other.mock)
+	baseline := kittest.SnapshotFS(t, other.mock)
 	if err := other.mock.Restore(state); err != nil {
 		t.Fatal(err)
 	}
 	if p := other.list("filter[email]=kept@example.se"); len(p.Data) != 1 || p.Data[0]["first_name"] != "Kept" {
 		t.Fatalf("restored mock does not answer the created client: %+v", p.Data)
 	}
-	if again := snapshotFS(t, other.mock); !bytes.Equal(again["clients.json"].Data, state["clients.json"].Data) {
+	if again := kittest.SnapshotFS(t, other.mock); !bytes.Equal(again["clients.json"].Data, state["clients.json"].Data) {
 		t.Fatal("the snapshot of a restored mock differs from the state restored")
 	}
 	if err := other.mock.Reset(); err != nil {
 		t.Fatal(err)
 	}
-	if reset := snapshotFS(t, other.mock); !bytes.Equal(reset["clients.json"].Data, baseline["clients.json"].Data) {
+	if reset := kittest.SnapshotFS(t, other.mock); !bytes.Equal(reset["clients.json"].Data, baseline["clients.json"].Data) {
 		t.Fatal("Reset after Restore does not bring back the fixtures")
 	}
 }
@@ -58,7 +45,7 @@ func TestSnapshotRestore(t *testing.T) {
 // refused and changes nothing.
 func TestRestoreRefuses(t *testing.T) {
 	e := newEnv(t, timewave.Config{})
-	good := snapshotFS(t, e.mock)
+	good := kittest.SnapshotFS(t, e.mock)
 	var clients []map[string]any
 	if err := json.Unmarshal(good["clients.json"].Data, &clients); err != nil {
 		t.Fatal(err)
@@ -80,7 +67,7 @@ func TestRestoreRefuses(t *testing.T) {
 			if err := e.mock.Restore(fsys); err == nil {
 				t.Fatal("Restore accepted it")
 			}
-			if after := snapshotFS(t, e.mock); !bytes.Equal(after["clients.json"].Data, good["clients.json"].Data) {
+			if after := kittest.SnapshotFS(t, e.mock); !bytes.Equal(after["clients.json"].Data, good["clients.json"].Data) {
 				t.Fatal("a refused Restore changed the clients")
 			}
 		})

@@ -10,41 +10,10 @@ import (
 	"testing"
 )
 
-// mcUserToken runs Mediaconnect's authorization code flow on a running serve (test user 563457).
-func mcUserToken(t *testing.T, base string) string {
-	t.Helper()
-	const redirect = "http://127.0.0.1:9/callback"
-	q := url.Values{"client_id": {"mock-client"}, "redirect_uri": {redirect}, "response_type": {"code"}, "state": {"s"}}
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noRedirect.Get(base + "/connectid/user/oauth/authorize?" + q.Encode())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || loc.Query().Get("code") == "" {
-		t.Fatalf("authorize: %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	form := url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "redirect_uri": {redirect},
-		"client_id": {"mock-client"}, "client_secret": {"mock-secret"}}
-	resp, err = http.PostForm(base+"/connectid/user/oauth/token", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
-		t.Fatalf("user token: %d %v", resp.StatusCode, err)
-	}
-	return tok.AccessToken
-}
-
 // mcLastName is the last name of the test user's customer on a running serve.
 func mcLastName(t *testing.T, base string) string {
 	t.Helper()
-	status, body := get(t, base+"/mediaconnect/capi/v1/customer/info", map[string]string{"Authorization": "Bearer " + mcUserToken(t, base)})
+	status, body := get(t, base+"/mediaconnect/capi/v1/customer/info", map[string]string{"Authorization": "Bearer " + mediaconnectUserToken(t, base)})
 	var info struct {
 		Name struct{ LastName string } `json:"name"`
 	}
@@ -95,7 +64,7 @@ func TestServeStateSurvivesRestart(t *testing.T) {
 		t.Fatalf("create: %d %s", status, body)
 	}
 	if status, body := send(t, http.MethodPost, base+"/mediaconnect/capi/v1/customer/info", "", `{"name":{"lastName":"Kept"}}`,
-		map[string]string{"Authorization": "Bearer " + mcUserToken(t, base), "Content-Type": "application/json"}); status != 200 {
+		map[string]string{"Authorization": "Bearer " + mediaconnectUserToken(t, base), "Content-Type": "application/json"}); status != 200 {
 		t.Fatalf("mediaconnect change: %d %s", status, body)
 	}
 	sessionBase := base + "/sessions/not-kept"

@@ -103,10 +103,7 @@ func TestServeStateSurvivesKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "vendorctl")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildVendorctl(t)
 	dir := filepath.Join(t.TempDir(), "state")
 	sent := map[string]bool{}
 	var before map[string]bool // what the previous start held
