@@ -249,4 +249,3 @@ func (s *Store) writeManifest() error {
 	}
 	return s.ops.writeFile(s.cfg.Dir, ManifestName, data)
 }
-

@@ -112,4 +112,3 @@ func (s *Store) touch() {
 	default:
 	}
 }
-
