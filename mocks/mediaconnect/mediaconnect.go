@@ -269,13 +269,10 @@ func (m *Mock) Reset() error {
 
 // State returns the customers the mock holds, in fixture order.
 func (m *Mock) State() any {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	out := make([]mediaconnectapi.CustomerInfo, 0, len(m.customers))
-	for _, s := range m.seed {
-		if c, ok := m.customers[s.number]; ok {
-			out = append(out, c.info)
-		}
+	cs := m.current()
+	out := make([]mediaconnectapi.CustomerInfo, len(cs))
+	for i, c := range cs {
+		out[i] = c.info
 	}
 	return map[string]any{"customers": out}
 }

@@ -226,13 +226,7 @@ func (m *Mock) Reset() error {
 
 // State returns the clients the mock holds (as the API shows them, by id) and the reference tables.
 func (m *Mock) State() any {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	clients := make([]timewaveapi.Client, 0, len(m.store.byID))
-	for _, id := range m.store.sortedIDs() {
-		clients = append(clients, m.view(m.store.byID[id]))
-	}
-	return map[string]any{"clients": clients, "reference": m.ref.raw}
+	return map[string]any{"clients": m.clientViews(), "reference": m.ref.raw}
 }
 
 // authenticate checks the bearer token of a secured operation, then the rate limit of its client.

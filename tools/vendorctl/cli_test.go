@@ -26,6 +26,10 @@ func TestCLIMessages(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "vitecauto"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	corrupt, format := stateDir(t, dir, "state-corrupt", `[{"id": 1,`), stateDir(t, dir, "state-format", "")
+	if err := os.WriteFile(filepath.Join(format, "vendorctl-state.json"), []byte(`{"format":2,"vendorctl":"v9.0.0"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	const doc = "testdata/vitecauto-documented.json"
 	cases := []struct {
 		name string
@@ -60,6 +64,8 @@ func TestCLIMessages(t *testing.T) {
 		{"validate-no-file", []string{"validate", "--api", "vitecauto", "--path", "/api/customer"}, 2},
 		{"serve-fixtures-missing", []string{"serve", "--addr", "127.0.0.1:0", "--fixtures", filepath.Join(dir, "none")}, 2},
 		{"serve-fixtures-missing-file", []string{"serve", "--addr", "127.0.0.1:0", "--fixtures", dir}, 2},
+		{"serve-state-corrupt", []string{"serve", "--addr", "127.0.0.1:0", "--state-dir", corrupt}, 2},
+		{"serve-state-format", []string{"serve", "--addr", "127.0.0.1:0", "--state-dir", format}, 2},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -76,6 +82,24 @@ func TestCLIMessages(t *testing.T) {
 			golden(t, "cli-"+tc.name+".txt", []byte(got))
 		})
 	}
+}
+
+// stateDir makes dir/name a state folder of format 1 whose timewave/clients.json is clients ("": none).
+func stateDir(t *testing.T, dir, name, clients string) string {
+	t.Helper()
+	state := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Join(state, "timewave"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(state, "vendorctl-state.json"), []byte(`{"format":1,"vendorctl":"(devel)"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if clients != "" {
+		if err := os.WriteFile(filepath.Join(state, "timewave", "clients.json"), []byte(clients), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return state
 }
 
 // TestFlagsAfterArguments: a flag after FILE is parsed as if it came before it.

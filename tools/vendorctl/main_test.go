@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -46,4 +47,14 @@ func TestRunUsage(t *testing.T) {
 			t.Errorf("%v: code %d, stderr %q", args, code, stderr)
 		}
 	}
+}
+
+// buildVendorctl builds the binary into the test's temporary folder and returns its path.
+func buildVendorctl(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "vendorctl")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }

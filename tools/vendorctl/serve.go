@@ -19,7 +19,6 @@ import (
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/sessions"
-	"github.com/vendorctl/vendorctl/tools/internal/httpserve"
 )
 
 // envOr returns the environment variable's value, or def.
@@ -30,10 +29,10 @@ func envOr(name, def string) string {
 	return def
 }
 
-const serveSynopsis = `usage: vendorctl serve [--addr 127.0.0.1:8080] [--log-level info] [--fixtures DIR] [flags]
+const serveSynopsis = `usage: vendorctl serve [--addr 127.0.0.1:8080] [--log-level info] [--fixtures DIR] [--state-dir DIR] [flags]
 Starts every vendor mock on one listener, each under its own prefix (the table on stdout), with the
 admin API at /__admin/. Runs until interrupted.
-Exit 0: stopped by a signal; 2: usage or config error (a flag, a fixtures folder, an address in use).`
+Exit 0: stopped by a signal; 2: usage or config error (a flag, a fixtures or state folder, an address in use).`
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cmd := newCommand("serve", serveSynopsis)
@@ -54,6 +53,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxSessions := fs.Int("max-sessions", sessions.DefaultMax, "live sessions at most; a new one beyond is answered 503 with Retry-After")
 	var cfg all.Config
 	fs.StringVar(&cfg.FixturesDir, "fixtures", "", "folder with a sub-folder of fixture files per vendor, replacing the embedded fixtures")
+	stateDir := fs.String("state-dir", "", "folder that keeps the default session's state across restarts, loaded at start instead of the fixtures (created when missing)")
 	descs := all.Descriptors()
 	settings := vendorFlags(fs, descs)
 	envs := settingEnvs(descs)
@@ -103,7 +103,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}
-	handler, err := serveSessions(srv, cfg, guard, *sessionTTL, *maxSessions, journalCfg)
+	store, err := openState(*stateDir, vendors, logger)
+	if err != nil {
+		return err
+	}
+	handler, err := serveSessions(srv, keepState(store, srv.Handler()), cfg, guard, *sessionTTL, *maxSessions, journalCfg)
 	if err != nil {
 		return err
 	}
@@ -114,20 +118,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	base := "http://" + ln.Addr().String()
 	printTable(stdout, base, vendors)
 	logger.Info("serving", "addr", ln.Addr().String(), "health", base+"/__admin/health")
-	if err := httpserve.Serve(ctx, ln, handler, logger); err != nil {
+	if err := serveKeeping(ctx, ln, handler, logger, store); err != nil {
 		return err
 	}
 	logger.Info("stopped")
 	return nil
 }
 
-// serveSessions puts sessions in front of the default server: each builds its vendors as cfg says,
-// with a journal and fault rules of its own.
-func serveSessions(srv *mockserver.Server, cfg all.Config, guard mockserver.AdminGuard, ttl time.Duration, most int, journal mockserver.JournalConfig) (http.Handler, error) {
+// serveSessions puts sessions in front of the default server (served by def): each builds its vendors
+// as cfg says, with a journal and fault rules of its own.
+func serveSessions(srv *mockserver.Server, def http.Handler, cfg all.Config, guard mockserver.AdminGuard, ttl time.Duration, most int, journal mockserver.JournalConfig) (http.Handler, error) {
 	if ttl <= 0 || most <= 0 {
 		return nil, usageErrorf("--session-ttl %s, --max-sessions %d: want a positive duration and count", ttl, most)
 	}
-	m, err := sessions.New(sessions.Config{Default: srv.Handler(), APIs: vendorNames(srv.Vendors()), Options: cfg.Options,
+	m, err := sessions.New(sessions.Config{Default: def, APIs: vendorNames(srv.Vendors()), Options: cfg.Options,
 		Build: func(api string, o mockkit.Options) (mockserver.Vendor, error) {
 			c := cfg
 			c.Options = o

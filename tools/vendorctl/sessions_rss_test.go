@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -40,10 +39,7 @@ func TestSessionsRSS(t *testing.T) {
 	if os.Getenv("VENDORCTL_SESSIONS_RSS") == "" {
 		t.Skip("set VENDORCTL_SESSIONS_RSS=1 to measure 10,000 sessions on the built binary")
 	}
-	bin := filepath.Join(t.TempDir(), "vendorctl")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildVendorctl(t)
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--log-level", "warn")
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,10 +16,7 @@ func TestSIGTERMLetsInFlightRequestsFinish(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "vendorctl")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildVendorctl(t)
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--log-level", "error")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

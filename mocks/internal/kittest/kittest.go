@@ -1,5 +1,6 @@
 // Package kittest holds the test helpers that the tests of mockkit, mockserver and the vendors share: a
-// tiny spec to build a kit API from without a vendor, and requests over the wire.
+// tiny spec to build a kit API from without a vendor, requests over the wire, and a vendor's state
+// snapshot as a fixtures folder.
 package kittest
 
 import (
@@ -7,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // Spec is a tiny spec for exercising mockkit without a vendor.
@@ -114,4 +116,23 @@ func Do(t *testing.T, method, url, body string, header map[string]string) (*http
 		t.Fatal(err)
 	}
 	return resp, b
+}
+
+// Snapshotter is a vendor that exports its state (the export half of statedir.Snapshotter).
+type Snapshotter interface {
+	Snapshot() (map[string][]byte, error)
+}
+
+// SnapshotFS is a vendor's Snapshot as a fixtures folder.
+func SnapshotFS(t *testing.T, v Snapshotter) fstest.MapFS {
+	t.Helper()
+	files, err := v.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	return fsys
 }
