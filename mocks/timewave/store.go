@@ -1,12 +1,10 @@
 package timewave
 
 import (
-	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"maps"
-	"reflect"
 	"slices"
 
 	timewaveapi "github.com/vendorctl/vendorctl/gen/timewave"
@@ -75,14 +73,12 @@ func loadClients(fsys fs.FS) (*tables, []record, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("read timewave fixtures: %w", err)
 	}
-	var clients []timewaveapi.Client
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&clients); err != nil {
+	clients, err := decodeClients(data)
+	if err != nil {
 		return nil, nil, fmt.Errorf("decode timewave fixtures clients.json: %w", err)
 	}
-	seen := map[int]bool{}
-	nbrs := map[int]bool{}
+	seen := make(map[int]bool, len(clients))
+	nbrs := make(map[int]bool, len(clients))
 	seed := make([]record, 0, len(clients))
 	for i, c := range clients {
 		if c.Id <= 0 || seen[c.Id] {
@@ -95,7 +91,7 @@ func loadClients(fsys fs.FS) (*tables, []record, error) {
 		r := record{client: c}
 		if c.Bank != nil {
 			row, ok := ref.banks[c.Bank.Id]
-			if !ok || !reflect.DeepEqual(row, *c.Bank) {
+			if !ok || !sameBank(row, *c.Bank) {
 				return nil, nil, fmt.Errorf("timewave fixtures clients.json client %d: bank %d differs from the banks table", c.Id, c.Bank.Id)
 			}
 			r.bankID = &c.Bank.Id
@@ -109,6 +105,9 @@ func loadClients(fsys fs.FS) (*tables, []record, error) {
 		}
 		r.client.Bank, r.client.Clienttype = nil, nil
 		seed = append(seed, r)
+	}
+	if !slices.IsSortedFunc(seed, byID) {
+		slices.SortFunc(seed, byID)
 	}
 	return ref, seed, nil
 }
@@ -163,13 +162,15 @@ func loadReference(fsys fs.FS) (*tables, error) {
 	return t, nil
 }
 
-// store is the mutable state; the Mock's mutex guards it. A store made by fresh shares its map and ids
-// with the fixtures' store until its first write copies them.
+// store is the mutable state; the Mock's mutex guards it. A store made by fresh shares its records
+// and indexes with the fixtures' store until its first write copies the records (and starts its own
+// indexes, built again when a list asks for them).
 type store struct {
 	shared bool
-	byID   map[int]record
-	// ids are the keys of byID in ascending order; read-only but for add.
-	ids []int
+	// recs are the clients in ascending id order: a new client has the highest id, and none is deleted,
+	// so a record's position never changes. Read-only but for add and put.
+	recs []record
+	idx  *indexes
 	// version counts the changes of the clients (add, put), for the page cache.
 	version         uint64
 	nextID          int
@@ -178,69 +179,79 @@ type store struct {
 	nextReferenceID int
 }
 
+// newStore holds seed, which must be in ascending id order with unique ids.
 func newStore(seed []record) *store {
-	s := &store{byID: make(map[int]record, len(seed)), nextID: 1, nextClientnbr: 1, nextAddressID: 1, nextReferenceID: 1}
-	for _, r := range seed {
-		s.byID[r.client.Id] = r
-		s.nextID = max(s.nextID, r.client.Id+1)
-		s.nextClientnbr = max(s.nextClientnbr, r.client.Clientnbr+1)
-		for _, a := range r.client.Addresses {
+	s := &store{recs: seed, idx: newIndexes(), nextID: 1, nextClientnbr: 1, nextAddressID: 1, nextReferenceID: 1}
+	for i := range seed {
+		c := &seed[i].client
+		s.nextID = max(s.nextID, c.Id+1)
+		s.nextClientnbr = max(s.nextClientnbr, c.Clientnbr+1)
+		for _, a := range c.Addresses {
 			s.nextAddressID = max(s.nextAddressID, a.Id+1)
 		}
-		for _, ref := range r.client.References {
+		for _, ref := range c.References {
 			s.nextReferenceID = max(s.nextReferenceID, ref.Id+1)
 		}
 	}
-	s.ids = make([]int, 0, len(s.byID))
-	for id := range s.byID {
-		s.ids = append(s.ids, id)
-	}
-	slices.Sort(s.ids)
 	return s
 }
 
-// fresh is a store holding what s holds, for a mock to change: the first write copies s's map and ids.
+// fresh is a store holding what s holds, for a mock to change: the first write copies s's records.
 func (s *store) fresh() *store {
 	c := *s
 	c.shared = true
 	return &c
 }
 
-// own copies a shared map and ids before a write, so the fixtures' store is never changed.
+// own copies shared records before a write, so the fixtures' store is never changed.
 func (s *store) own() {
 	if s.shared {
-		s.byID, s.ids, s.shared = maps.Clone(s.byID), slices.Clone(s.ids), false
+		s.recs, s.idx, s.shared = slices.Clone(s.recs), newIndexes(), false
 	}
 }
 
-// sortedIDs returns the ids in ascending order; the caller must not modify the slice.
-func (s *store) sortedIDs() []int { return s.ids }
+// len is the number of clients.
+func (s *store) len() int { return len(s.recs) }
 
-// add stores a new client under id, which is nextID, above every other: ids stay in order.
-func (s *store) add(id int, r record) {
+// pos returns the position of the client with the given id.
+func (s *store) pos(id int) (int, bool) {
+	return slices.BinarySearchFunc(s.recs, id, func(r record, id int) int { return cmp.Compare(r.client.Id, id) })
+}
+
+// get returns the client with the given id.
+func (s *store) get(id int) (record, bool) {
+	p, ok := s.pos(id)
+	if !ok {
+		return record{}, false
+	}
+	return s.recs[p], true
+}
+
+// add stores a new client, whose id is nextID, above every other: positions stay in id order.
+func (s *store) add(r record) {
 	s.own()
-	s.byID[id] = r
-	s.ids = append(s.ids, id)
+	s.recs = append(s.recs, r)
+	s.idx.added(s.recs, len(s.recs)-1)
 	s.version++
 }
 
-// put replaces the client stored under id.
+// put replaces the client stored under id, which exists.
 func (s *store) put(id int, r record) {
 	s.own()
-	s.byID[id] = r
+	p, _ := s.pos(id)
+	s.idx.removing(s.recs, p)
+	s.recs[p] = r
+	s.idx.added(s.recs, p)
 	s.version++
 }
 
 // byNumber returns the client with the given number (the lowest id when several share it).
 func (s *store) byNumber(number string) (record, bool) {
-	var found record
-	ok := false
-	for _, r := range s.byID {
-		if r.client.Number != nil && *r.client.Number == number && (!ok || r.client.Id < found.client.Id) {
-			found, ok = r, true
-		}
+	ps := s.idx.equal(s.recs, "number", number)
+	if len(ps) == 0 {
+		return record{}, false
 	}
-	return found, ok
+	return s.recs[ps[0]], true
 }
 
 // view is the client as the API answers it: bank and clienttype resolved, arrays never null.
@@ -267,3 +278,5 @@ func (m *Mock) view(r record) timewaveapi.Client {
 	}
 	return c
 }
+
+func byID(a, b record) int { return cmp.Compare(a.client.Id, b.client.Id) }

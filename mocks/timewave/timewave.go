@@ -239,9 +239,9 @@ func (m *Mock) Reset() error {
 func (m *Mock) State() any {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	clients := make([]timewaveapi.Client, 0, len(m.store.byID))
-	for _, id := range m.store.sortedIDs() {
-		clients = append(clients, m.view(m.store.byID[id]))
+	clients := make([]timewaveapi.Client, 0, m.store.len())
+	for _, r := range m.store.recs {
+		clients = append(clients, m.view(r))
 	}
 	return map[string]any{"clients": clients, "reference": m.ref.raw}
 }
