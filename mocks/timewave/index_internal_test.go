@@ -132,7 +132,9 @@ func TestIndexedListIsTheNaiveList(t *testing.T) {
 				i, p, field, desc, off, size, sel.len(), got, wantTotal, want)
 		}
 	}
-	if s.shared || !slices.EqualFunc(m.seed.recs, seedBefore, func(a, b record) bool { return a.client.Id == b.client.Id && a.client.Status == b.client.Status && a.client.Mobile == b.client.Mobile }) {
+	if s.shared || !slices.EqualFunc(m.seed.recs, seedBefore, func(a, b record) bool {
+		return a.client.Id == b.client.Id && a.client.Status == b.client.Status && a.client.Mobile == b.client.Mobile
+	}) {
 		t.Fatal("the writes did not copy the store, or changed the fixtures' store")
 	}
 }
