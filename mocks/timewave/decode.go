@@ -3,6 +3,7 @@ package timewave
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"runtime"
 	"strings"
 	"sync"
@@ -12,95 +13,161 @@ import (
 	timewaveapi "github.com/vendorctl/vendorctl/gen/timewave"
 )
 
-// decodeClients decodes clients.json: a JSON array of clients, no unknown keys. The array is cut into
-// its elements and the elements are decoded on every CPU, by fastDecoder or, for what it does not
-// take, encoding/json; equal values of the pointer fields are shared (records are never changed in
-// place, so a shared pointer is never written through). When the file is not a plain array or an element does not
-// decode, the whole file is decoded again the slow way so that the error is the one encoding/json
-// gives for the file.
-func decodeClients(data []byte) ([]timewaveapi.Client, error) {
-	elems, ok := splitArray(data)
-	if !ok {
+// decodeClients decodes clients.json, a JSON array of clients without unknown keys, into records.
+// The file is cut into one part per CPU at a guessed element boundary and the parts are decoded at
+// once, by fastDecoder or, for an element it does not take, encoding/json; a part counts only when
+// the part before it ended exactly where it began (so a wrong guess costs time, never a wrong
+// record): the rest is then decoded after it. Equal values of the pointer fields are shared (records
+// are never changed in place, so a shared pointer is never written through). On any error the whole
+// file is decoded again by encoding/json, so that the error is the one it gives for the file.
+func decodeClients(data []byte) ([]record, error) {
+	start := skipSpace(data, 0)
+	if start >= len(data) || data[start] != '[' {
 		return decodeClientsSerial(data)
 	}
-	clients := make([]timewaveapi.Client, len(elems))
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(elems)/256))
-	errs := make([]error, workers)
+	start++
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(data)/partBytes))
+	parts := make([]part, workers)
+	parts[0].start = start
+	for w := 1; w < workers; w++ {
+		parts[w].start = guessElement(data, max(start+w*(len(data)-start)/workers, parts[w-1].start+1))
+	}
 	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			in := newInterner()
-			fast := fastDecoder{in: in}
-			for i := w; i < len(elems); i += workers {
-				if fast.decodeClient(elems[i], &clients[i]) {
-					continue
-				}
-				clients[i] = timewaveapi.Client{}
-				dec := json.NewDecoder(bytes.NewReader(elems[i]))
-				dec.DisallowUnknownFields()
-				if err := dec.Decode(&clients[i]); err != nil {
-					errs[w] = err
-					return
-				}
-				in.client(&clients[i])
-			}
-		})
+	for w := range parts {
+		stop := len(data)
+		if w+1 < workers {
+			stop = parts[w+1].start
+		}
+		wg.Go(func() { parts[w].decode(data, stop, w == 0) })
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			if _, serr := decodeClientsSerial(data); serr != nil {
-				return nil, serr
-			}
-			return nil, err
-		}
+	n := 0
+	for w := range parts {
+		n += len(parts[w].recs)
 	}
-	return clients, nil
+	out := make([]record, 0, n)
+	at := start
+	for w := range parts {
+		p := &parts[w]
+		if p.start != at { // the guess was not a boundary: decode from where the part before ended
+			*p = part{start: at}
+			p.decode(data, len(data), at == start)
+		}
+		if p.err != nil {
+			if _, err := decodeClientsSerial(data); err != nil {
+				return nil, err
+			}
+			return nil, p.err
+		}
+		out = append(out, p.recs...)
+		if p.closed {
+			return out, nil
+		}
+		at = p.end
+	}
+	return decodeClientsSerial(data) // never closed: not an array
 }
 
-func decodeClientsSerial(data []byte) ([]timewaveapi.Client, error) {
+// partBytes is the least share of the file worth a worker of its own.
+var partBytes = 1 << 20
+
+// part is a run of array elements decoded by one worker: from start, the elements that begin before
+// stop; end is where the next element begins, closed whether the array ended.
+type part struct {
+	start, end int
+	recs       []record
+	closed     bool
+	err        error
+}
+
+// decode decodes the elements from p.start that begin before stop; first says p.start is just after
+// the array's opening bracket (where a closing one is an empty array, not a trailing comma).
+func (p *part) decode(data []byte, stop int, first bool) {
+	fast := fastDecoder{in: newInterner()}
+	i := skipSpace(data, p.start)
+	if first && i < len(data) && data[i] == ']' {
+		p.end, p.closed = i+1, true
+		return
+	}
+	for i < stop {
+		if i >= len(data) || data[i] != '{' {
+			p.err = errors.New("clients.json is not an array of objects")
+			return
+		}
+		var r record
+		end, ok := fast.decodeAt(data, i, &r.client)
+		if !ok {
+			if end, ok = objectEnd(data, i); !ok {
+				p.err = errors.New("clients.json ends inside an object")
+				return
+			}
+			r.client = timewaveapi.Client{}
+			dec := json.NewDecoder(bytes.NewReader(data[i:end]))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&r.client); err != nil {
+				p.err = err
+				return
+			}
+			fast.in.client(&r.client)
+		}
+		if p.recs == nil { // about as many as fit in the part at this element's size
+			p.recs = make([]record, 0, (stop-p.start)/max(end-i, 1)*9/8+1)
+		}
+		p.recs = append(p.recs, r)
+		i = skipSpace(data, end)
+		switch {
+		case i < len(data) && data[i] == ',':
+			i = skipSpace(data, i+1)
+		case i < len(data) && data[i] == ']':
+			p.end, p.closed = i+1, true
+			return
+		default:
+			p.err = errors.New("clients.json: no comma or closing bracket after an element")
+			return
+		}
+	}
+	p.end = i
+}
+
+// guessElement returns the first position from i that looks like the start of an array element: an
+// opening brace after a comma, whose object decodes as a client and is followed by a comma or the
+// closing bracket. It may still be inside a string or a nested object; decodeClients checks.
+func guessElement(data []byte, i int) int {
+	fast := fastDecoder{in: newInterner()}
+	for ; i < len(data); i++ {
+		if data[i] != ',' {
+			continue
+		}
+		j := skipSpace(data, i+1)
+		if j >= len(data) || data[j] != '{' {
+			continue
+		}
+		var c timewaveapi.Client
+		end, ok := fast.decodeAt(data, j, &c)
+		if !ok {
+			continue
+		}
+		if k := skipSpace(data, end); k < len(data) && (data[k] == ',' || data[k] == ']') {
+			return j
+		}
+	}
+	return len(data)
+}
+
+func decodeClientsSerial(data []byte) ([]record, error) {
 	var clients []timewaveapi.Client
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&clients); err != nil {
 		return nil, err
 	}
-	return clients, nil
-}
-
-// splitArray cuts a JSON array into its elements (what follows the closing bracket is ignored, as
-// json.Decoder ignores it). False when data is not an array whose elements are objects; an element is
-// not checked beyond its brackets and strings (its decoder does that).
-func splitArray(data []byte) ([][]byte, bool) {
-	i := skipSpace(data, 0)
-	if i >= len(data) || data[i] != '[' {
-		return nil, false
+	in := newInterner()
+	out := make([]record, len(clients))
+	for i := range clients {
+		out[i].client = clients[i]
+		in.client(&out[i].client)
 	}
-	i = skipSpace(data, i+1)
-	var out [][]byte
-	if i < len(data) && data[i] == ']' {
-		return out, true
-	}
-	for i < len(data) {
-		if data[i] != '{' {
-			return nil, false
-		}
-		end, ok := objectEnd(data, i)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, data[i:end])
-		i = skipSpace(data, end)
-		switch {
-		case i < len(data) && data[i] == ',':
-			i = skipSpace(data, i+1)
-		case i < len(data) && data[i] == ']':
-			return out, true
-		default:
-			return nil, false
-		}
-	}
-	return nil, false
+	return out, nil
 }
 
 // objectEnd returns the index after the object or array that starts at data[start].

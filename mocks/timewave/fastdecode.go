@@ -23,12 +23,15 @@ type fastDecoder struct {
 }
 
 func (d *fastDecoder) decodeClient(elem []byte, c *timewaveapi.Client) bool {
-	d.b, d.i = elem, 0
-	if !d.client(c) {
-		return false
-	}
-	d.ws()
-	return d.i == len(d.b)
+	end, ok := d.decodeAt(elem, 0, c)
+	return ok && skipSpace(elem, end) == len(elem)
+}
+
+// decodeAt decodes the client object at data[i], returning the index after it.
+func (d *fastDecoder) decodeAt(data []byte, i int, c *timewaveapi.Client) (int, bool) {
+	d.b, d.i = data, i
+	ok := d.client(c)
+	return d.i, ok
 }
 
 func (d *fastDecoder) ws() {
@@ -173,7 +176,9 @@ func (d *fastDecoder) email(dst **openapi_types.Email) bool {
 		return true
 	}
 	p := new(openapi_types.Email)
-	if p.UnmarshalJSON(raw) != nil {
+	if plainAddress(raw[1 : len(raw)-1]) {
+		*p = openapi_types.Email(raw[1 : len(raw)-1])
+	} else if p.UnmarshalJSON(raw) != nil {
 		return false
 	}
 	d.in.emails[string(raw)] = p
@@ -510,3 +515,29 @@ func (d *fastDecoder) reference(r *timewaveapi.Reference) bool {
 
 // unsafeString is b as a string without a copy, for map look-ups and parsing; never kept.
 func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// plainAddress reports whether s is local@domain with both parts dot-separated runs of letters,
+// digits, '-', '_' and '+': net/mail reads such an address as itself, so it needs no parsing.
+func plainAddress(s []byte) bool {
+	at := -1
+	prev := byte('.') // no part begins with a dot
+	for i, c := range s {
+		switch {
+		case c == '@':
+			if at >= 0 || prev == '.' {
+				return false
+			}
+			at, prev = i, '.'
+			continue
+		case c == '.':
+			if prev == '.' {
+				return false
+			}
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_', c == '+':
+		default:
+			return false
+		}
+		prev = c
+	}
+	return at > 0 && prev != '.'
+}

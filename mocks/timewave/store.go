@@ -73,22 +73,16 @@ func loadClients(fsys fs.FS) (*tables, []record, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("read timewave fixtures: %w", err)
 	}
-	clients, err := decodeClients(data)
+	seed, err := decodeClients(data)
 	if err != nil {
 		return nil, nil, fmt.Errorf("decode timewave fixtures clients.json: %w", err)
 	}
-	seen := make(map[int]bool, len(clients))
-	nbrs := make(map[int]bool, len(clients))
-	seed := make([]record, 0, len(clients))
-	for i, c := range clients {
-		if c.Id <= 0 || seen[c.Id] {
-			return nil, nil, fmt.Errorf("timewave fixtures clients.json record %d: id %d is not positive or not unique", i, c.Id)
-		}
-		if nbrs[c.Clientnbr] {
-			return nil, nil, fmt.Errorf("timewave fixtures clients.json record %d: clientnbr %d is not unique", i, c.Clientnbr)
-		}
-		seen[c.Id], nbrs[c.Clientnbr] = true, true
-		r := record{client: c}
+	if err := checkUnique(seed); err != nil {
+		return nil, nil, err
+	}
+	for i := range seed {
+		r := &seed[i]
+		c := &r.client
 		if c.Bank != nil {
 			row, ok := ref.banks[c.Bank.Id]
 			if !ok || !sameBank(row, *c.Bank) {
@@ -103,8 +97,7 @@ func loadClients(fsys fs.FS) (*tables, []record, error) {
 			}
 			r.clienttypeID = &c.Clienttype.Id
 		}
-		r.client.Bank, r.client.Clienttype = nil, nil
-		seed = append(seed, r)
+		c.Bank, c.Clienttype = nil, nil
 	}
 	if !slices.IsSortedFunc(seed, byID) {
 		slices.SortFunc(seed, byID)
@@ -277,6 +270,33 @@ func (m *Mock) view(r record) timewaveapi.Client {
 		c.References = []timewaveapi.Reference{}
 	}
 	return c
+}
+
+// checkUnique refuses a client whose id is not positive or repeats one, or whose clientnbr repeats
+// one, naming the first such record of the file. Ids and numbers in ascending order (as files are
+// usually written) need no look-up table.
+func checkUnique(seed []record) error {
+	ascending := true
+	for i := 1; i < len(seed) && ascending; i++ {
+		a, b := &seed[i-1].client, &seed[i].client
+		ascending = a.Id < b.Id && a.Clientnbr < b.Clientnbr
+	}
+	if ascending && (len(seed) == 0 || seed[0].client.Id > 0) {
+		return nil
+	}
+	seen := make(map[int]bool, len(seed))
+	nbrs := make(map[int]bool, len(seed))
+	for i := range seed {
+		c := &seed[i].client
+		if c.Id <= 0 || seen[c.Id] {
+			return fmt.Errorf("timewave fixtures clients.json record %d: id %d is not positive or not unique", i, c.Id)
+		}
+		if nbrs[c.Clientnbr] {
+			return fmt.Errorf("timewave fixtures clients.json record %d: clientnbr %d is not unique", i, c.Clientnbr)
+		}
+		seen[c.Id], nbrs[c.Clientnbr] = true, true
+	}
+	return nil
 }
 
 func byID(a, b record) int { return cmp.Compare(a.client.Id, b.client.Id) }
