@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -80,6 +81,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation, NoResponseMemo: *noMemo, Journal: journal, Faults: faults}
 
 	vendors, err := buildVendors(cfg)
+	if err == nil {
+		go settleGC(os.Getenv("GOGC"))
+	}
 	if fe := (*all.FixturesError)(nil); errors.As(err, &fe) {
 		return usageErrorf("%v", fe)
 	}
@@ -150,20 +154,59 @@ func vendorNames(vendors []mockserver.Vendor) []string {
 	return names
 }
 
-// buildVendors builds every vendor mock with the garbage collector paused: loading the specs makes
-// some 15 MB of short-lived garbage, and collecting it on the way delays the first healthy answer
-// by tens of milliseconds on a small machine. Afterwards the collector runs as GOGC says, or at
-// serveGCPercent (not as it was, so that two builds at once in one process cannot leave it off).
+// buildVendors builds every vendor mock with the garbage collector paused until the heap reaches
+// buildHeapLimit (unless GOMEMLIMIT is set): loading the specs makes some 15 MB of short-lived
+// garbage, and collecting it on the way delays the first healthy answer by tens of milliseconds on a
+// small machine, while a large fixture folder (serve --fixtures) is still collected on the way.
+// Afterwards the collector runs as GOGC says, or at serveGCPercent (not as it was, so that two builds
+// at once in one process cannot leave it off), and settleGC sets serve's own target once the
+// build's garbage is gone.
 func buildVendors(cfg all.Config) ([]mockserver.Vendor, error) {
 	debug.SetGCPercent(-1)
-	defer debug.SetGCPercent(gcPercent(os.Getenv("GOGC")))
+	limit := debug.SetMemoryLimit(-1)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(buildHeapLimit)
+	}
+	defer func() {
+		debug.SetMemoryLimit(limit)
+		debug.SetGCPercent(gcPercent(os.Getenv("GOGC")))
+	}()
 	return all.New(cfg)
 }
 
-// serveGCPercent is serve's collector target when GOGC is not set. The mocks' live heap is small and
-// steady (specs, fixtures, the bounded journal) while every request makes garbage: collecting at 200 %
-// instead of Go's 100 % gives some 10 % more requests per second for about 6 MB more RSS.
+// buildHeapLimit is the heap at which the collector runs while the vendors are built.
+const buildHeapLimit = 256 << 20
+
+// settleGC collects the garbage of the build, hands the memory back to the system and, when GOGC is
+// not set, sets the collector's target for the live heap that is left (serveGCPercentFor). serve
+// runs it once the vendors are built, beside the first requests.
+func settleGC(gogc string) {
+	debug.FreeOSMemory()
+	if gogc != "" {
+		return
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	debug.SetGCPercent(serveGCPercentFor(ms.HeapAlloc))
+}
+
+// serveGCPercent is serve's collector target when GOGC is not set and the live heap is small. The
+// mocks' live heap is small and steady (specs, fixtures, the bounded journal) while every request
+// makes garbage: collecting at 200 % instead of Go's 100 % gives some 10 % more requests per second
+// for about 6 MB more RSS.
 const serveGCPercent = 200
+
+// largeLiveHeap is the live heap from which serve collects at Go's 100 % instead: a large fixture
+// folder (100,000 TimeWave clients are ~90 MB) would otherwise triple its RSS.
+const largeLiveHeap = 48 << 20
+
+// serveGCPercentFor is serve's collector target for a live heap of live bytes.
+func serveGCPercentFor(live uint64) int {
+	if live >= largeLiveHeap {
+		return 100
+	}
+	return serveGCPercent
+}
 
 // gcPercent is the collector's setting for a GOGC value, as the runtime reads it ("" is serve's own).
 func gcPercent(gogc string) int {

@@ -244,6 +244,16 @@ func TestServeMediaconnectRateLimit(t *testing.T) {
 	}
 }
 
+// serve collects at 200 % for the mocks' usual small live heap, at 100 % for a large fixture folder.
+func TestServeGCPercentFollowsTheLiveHeap(t *testing.T) {
+	if got := serveGCPercentFor(25 << 20); got != serveGCPercent {
+		t.Errorf("25 MB live: %d %%, want %d", got, serveGCPercent)
+	}
+	if got := serveGCPercentFor(90 << 20); got != 100 {
+		t.Errorf("90 MB live: %d %%, want 100", got)
+	}
+}
+
 func TestGCPercentReadsGOGC(t *testing.T) {
 	for gogc, want := range map[string]int{"": serveGCPercent, "off": -1, "100": 100, "bad": serveGCPercent} {
 		if got := gcPercent(gogc); got != want {
