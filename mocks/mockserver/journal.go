@@ -40,6 +40,9 @@ type JournalConfig struct {
 	// NoBodies keeps no request or response bodies, for fixtures and recordings that hold personal
 	// data (zero: bodies kept, capped and redacted).
 	NoBodies bool
+	// SharedTexts keeps the journal texts of recent bodies in one cache for every journal made so,
+	// instead of one of its own: for many small journals, such as sessions' (zero: its own).
+	SharedTexts bool
 }
 
 // Entry is one request the mocks answered, as the journal keeps it: secrets redacted, bodies capped.
@@ -107,7 +110,11 @@ func NewJournalWith(cfg JournalConfig) *Journal {
 	if cfg.HeaderCap <= 0 {
 		cfg.HeaderCap = DefaultHeaderCap
 	}
-	return &Journal{cfg: cfg, texts: newTextCache()}
+	texts := newTextCache()
+	if cfg.SharedTexts {
+		texts = sharedTexts()
+	}
+	return &Journal{cfg: cfg, texts: texts}
 }
 
 // Record stores an entry built from a finished exchange.

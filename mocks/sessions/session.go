@@ -23,7 +23,7 @@ type Session struct {
 }
 
 func (m *Manager) newSession(id string, now time.Time) (*Session, error) {
-	s := &Session{id: id, created: now, journal: mockserver.NewJournalWith(m.cfg.Journal), faults: mockserver.NewFaults(m.cfg.Seed)}
+	s := &Session{id: id, created: now, journal: mockserver.NewJournalWith(m.cfg.journal()), faults: mockserver.NewFaults(m.cfg.Seed)}
 	s.touch(now)
 	opts := m.cfg.Options
 	opts.Journal, opts.Faults = s.journal, s.faults
