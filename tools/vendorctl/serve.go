@@ -11,8 +11,11 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -177,18 +180,38 @@ func buildVendors(cfg all.Config) ([]mockserver.Vendor, error) {
 // buildHeapLimit is the heap at which the collector runs while the vendors are built.
 const buildHeapLimit = 256 << 20
 
-// settleGC collects the garbage of the build, hands the memory back to the system and, when GOGC is
-// not set, sets the collector's target for the live heap that is left (serveGCPercentFor). serve
-// runs it once the vendors are built, beside the first requests.
+// settleGC collects the garbage of the build and hands the memory back to the system; then, when
+// GOGC is not set, it keeps the collector's target at serveGCPercentFor the live heap, looked at
+// after every collection. serve runs it once the vendors are built, beside the first requests.
 func settleGC(gogc string) {
 	debug.FreeOSMemory()
-	if gogc != "" {
-		return
+	if gogc == "" {
+		followOnce.Do(followLiveHeap)
 	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	debug.SetGCPercent(serveGCPercentFor(ms.HeapAlloc))
 }
+
+// followOnce starts followLiveHeap once per process (tests run serve many times).
+var followOnce sync.Once
+
+// followLiveHeap sets the collector's target for the live heap of the last collection, and again
+// after the next one (a finalizer runs once per collection that finds its object unreachable).
+func followLiveHeap() {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() == metrics.KindUint64 {
+		if want := serveGCPercentFor(sample[0].Value.Uint64()); int64(want) != lastGCPercent.Swap(int64(want)) {
+			debug.SetGCPercent(want)
+		}
+	}
+	runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) { followLiveHeap() })
+}
+
+// gcSentinel is an object that is unreachable as soon as it is made; its finalizer marks a
+// collection. It is larger than the tiny allocator's blocks, whose finalizers may never run.
+type gcSentinel struct{ _ [32]byte }
+
+// lastGCPercent is the target followLiveHeap set last.
+var lastGCPercent atomic.Int64
 
 // serveGCPercent is serve's collector target when GOGC is not set and the live heap is small. The
 // mocks' live heap is small and steady (specs, fixtures, the bounded journal) while every request
@@ -196,16 +219,17 @@ func settleGC(gogc string) {
 // for about 6 MB more RSS.
 const serveGCPercent = 200
 
-// largeLiveHeap is the live heap from which serve collects at Go's 100 % instead: a large fixture
-// folder (100,000 TimeWave clients are ~90 MB) would otherwise triple its RSS.
-const largeLiveHeap = 48 << 20
+// gcHeadroom is the garbage serve lets grow over a large live heap before it collects: 100,000
+// TimeWave clients (~90 MB) or 10,000 sessions (~110 MB) would otherwise triple their RSS.
+const gcHeadroom = 48 << 20
 
-// serveGCPercentFor is serve's collector target for a live heap of live bytes.
+// serveGCPercentFor is serve's collector target for a live heap of live bytes: gcHeadroom over it,
+// as a percentage between 50 and serveGCPercent.
 func serveGCPercentFor(live uint64) int {
-	if live >= largeLiveHeap {
-		return 100
+	if live == 0 {
+		return serveGCPercent
 	}
-	return serveGCPercent
+	return int(min(max(gcHeadroom*100/live, 50), serveGCPercent))
 }
 
 // gcPercent is the collector's setting for a GOGC value, as the runtime reads it ("" is serve's own).

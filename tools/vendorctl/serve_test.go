@@ -244,13 +244,13 @@ func TestServeMediaconnectRateLimit(t *testing.T) {
 	}
 }
 
-// serve collects at 200 % for the mocks' usual small live heap, at 100 % for a large fixture folder.
+// serve collects at 200 % for the mocks' usual small live heap, and lets at most gcHeadroom of
+// garbage grow over a large one (at least 50 %).
 func TestServeGCPercentFollowsTheLiveHeap(t *testing.T) {
-	if got := serveGCPercentFor(25 << 20); got != serveGCPercent {
-		t.Errorf("25 MB live: %d %%, want %d", got, serveGCPercent)
-	}
-	if got := serveGCPercentFor(90 << 20); got != 100 {
-		t.Errorf("90 MB live: %d %%, want 100", got)
+	for live, want := range map[uint64]int{0: serveGCPercent, 20 << 20: serveGCPercent, 48 << 20: 100, 96 << 20: 50, 1 << 30: 50} {
+		if got := serveGCPercentFor(live); got != want {
+			t.Errorf("%d MB live: %d %%, want %d", live>>20, got, want)
+		}
 	}
 }
 
