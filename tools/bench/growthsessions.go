@@ -30,57 +30,58 @@ func sessionRead(id int) Request {
 		Header: http.Header{"Accept": {"application/json"}, "x-api-key": {"mock-api-key"}}}
 }
 
-// measureSessions starts serve and, for each count in turn, opens the sessions it lacks with one read
-// each, reads the RSS, then loads the sessions round-robin. idle is the RSS before any session.
+// measureSessions measures each count of sessions on a serve of its own (so that no session holds
+// more than its one read when the RSS is read): the RSS before any session, the sessions opened with
+// one read each, the RSS again, then the load round-robin over them. idle is the first server's RSS
+// before any session.
 func measureSessions(ctx context.Context, cfg growthConfig, log io.Writer) (idle memory, out []growthSessions, err error) {
-	addr, err := freeAddr()
-	if err != nil {
-		return memory{}, nil, err
-	}
-	most := 0
-	for _, n := range cfg.sessions {
-		most = max(most, n)
-	}
-	argv := []string{cfg.vendorctl, "serve", "--addr", addr, "--log-level", "error", "--max-sessions", fmt.Sprint(most)}
-	s, err := startServer(ctx, "vendorctl (sessions)", addr, argv, probe{Target: "/__admin/health"}, 10*time.Second)
-	if err != nil {
-		return memory{}, nil, err
-	}
-	defer s.stop()
-	time.Sleep(500 * time.Millisecond) // serve hands the build's garbage back after start-up
-	idle, _ = s.memory()
-	open := 0
-	for _, n := range cfg.sessions {
-		if n > open {
-			reqs := make([]Request, 0, n-open)
-			for i := open; i < n; i++ {
-				reqs = append(reqs, sessionRead(i))
-			}
-			res, err := Load(ctx, LoadConfig{Addr: addr, Requests: reqs, Concurrency: cfg.c, Count: len(reqs)})
-			if err != nil {
-				return memory{}, nil, err
-			}
-			if bad := non2xx(res); bad != "" {
-				return memory{}, nil, fmt.Errorf("opening %d sessions: %s", n, bad)
-			}
-			open = n
+	for i, n := range cfg.sessions {
+		g, before, err := measureSessionCount(ctx, cfg, n)
+		if err != nil {
+			return memory{}, nil, fmt.Errorf("%d sessions: %w", n, err)
 		}
-		g := growthSessions{sessions: n}
-		g.rss, _ = s.memory()
-		reqs := make([]Request, n)
-		for i := range reqs {
-			reqs[i] = sessionRead(i)
-		}
-		if g.res, err = Load(ctx, LoadConfig{Addr: addr, Requests: reqs, Concurrency: cfg.c, Duration: cfg.duration}); err != nil {
-			return memory{}, nil, err
-		}
-		if bad := non2xx(g.res); bad != "" {
-			return memory{}, nil, fmt.Errorf("%d sessions: %s", n, bad)
+		if i == 0 {
+			idle = before
 		}
 		fmt.Fprintf(log, "bench: growth %6d sessions RSS %s MB  %8.0f req/s  p50 %s ms  p99 %s ms\n", n, mb(g.rss.RSS), g.res.RPS(), formatMS(g.res.P50), formatMS(g.res.P99))
 		out = append(out, g)
 	}
 	return idle, out, nil
+}
+
+func measureSessionCount(ctx context.Context, cfg growthConfig, n int) (growthSessions, memory, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return growthSessions{}, memory{}, err
+	}
+	argv := []string{cfg.vendorctl, "serve", "--addr", addr, "--log-level", "error", "--max-sessions", fmt.Sprint(n)}
+	s, err := startServer(ctx, fmt.Sprintf("vendorctl (%d sessions)", n), addr, argv, probe{Target: "/__admin/health"}, 10*time.Second)
+	if err != nil {
+		return growthSessions{}, memory{}, err
+	}
+	defer s.stop()
+	time.Sleep(500 * time.Millisecond) // serve hands the build's garbage back after start-up
+	before, _ := s.memory()
+	reqs := make([]Request, n)
+	for i := range reqs {
+		reqs[i] = sessionRead(i)
+	}
+	res, err := Load(ctx, LoadConfig{Addr: addr, Requests: reqs, Concurrency: cfg.c, Count: n})
+	if err != nil {
+		return growthSessions{}, memory{}, err
+	}
+	if bad := non2xx(res); bad != "" {
+		return growthSessions{}, memory{}, fmt.Errorf("opening the sessions: %s", bad)
+	}
+	g := growthSessions{sessions: n}
+	g.rss, _ = s.memory()
+	if g.res, err = Load(ctx, LoadConfig{Addr: addr, Requests: reqs, Concurrency: cfg.c, Duration: cfg.duration}); err != nil {
+		return growthSessions{}, memory{}, err
+	}
+	if bad := non2xx(g.res); bad != "" {
+		return growthSessions{}, memory{}, fmt.Errorf("the load: %s", bad)
+	}
+	return g, before, nil
 }
 
 // sessionsMarkdown is the sessions table and its targets.
@@ -89,9 +90,9 @@ func sessionsMarkdown(cfg growthConfig, idle memory, rows []growthSessions) stri
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Sessions: `vendorctl serve` on the shipped fixtures, RSS %s MB before the first session. Each session is opened by one "+
-		"Vitec Autodata read (`/sessions/sN/vitecauto/api/customer`), then the RSS is read; the load is that read round-robin over the "+
-		"sessions, validated, %d connections, %s.\n\n", mb(idle.RSS), cfg.c, cfg.duration)
+	fmt.Fprintf(&b, "Sessions: for each count a `vendorctl serve` of its own on the shipped fixtures (RSS %s MB before the first session). "+
+		"Each session is opened by one Vitec Autodata read (`/sessions/sN/vitecauto/api/customer`), then the RSS is read; the load is that "+
+		"read round-robin over the sessions, validated, %d connections, %s.\n\n", mb(idle.RSS), cfg.c, cfg.duration)
 	b.WriteString("| sessions | RSS MB (each made one read) | KB per session over no session | req/s | p50 ms | p99 ms |\n|---:|---:|---:|---:|---:|---:|\n")
 	for _, g := range rows {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", thousands(float64(g.sessions)), mb(g.rss.RSS), perSessionKB(idle, g),
