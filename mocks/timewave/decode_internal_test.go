@@ -23,8 +23,8 @@ func decodeBoth(t *testing.T, data []byte) (fast, slow []record, fastErr, slowEr
 }
 
 // The parallel decoder without reflection gives exactly what encoding/json gives, for the fixtures as
-// written, indented, on one line, and with what only encoding/json takes (escapes, keys in another
-// case, a repeated key); and the same error for broken files.
+// written, indented, on one line, and with what is less plain (escapes, surrogates, keys in another
+// case, a repeated key, an exponent); and the same error for broken files.
 func TestDecodeClientsIsEncodingJSON(t *testing.T) {
 	data, err := os.ReadFile("fixtures/clients.json")
 	if err != nil {
@@ -37,11 +37,17 @@ func TestDecodeClientsIsEncodingJSON(t *testing.T) {
 	if err := json.Indent(&indented, data, "", "    "); err != nil {
 		t.Fatal(err)
 	}
-	odd := strings.Replace(compact.String(), `"status":"active"`, `"status":"act\u0069ve"`, 3)
-	odd = strings.Replace(odd, `"first_name":`, `"FIRST_name":`, 5)
-	odd = strings.Replace(odd, `"deleted":false,`, `"deleted":true,"deleted":false,`, 5)
-	odd = strings.Replace(odd, `"hourpot":null`, `"hourpot":1.5e1`, 5)
-	for name, in := range map[string]string{"as written": string(data), "compact": compact.String(), "indented": indented.String(), "odd": odd, "empty": " [ ] "} {
+	c := compact.String()
+	variants := map[string]string{"as written": string(data), "compact": c, "indented": indented.String(), "empty": " [ ] ",
+		// one oddity per variant, so that each reaches the decoder without reflection
+		"escapes":      strings.Replace(c, `"title":null`, `"title":"a \u0026 b \"c\" \\ \/ \t\n \u00e9"`, 3),
+		"escaped key":  strings.Replace(c, `"status":"active"`, `"st\u0061tus":"act\u0069ve"`, 3),
+		"surrogate":    strings.Replace(c, `"title":null`, `"title":"pair \ud83d\ude00, lone \ud83d"`, 1),
+		"key case":     strings.Replace(c, `"first_name":`, `"FIRST_name":`, 5),
+		"repeated key": strings.Replace(c, `"deleted":false,`, `"deleted":true,"deleted":false,`, 5),
+		"exponent":     strings.Replace(c, `"hourpot":null`, `"hourpot":1.5e1`, 5),
+	}
+	for name, in := range variants {
 		fast, slow, fastErr, slowErr := decodeBoth(t, []byte(in))
 		if fastErr != nil || slowErr != nil {
 			t.Fatalf("%s: errors %v, %v", name, fastErr, slowErr)
@@ -50,7 +56,6 @@ func TestDecodeClientsIsEncodingJSON(t *testing.T) {
 			t.Errorf("%s: the decoders differ (%d and %d records)", name, len(fast), len(slow))
 		}
 	}
-	c := compact.String()
 	for name, in := range map[string]string{
 		"trailing comma": c[:len(c)-1] + ",]",
 		"truncated":      c[:len(c)/2],
@@ -58,6 +63,8 @@ func TestDecodeClientsIsEncodingJSON(t *testing.T) {
 		"wrong type":     strings.Replace(c, `"clientnbr":`, `"clientnbr":"x","n":`, 1),
 		"not an array":   `{"id":1}`,
 		"bad e-mail":     strings.Replace(c, `"email":"`, `"email":"not an address`, 1),
+		"bad escape":     strings.Replace(c, `"phone":"`, `"phone":"\x`, 1),
+		"control char":   strings.Replace(c, `"phone":"`, "\"phone\":\"\x01", 1),
 	} {
 		_, _, fastErr, slowErr := decodeBoth(t, []byte(in))
 		if fastErr == nil || slowErr == nil || fastErr.Error() != slowErr.Error() {

@@ -131,10 +131,67 @@ func (d *fastDecoder) rawString() (string, bool) {
 				return "", false
 			}
 			return unsafeString(s), true
-		case c == '\\' || c < 0x20:
+		case c == '\\':
+			return d.escapedString(start)
+		case c < 0x20:
 			return "", false
 		case c >= 0x80:
 			high = true
+		}
+	}
+	return "", false
+}
+
+// escapedString reads the rest of a string that has escapes, from its first character at start: the
+// escapes of RFC 8259 but a \u of a surrogate (encoding/json pairs or replaces those; left to it).
+func (d *fastDecoder) escapedString(start int) (string, bool) {
+	out := append([]byte(nil), d.b[start:d.i]...)
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			if !utf8.Valid(out) {
+				return "", false
+			}
+			return string(out), true
+		case c < 0x20:
+			return "", false
+		case c != '\\':
+			out = append(out, c)
+			d.i++
+			continue
+		}
+		if d.i+1 >= len(d.b) {
+			return "", false
+		}
+		e := d.b[d.i+1]
+		d.i += 2
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			if d.i+4 > len(d.b) {
+				return "", false
+			}
+			r, err := strconv.ParseUint(string(d.b[d.i:d.i+4]), 16, 16)
+			if err != nil || (r >= 0xD800 && r <= 0xDFFF) {
+				return "", false
+			}
+			out = utf8.AppendRune(out, rune(r))
+			d.i += 4
+		default:
+			return "", false
 		}
 	}
 	return "", false
