@@ -178,7 +178,7 @@ func buildVendors(cfg all.Config) ([]mockserver.Vendor, error) {
 }
 
 // buildHeapLimit is the heap at which the collector runs while the vendors are built.
-const buildHeapLimit = 256 << 20
+const buildHeapLimit = 512 << 20
 
 // settleGC collects the garbage of the build and hands the memory back to the system; then, when
 // GOGC is not set, it keeps the collector's target at serveGCPercentFor the live heap, looked at
