@@ -66,7 +66,7 @@ func (m *Mock) ListClients(ctx context.Context, req timewaveapi.ListClientsReque
 		end := min(start+size, total)
 		out.Data = make([]timewaveapi.Client, 0, end-start)
 		for _, pos := range m.store.page(sel, match, field, desc, start, end-start) {
-			out.Data = append(out.Data, m.view(m.store.recs[pos]))
+			out.Data = append(out.Data, m.view(*m.store.recs.at(int(pos))))
 		}
 		from, to := start+1, end
 		out.From, out.To = &from, &to

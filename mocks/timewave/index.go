@@ -56,24 +56,24 @@ func boolText(b bool) string {
 }
 
 // compareAt orders positions a and b by field, then by position.
-func compareAt(recs []record, field string, a, b int32) int {
-	if c := compareKeys(keyOf(&recs[a].client, field), keyOf(&recs[b].client, field)); c != 0 {
+func compareAt(recs *records, field string, a, b int32) int {
+	if c := compareKeys(keyOf(&recs.at(int(a)).client, field), keyOf(&recs.at(int(b)).client, field)); c != 0 {
 		return c
 	}
 	return cmp.Compare(a, b)
 }
 
 // sorted returns every position ordered by field (ascending, ties by position). Read-only.
-func (ix *indexes) sorted(recs []record, field string) []int32 {
+func (ix *indexes) sorted(recs *records, field string) []int32 {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if s, ok := ix.sorts[field]; ok {
 		return s
 	}
-	keys := make([]sortKey, len(recs))
-	s := make([]int32, len(recs))
-	for i := range recs {
-		keys[i], s[i] = keyOf(&recs[i].client, field), int32(i)
+	keys := make([]sortKey, recs.n)
+	s := make([]int32, recs.n)
+	for i := range recs.n {
+		keys[i], s[i] = keyOf(&recs.at(i).client, field), int32(i)
 	}
 	slices.SortFunc(s, func(a, b int32) int {
 		if c := compareKeys(keys[a], keys[b]); c != 0 {
@@ -86,14 +86,14 @@ func (ix *indexes) sorted(recs []record, field string) []int32 {
 }
 
 // equal returns the positions whose field is value, ascending. Read-only.
-func (ix *indexes) equal(recs []record, field, value string) []int32 {
+func (ix *indexes) equal(recs *records, field, value string) []int32 {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	m, ok := ix.eqs[field]
 	if !ok {
 		m = map[string][]int32{}
-		for i := range recs {
-			if k, ok := eqKey(&recs[i].client, field); ok {
+		for i := range recs.n {
+			if k, ok := eqKey(&recs.at(i).client, field); ok {
 				m[k] = append(m[k], int32(i))
 			}
 		}
@@ -103,7 +103,7 @@ func (ix *indexes) equal(recs []record, field, value string) []int32 {
 }
 
 // added puts position p (a new or replaced record) into every index built so far.
-func (ix *indexes) added(recs []record, p int) {
+func (ix *indexes) added(recs *records, p int) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	pos := int32(p)
@@ -112,7 +112,7 @@ func (ix *indexes) added(recs []record, p int) {
 		ix.sorts[field] = slices.Insert(s, at, pos)
 	}
 	for field, m := range ix.eqs {
-		if k, ok := eqKey(&recs[p].client, field); ok {
+		if k, ok := eqKey(&recs.at(p).client, field); ok {
 			at, _ := slices.BinarySearch(m[k], pos)
 			m[k] = slices.Insert(m[k], at, pos)
 		}
@@ -120,7 +120,7 @@ func (ix *indexes) added(recs []record, p int) {
 }
 
 // removing takes position p out of every index built so far, before its record is replaced.
-func (ix *indexes) removing(recs []record, p int) {
+func (ix *indexes) removing(recs *records, p int) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	pos := int32(p)
@@ -130,7 +130,7 @@ func (ix *indexes) removing(recs []record, p int) {
 		}
 	}
 	for field, m := range ix.eqs {
-		if k, ok := eqKey(&recs[p].client, field); ok {
+		if k, ok := eqKey(&recs.at(p).client, field); ok {
 			if at, found := slices.BinarySearch(m[k], pos); found {
 				m[k] = slices.Delete(m[k], at, at+1)
 			}
@@ -165,15 +165,15 @@ func (sel selection) at(i int) int32 {
 // records are in id order), an equality filter is its index's list cut to that range; with two or
 // more equality filters the shortest list is checked against match (every filter).
 func (s *store) selectClients(q listQuery, match func(*timewaveapi.Client) bool) selection {
-	lo := sort.Search(len(s.recs), func(i int) bool { return s.recs[i].client.Id >= q.idLo })
-	hi := sort.Search(len(s.recs), func(i int) bool { return s.recs[i].client.Id > q.idHi })
+	lo := sort.Search(s.recs.n, func(i int) bool { return s.recs.at(i).client.Id >= q.idLo })
+	hi := sort.Search(s.recs.n, func(i int) bool { return s.recs.at(i).client.Id > q.idHi })
 	hi = max(lo, hi)
 	if len(q.eqs) == 0 {
 		return selection{lo: lo, hi: hi, ranged: true}
 	}
 	var best []int32
 	for i, e := range q.eqs {
-		list := s.idx.equal(s.recs, e.field, e.value)
+		list := s.idx.equal(&s.recs, e.field, e.value)
 		a, _ := slices.BinarySearch(list, int32(lo))
 		b, _ := slices.BinarySearch(list, int32(hi))
 		if i == 0 || b-a < len(best) {
@@ -185,7 +185,7 @@ func (s *store) selectClients(q listQuery, match func(*timewaveapi.Client) bool)
 	}
 	some := make([]int32, 0, len(best))
 	for _, p := range best {
-		if match(&s.recs[p].client) {
+		if match(&s.recs.at(int(p)).client) {
 			some = append(some, p)
 		}
 	}
@@ -212,14 +212,14 @@ func (s *store) page(sel selection, match func(*timewaveapi.Client) bool, field 
 	}
 	// Walking the field's index visits about (off+n)·len/total records; sorting the selection costs
 	// more per record, so it is taken when the walk would visit more records than sel holds.
-	if (off+n)*(len(s.recs)/max(total, 1)) > total {
+	if (off+n)*(s.recs.n/max(total, 1)) > total {
 		return s.sortedPage(sel, field, desc, off, n)
 	}
 	in := func(p int32) bool {
 		if sel.ranged {
 			return int(p) >= sel.lo && int(p) < sel.hi
 		}
-		return match(&s.recs[p].client)
+		return match(&s.recs.at(int(p)).client)
 	}
 	seen := 0
 	visit := func(p int32) bool { // false when the page is full
@@ -231,7 +231,7 @@ func (s *store) page(sel selection, match func(*timewaveapi.Client) bool, field 
 		}
 		return len(out) < n
 	}
-	ix := s.idx.sorted(s.recs, field)
+	ix := s.idx.sorted(&s.recs, field)
 	if !desc {
 		for _, p := range ix {
 			if !visit(p) {
@@ -242,8 +242,8 @@ func (s *store) page(sel selection, match func(*timewaveapi.Client) bool, field 
 	}
 	// Descending: the runs of equal values from the highest, each in position (id) order.
 	for j := len(ix) - 1; j >= 0; {
-		k := keyOf(&s.recs[ix[j]].client, field)
-		start := sort.Search(j, func(t int) bool { return compareKeys(keyOf(&s.recs[ix[t]].client, field), k) >= 0 })
+		k := keyOf(&s.recs.at(int(ix[j])).client, field)
+		start := sort.Search(j, func(t int) bool { return compareKeys(keyOf(&s.recs.at(int(ix[t])).client, field), k) >= 0 })
 		for t := start; t <= j; t++ {
 			if !visit(ix[t]) {
 				return out
@@ -259,7 +259,7 @@ func (s *store) sortedPage(sel selection, field string, desc bool, off, n int) [
 	hits := make([]hit, sel.len())
 	for i := range hits {
 		p := sel.at(i)
-		hits[i] = hit{id: int(p), key: keyOf(&s.recs[p].client, field)}
+		hits[i] = hit{id: int(p), key: keyOf(&s.recs.at(int(p)).client, field)}
 	}
 	sortHits(hits, desc) // hit.id holds the position: the same order as by id
 	out := make([]int32, n)

@@ -18,8 +18,8 @@ var sortFields = []string{"id", "status", "title", "number", "deleted", "phone",
 // naivePage is the list answer by definition: every client tested, the matches sorted, the page cut.
 func naivePage(s *store, match func(*timewaveapi.Client) bool, field string, desc bool, off, n int) (int, []int) {
 	var hits []hit
-	for i := range s.recs {
-		c := s.recs[i].client
+	for i := range s.len() {
+		c := s.recs.at(i).client
 		if match == nil || match(&c) {
 			hits = append(hits, hit{id: c.Id, key: keyOf(&c, field)})
 		}
@@ -35,7 +35,7 @@ func naivePage(s *store, match func(*timewaveapi.Client) bool, field string, des
 // randomParams draws a list request's filters from values the store holds (and some it does not).
 func randomParams(rng *rand.Rand, s *store) timewaveapi.ListClientsParams {
 	var p timewaveapi.ListClientsParams
-	some := func() *timewaveapi.Client { return &s.recs[rng.IntN(len(s.recs))].client }
+	some := func() *timewaveapi.Client { return &s.recs.at(rng.IntN(s.len())).client }
 	id := func() int { return some().Id + rng.IntN(5) - 2 }
 	if rng.IntN(6) == 0 {
 		p.FilterId = new(id())
@@ -76,14 +76,14 @@ func randomWrite(rng *rand.Rand, s *store) {
 		return nil
 	}
 	if rng.IntN(3) == 0 {
-		r := s.recs[rng.IntN(len(s.recs))]
+		r := *s.recs.at(rng.IntN(s.len()))
 		r.client.Id, r.client.Clientnbr = s.nextID, s.nextClientnbr
 		s.nextID++
 		s.nextClientnbr++
 		s.add(r)
 		return
 	}
-	r := s.recs[rng.IntN(len(s.recs))]
+	r := *s.recs.at(rng.IntN(s.len()))
 	c := &r.client
 	c.Status = []timewaveapi.ClientStatus{"active", "inactive", "prospect", "deleted"}[rng.IntN(4)]
 	c.Mobile = pick("", "070-1", "070-2", "073-9")
@@ -106,9 +106,12 @@ func TestIndexedListIsTheNaiveList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seedBefore := slices.Clone(m.seed.recs)
+	// The fixtures in chunks of 16, so that writes copy some chunks and share the others.
+	seed := newStore(flat(m.seed))
+	seed.recs = chunked(flat(m.seed), 16)
+	seedBefore := flat(seed)
 	rng := rand.New(rand.NewPCG(1, 2))
-	s := m.store
+	s := seed.fresh()
 	for i := range 3000 {
 		if i%10 == 9 {
 			randomWrite(rng, s)
@@ -125,16 +128,44 @@ func TestIndexedListIsTheNaiveList(t *testing.T) {
 		sel := s.selectClients(listQueryOf(p), match)
 		var got []int
 		for _, pos := range s.page(sel, match, field, desc, off, size) {
-			got = append(got, s.recs[pos].client.Id)
+			got = append(got, s.recs.at(int(pos)).client.Id)
 		}
 		if sel.len() != wantTotal || !slices.Equal(got, want) {
 			t.Fatalf("query %d (%+v, sort %s desc %v, offset %d size %d): total %d ids %v, want total %d ids %v",
 				i, p, field, desc, off, size, sel.len(), got, wantTotal, want)
 		}
 	}
-	if s.shared || !slices.EqualFunc(m.seed.recs, seedBefore, func(a, b record) bool {
+	if s.shared || !slices.EqualFunc(flat(seed), seedBefore, func(a, b record) bool {
 		return a.client.Id == b.client.Id && a.client.Status == b.client.Status && a.client.Mobile == b.client.Mobile
 	}) {
 		t.Fatal("the writes did not copy the store, or changed the fixtures' store")
+	}
+}
+
+// flat copies a store's records in order.
+func flat(s *store) []record {
+	out := make([]record, s.len())
+	for i := range out {
+		out[i] = *s.recs.at(i)
+	}
+	return out
+}
+
+// get finds exactly the stored ids, also between and around them, in chunks of any size.
+func TestStoreGetIsExact(t *testing.T) {
+	var seed []record
+	for _, id := range []int{3, 4, 7, 20, 21, 40} {
+		seed = append(seed, record{client: timewaveapi.Client{Id: id}})
+	}
+	for _, size := range []int{1, 4, 1024} {
+		s := newStore(seed)
+		s.recs = chunked(seed, size)
+		for id := 0; id <= 42; id++ {
+			r, ok := s.get(id)
+			want := slices.ContainsFunc(seed, func(r record) bool { return r.client.Id == id })
+			if ok != want || (ok && r.client.Id != id) {
+				t.Errorf("chunks of %d: get(%d) = %d, %v; want found %v", size, id, r.client.Id, ok, want)
+			}
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"sort"
 
 	timewaveapi "github.com/vendorctl/vendorctl/gen/timewave"
 )
@@ -162,7 +163,7 @@ type store struct {
 	shared bool
 	// recs are the clients in ascending id order: a new client has the highest id, and none is deleted,
 	// so a record's position never changes. Read-only but for add and put.
-	recs []record
+	recs records
 	idx  *indexes
 	// version counts the changes of the clients (add, put), for the page cache.
 	version         uint64
@@ -174,7 +175,7 @@ type store struct {
 
 // newStore holds seed, which must be in ascending id order with unique ids.
 func newStore(seed []record) *store {
-	s := &store{recs: seed, idx: newIndexes(), nextID: 1, nextClientnbr: 1, nextAddressID: 1, nextReferenceID: 1}
+	s := &store{recs: chunked(seed, recChunk), idx: newIndexes(), nextID: 1, nextClientnbr: 1, nextAddressID: 1, nextReferenceID: 1}
 	for i := range seed {
 		c := &seed[i].client
 		s.nextID = max(s.nextID, c.Id+1)
@@ -189,27 +190,29 @@ func newStore(seed []record) *store {
 	return s
 }
 
-// fresh is a store holding what s holds, for a mock to change: the first write copies s's records.
+// fresh is a store holding what s holds, for a mock to change: a write copies the chunk of records it
+// changes (see records).
 func (s *store) fresh() *store {
 	c := *s
 	c.shared = true
 	return &c
 }
 
-// own copies shared records before a write, so the fixtures' store is never changed.
+// own makes s's records its own to change (chunk by chunk, on write) and starts its own indexes, so
+// the fixtures' store is never changed.
 func (s *store) own() {
-	if s.shared { // with room for some creates: a full copy grown again at once would double the peak
-		recs := append(make([]record, 0, len(s.recs)+len(s.recs)/8+16), s.recs...)
-		s.recs, s.idx, s.shared = recs, newIndexes(), false
+	if s.shared {
+		s.recs, s.idx, s.shared = s.recs.shareChunks(), newIndexes(), false
 	}
 }
 
 // len is the number of clients.
-func (s *store) len() int { return len(s.recs) }
+func (s *store) len() int { return s.recs.n }
 
 // pos returns the position of the client with the given id.
 func (s *store) pos(id int) (int, bool) {
-	return slices.BinarySearchFunc(s.recs, id, func(r record, id int) int { return cmp.Compare(r.client.Id, id) })
+	p := sort.Search(s.recs.n, func(i int) bool { return s.recs.at(i).client.Id >= id })
+	return p, p < s.recs.n && s.recs.at(p).client.Id == id
 }
 
 // get returns the client with the given id.
@@ -218,14 +221,14 @@ func (s *store) get(id int) (record, bool) {
 	if !ok {
 		return record{}, false
 	}
-	return s.recs[p], true
+	return *s.recs.at(p), true
 }
 
 // add stores a new client, whose id is nextID, above every other: positions stay in id order.
 func (s *store) add(r record) {
 	s.own()
-	s.recs = append(s.recs, r)
-	s.idx.added(s.recs, len(s.recs)-1)
+	s.recs.add(r)
+	s.idx.added(&s.recs, s.recs.n-1)
 	s.version++
 }
 
@@ -233,19 +236,19 @@ func (s *store) add(r record) {
 func (s *store) put(id int, r record) {
 	s.own()
 	p, _ := s.pos(id)
-	s.idx.removing(s.recs, p)
-	s.recs[p] = r
-	s.idx.added(s.recs, p)
+	s.idx.removing(&s.recs, p)
+	s.recs.set(p, r)
+	s.idx.added(&s.recs, p)
 	s.version++
 }
 
 // byNumber returns the client with the given number (the lowest id when several share it).
 func (s *store) byNumber(number string) (record, bool) {
-	ps := s.idx.equal(s.recs, "number", number)
+	ps := s.idx.equal(&s.recs, "number", number)
 	if len(ps) == 0 {
 		return record{}, false
 	}
-	return s.recs[ps[0]], true
+	return *s.recs.at(int(ps[0])), true
 }
 
 // view is the client as the API answers it: bank and clienttype resolved, arrays never null.
@@ -301,3 +304,59 @@ func checkUnique(seed []record) error {
 }
 
 func byID(a, b record) int { return cmp.Compare(a.client.Id, b.client.Id) }
+
+// recChunk is how many records a chunk of the fixtures' records holds.
+const recChunk = 1024
+
+// records are the clients in chunks (of recChunk for the fixtures). A store made by fresh shares every chunk with the
+// fixtures' store; a write copies the chunk it changes (owned marks the copies), so a session that
+// changes one client copies 1,024 of them, not the whole store.
+type records struct {
+	chunks [][]record
+	owned  []bool // nil: none
+	n      int
+	size   int // of a chunk
+}
+
+// chunked cuts seed into chunks of size that share its array (each capped, so that no append runs
+// into the next).
+func chunked(seed []record, size int) records {
+	r := records{n: len(seed), size: size}
+	for i := 0; i < len(seed); i += size {
+		end := min(i+size, len(seed))
+		r.chunks = append(r.chunks, seed[i:end:end])
+	}
+	return r
+}
+
+// at is the record at position i, read-only.
+func (r *records) at(i int) *record { return &r.chunks[i/r.size][i%r.size] }
+
+// shareChunks is r with every chunk shared, none owned.
+func (r records) shareChunks() records {
+	return records{chunks: slices.Clone(r.chunks), owned: make([]bool, len(r.chunks)), n: r.n, size: r.size}
+}
+
+// own copies chunk c unless it is r's own already.
+func (r *records) own(c int) {
+	if !r.owned[c] {
+		r.chunks[c] = append(make([]record, 0, r.size), r.chunks[c]...)
+		r.owned[c] = true
+	}
+}
+
+func (r *records) set(i int, v record) {
+	r.own(i / r.size)
+	r.chunks[i/r.size][i%r.size] = v
+}
+
+func (r *records) add(v record) {
+	if c := r.n / r.size; c == len(r.chunks) {
+		r.chunks, r.owned = append(r.chunks, make([]record, 0, r.size)), append(r.owned, true)
+	} else {
+		r.own(c)
+	}
+	c := r.n / r.size
+	r.chunks[c] = append(r.chunks[c], v)
+	r.n++
+}

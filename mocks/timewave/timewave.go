@@ -240,8 +240,8 @@ func (m *Mock) State() any {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	clients := make([]timewaveapi.Client, 0, m.store.len())
-	for _, r := range m.store.recs {
-		clients = append(clients, m.view(r))
+	for i := range m.store.len() {
+		clients = append(clients, m.view(*m.store.recs.at(i)))
 	}
 	return map[string]any{"clients": clients, "reference": m.ref.raw}
 }
