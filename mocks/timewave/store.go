@@ -50,7 +50,7 @@ type referenceFile struct {
 }
 
 // fixtureSet is what the fixture files hold: the reference tables, and the clients as a store that
-// every mock built from them starts from and copies on its first write (both read-only).
+// every mock built from them starts from and copies, chunk by chunk, as it writes (both read-only).
 type fixtureSet struct {
 	ref  *tables
 	seed *store
@@ -157,8 +157,8 @@ func loadReference(fsys fs.FS) (*tables, error) {
 }
 
 // store is the mutable state; the Mock's mutex guards it. A store made by fresh shares its records
-// and indexes with the fixtures' store until its first write copies the records (and starts its own
-// indexes, built again when a list asks for them).
+// and indexes with the fixtures' store; its first write starts indexes of its own (built again when a
+// list asks for them), and each write copies the chunk of records it changes.
 type store struct {
 	shared bool
 	// recs are the clients in ascending id order: a new client has the highest id, and none is deleted,
