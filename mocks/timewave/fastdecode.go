@@ -11,8 +11,9 @@ import (
 )
 
 // fastDecoder decodes one fixture client without reflection, for the plain JSON that fixture files
-// hold: keys spelt as the struct tags, strings without escapes, numbers in their shortest form, no
-// null where the field is not a pointer, slice or bank, clienttype or workarea. On anything else it
+// hold: keys spelt as the struct tags, valid UTF-8 strings whose escapes are not surrogates, numbers
+// as JSON spells them (integers for integer fields), no null where the field is not a pointer, slice
+// or bank, clienttype or workarea, no repeated object field. On anything else it
 // gives up (false), and the client is decoded by encoding/json instead, which then sets the value or
 // the error; so for what it accepts it gives exactly what encoding/json gives. Equal values share
 // one pointer (see interner).
@@ -115,8 +116,8 @@ func array[T any](d *fastDecoder, dst *[]T, elem func(*T) bool) bool {
 	return true
 }
 
-// rawString reads a string without escapes or control characters, in valid UTF-8, as a string that
-// shares the input's bytes: callers copy what they keep.
+// rawString reads a string without control characters, in valid UTF-8; without escapes it shares the
+// input's bytes (callers copy what they keep), with escapes see escapedString.
 func (d *fastDecoder) rawString() (string, bool) {
 	if !d.eat('"') {
 		return "", false
