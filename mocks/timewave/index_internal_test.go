@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -168,4 +169,38 @@ func TestStoreGetIsExact(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Mocks built from one set of fixtures build the shared indexes concurrently, while one of them
+// writes (and so starts its own), without a race (run with -race).
+func TestSharedIndexesUnderConcurrentMocks(t *testing.T) {
+	var mocks []*Mock
+	for range 3 {
+		m, err := New(Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mocks = append(mocks, m)
+	}
+	var wg sync.WaitGroup
+	for i, m := range mocks {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(i), 7))
+			for range 200 {
+				if i == 0 && rng.IntN(4) == 0 {
+					m.mu.Lock()
+					randomWrite(rng, m.store)
+					m.mu.Unlock()
+				}
+				p := randomParams(rng, m.store)
+				match, _ := matcher(p)
+				field := sortFields[rng.IntN(len(sortFields))]
+				m.mu.RLock()
+				sel := m.store.selectClients(listQueryOf(p), match)
+				m.store.page(sel, match, field, rng.IntN(2) == 0, 0, 15)
+				m.mu.RUnlock()
+			}
+		})
+	}
+	wg.Wait()
 }
