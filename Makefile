@@ -142,7 +142,7 @@ bench-prism: ## install Prism's CLI into $(PRISM_DIR) with npm for the compariso
 
 GROWTH_ARGS ?=
 .PHONY: bench-growth
-bench-growth: build ## how cost grows: TimeWave store 260/10 000/100 000 clients, connections 1..512; report and PNG in bin/
+bench-growth: build ## how cost grows: TimeWave store 260/10 000/100 000 clients, connections 1..512, sessions 1..10 000; report and PNG in bin/
 	$(GO) run ./tools/bench growth --vendorctl bin/vendorctl --out bin/growth-report.md --command 'make bench-growth$(if $(GROWTH_ARGS), GROWTH_ARGS="$(GROWTH_ARGS)")' $(GROWTH_ARGS)
 
 BENCH_ARGS ?=

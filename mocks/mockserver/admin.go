@@ -21,20 +21,20 @@ type adminError struct {
 	Error string `json:"error"`
 }
 
-func (s *Server) routeAdmin() {
-	s.mux.Handle("GET /__admin/health", s.cfg.Admin.ProtectOpen(http.HandlerFunc(s.health)))
-	s.mux.Handle("POST /__admin/reset", s.guard(s.reset))
-	s.mux.Handle("GET /__admin/state", s.guard(s.state))
-	s.mux.Handle("GET /__admin/requests", s.guard(s.listRequests))
-	s.mux.Handle("DELETE /__admin/requests", s.guard(s.clearRequests))
-	s.mux.Handle("GET /__admin/faults", s.guard(s.listFaults))
-	s.mux.Handle("POST /__admin/faults", s.guard(s.addFaults))
-	s.mux.Handle("DELETE /__admin/faults", s.guard(s.clearFaults))
+func (s *Server) routeAdmin(mux *http.ServeMux) {
+	mux.Handle("GET /__admin/health", s.cfg.Admin.ProtectOpen(http.HandlerFunc(s.health)))
+	mux.Handle("POST /__admin/reset", s.guard(s.reset))
+	mux.Handle("GET /__admin/state", s.guard(s.state))
+	mux.Handle("GET /__admin/requests", s.guard(s.listRequests))
+	mux.Handle("DELETE /__admin/requests", s.guard(s.clearRequests))
+	mux.Handle("GET /__admin/faults", s.guard(s.listFaults))
+	mux.Handle("POST /__admin/faults", s.guard(s.addFaults))
+	mux.Handle("DELETE /__admin/faults", s.guard(s.clearFaults))
 	notFound := s.guard(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, adminError{Error: "no such admin endpoint: " + r.Method + " " + r.URL.Path})
 	})
-	s.mux.Handle("/__admin/", notFound)
-	s.mux.Handle("/__admin", notFound) // else the mux redirects to /__admin/
+	mux.Handle("/__admin/", notFound)
+	mux.Handle("/__admin", notFound) // else the mux redirects to /__admin/
 }
 
 // guard applies the admin guard (Host, cross-site, token, content type) to an endpoint.

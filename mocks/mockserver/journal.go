@@ -43,6 +43,9 @@ type JournalConfig struct {
 	// Anonymize replaces personal data in the query and the bodies of an entry before it is stored;
 	// credentials are redacted as without it (zero: kept as sent; serve --journal-anonymize sets it).
 	Anonymize Anonymizer
+	// SharedTexts keeps the journal texts of recent bodies in one cache for every journal made so,
+	// instead of one of its own: for many small journals, such as sessions' (zero: its own).
+	SharedTexts bool
 }
 
 // Anonymizer replaces personal data in what the journal keeps of an exchange.
@@ -121,7 +124,11 @@ func NewJournalWith(cfg JournalConfig) *Journal {
 	if cfg.HeaderCap <= 0 {
 		cfg.HeaderCap = DefaultHeaderCap
 	}
-	return &Journal{cfg: cfg, texts: newTextCache()}
+	texts := newTextCache()
+	if cfg.SharedTexts {
+		texts = sharedTexts()
+	}
+	return &Journal{cfg: cfg, texts: texts}
 }
 
 // Record stores an entry built from a finished exchange.

@@ -236,6 +236,24 @@ func TestTextCacheIsExact(t *testing.T) {
 	if got, _ := c.text(long, "text/plain", 8); got != "baaaaaaa" {
 		t.Errorf("changed body: %q", got)
 	}
+	if got, cut := c.text(long, "text/plain", 12); got != "baaaaaaaaaaa" || !cut { // another cap, another text
+		t.Errorf("same body, cap 12: %q %v", got, cut)
+	}
+}
+
+// Journals made with SharedTexts share one text cache, each still keeping its own cap.
+func TestSharedTextsKeepEachCap(t *testing.T) {
+	a := NewJournalWith(JournalConfig{SharedTexts: true, BodyCap: 4})
+	b := NewJournalWith(JournalConfig{SharedTexts: true, BodyCap: 6})
+	if a.texts != b.texts || a.texts == NewJournalWith(JournalConfig{}).texts {
+		t.Fatal("SharedTexts journals do not share one cache, or a plain journal shares it")
+	}
+	body := []byte("abcdefghij")
+	a.Record(Entry{API: "x", Path: "/p"}, nil, nil, body, "", "text/plain")
+	b.Record(Entry{API: "x", Path: "/p"}, nil, nil, body, "", "text/plain")
+	if ea, eb := a.Entries(Filter{}), b.Entries(Filter{}); len(ea) != 1 || len(eb) != 1 || ea[0].ResponseBody != "abcd" || eb[0].ResponseBody != "abcdef" {
+		t.Errorf("entries %+v and %+v, want bodies cut at 4 and 6", ea, eb)
+	}
 }
 
 // headerBytes counts names and values as the header cap does.

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Mount is a handler served under a URL prefix; the prefix is stripped before the handler sees the path.
@@ -63,8 +64,10 @@ type Server struct {
 	vendors []Vendor
 	byName  map[string]Vendor
 	mounts  []mounted // longest prefix first
-	mux     *http.ServeMux
-	log     *slog.Logger
+	// mux serves the admin API and the 404 of other paths; built on the first such request (a session
+	// that only talks to its vendors never needs one).
+	mux func() *http.ServeMux
+	log *slog.Logger
 }
 
 type mounted struct {
@@ -134,7 +137,7 @@ func newServer(cfg ServerConfig, rec *Recorder, vendors []Vendor) (*Server, erro
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, rec: rec, vendors: vendors, byName: map[string]Vendor{}, mux: http.NewServeMux(), log: cfg.Logger}
+	s := &Server{cfg: cfg, rec: rec, vendors: vendors, byName: map[string]Vendor{}, log: cfg.Logger}
 	seen := map[string]string{}
 	for _, v := range vendors {
 		if _, dup := s.byName[v.Name()]; dup {
@@ -161,9 +164,13 @@ func newServer(cfg ServerConfig, rec *Recorder, vendors []Vendor) (*Server, erro
 		}
 	}
 	sort.Slice(s.mounts, func(i, j int) bool { return len(s.mounts[i].prefix) > len(s.mounts[j].prefix) })
-	s.routeAdmin()
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, adminError{Error: "no vendor is mounted at " + r.URL.Path + "; see GET /__admin/health for the prefixes"})
+	s.mux = sync.OnceValue(func() *http.ServeMux {
+		mux := http.NewServeMux()
+		s.routeAdmin(mux)
+		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusNotFound, adminError{Error: "no vendor is mounted at " + r.URL.Path + "; see GET /__admin/health for the prefixes"})
+		})
+		return mux
 	})
 	return s, nil
 }
@@ -189,7 +196,7 @@ func (s *Server) Handler() http.Handler {
 			writeJSON(w, http.StatusNotFound, adminError{Error: "no such path: " + r.URL.Path + " (paths are taken as sent, never cleaned)"})
 			return
 		}
-		s.mux.ServeHTTP(w, r)
+		s.mux().ServeHTTP(w, r)
 	})
 }
 

@@ -16,22 +16,28 @@ const (
 // again byte for byte, such as an answer built from the same fixture, is neither scanned for secrets
 // nor copied again: its entries share one string. It is exact (a hit compares the whole body and its
 // content type) and bounded (a direct-mapped table of textCacheSlots bodies of at most
-// textCacheMaxBody bytes). Safe for concurrent use.
+// textCacheMaxBody bytes), and its table is made on the first body. Safe for concurrent use; the
+// journals of sessions share one (sharedTexts), since a hit depends on the body, its content type
+// and the cap alone.
 type textCache struct {
 	seed  maphash.Seed
 	mu    sync.Mutex
-	slots [textCacheSlots]textSlot
+	slots *[textCacheSlots]textSlot
 }
 
 type textSlot struct {
-	hash uint64
-	ct   string
-	raw  []byte
-	text string
-	cut  bool
+	hash  uint64
+	ct    string
+	limit int
+	raw   []byte
+	text  string
+	cut   bool
 }
 
 func newTextCache() *textCache { return &textCache{seed: maphash.MakeSeed()} }
+
+// sharedTexts is the text cache of the journals made with JournalConfig.SharedTexts.
+var sharedTexts = sync.OnceValue(newTextCache)
 
 // text is redactBody(body, contentType, limit), from the cache when the same body was recorded before.
 func (c *textCache) text(body []byte, contentType string, limit int) (string, bool) {
@@ -39,9 +45,12 @@ func (c *textCache) text(body []byte, contentType string, limit int) (string, bo
 		return redactBody(body, contentType, limit)
 	}
 	h := maphash.Bytes(c.seed, body)
-	slot := &c.slots[h%textCacheSlots]
 	c.mu.Lock()
-	if slot.hash == h && slot.ct == contentType && bytes.Equal(slot.raw, body) {
+	if c.slots == nil {
+		c.slots = new([textCacheSlots]textSlot)
+	}
+	slot := &c.slots[h%textCacheSlots]
+	if slot.hash == h && slot.ct == contentType && slot.limit == limit && bytes.Equal(slot.raw, body) {
 		text, cut := slot.text, slot.cut
 		c.mu.Unlock()
 		return text, cut
@@ -50,7 +59,7 @@ func (c *textCache) text(body []byte, contentType string, limit int) (string, bo
 	text, cut := redactBody(body, contentType, limit)
 	raw := bytes.Clone(body)
 	c.mu.Lock()
-	*slot = textSlot{hash: h, ct: contentType, raw: raw, text: text, cut: cut}
+	*slot = textSlot{hash: h, ct: contentType, limit: limit, raw: raw, text: text, cut: cut}
 	c.mu.Unlock()
 	return text, cut
 }

@@ -91,6 +91,14 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// journal is the configuration of a session's journal: Journal, with the texts of recorded bodies
+// in the cache every session shares.
+func (c Config) journal() mockserver.JournalConfig {
+	j := c.Journal
+	j.SharedTexts = true
+	return j
+}
+
 // Manager holds the live sessions.
 type Manager struct {
 	cfg Config

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -47,24 +48,25 @@ func (m *Mock) ListClients(ctx context.Context, req timewaveapi.ListClientsReque
 		field, desc = strings.CutPrefix(string(*p.Sort), "-")
 	}
 
+	q := listQueryOf(p)
+
 	key := queryOf(ctx).Encode()
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if cached, ok := m.pages.get(m.store, key); ok {
 		return cached, nil
 	}
-	// Filter and sort ids (with their sort keys); only the clients of the page are copied out.
-	ids := m.sortedMatches(match, field, desc)
-
-	total := len(ids)
+	// Select from the indexes, then order only what the page needs; only the page's clients are copied.
+	sel := m.store.selectClients(q, match)
+	total := sel.len()
 	lastPage := max(1, (total+size-1)/size)
 	out := timewaveapi.ListClients200JSONResponse{CurrentPage: page, LastPage: lastPage, PerPage: size, Total: total, Data: []timewaveapi.Client{}}
 	if total > 0 && page <= lastPage {
 		start := (page - 1) * size
 		end := min(start+size, total)
 		out.Data = make([]timewaveapi.Client, 0, end-start)
-		for _, id := range ids[start:end] {
-			out.Data = append(out.Data, m.view(m.store.byID[id]))
+		for _, pos := range m.store.page(sel, match, field, desc, start, end-start) {
+			out.Data = append(out.Data, m.view(*m.store.recs.at(int(pos))))
 		}
 		from, to := start+1, end
 		out.From, out.To = &from, &to
@@ -122,43 +124,8 @@ func (pc *pageCache) put(s *store, key string, page encodedPage) {
 	pc.pages[key] = page
 }
 
-// sortedMatches returns the ids of the clients that match, in the order of the sort field. The caller
-// holds the read lock.
-func (m *Mock) sortedMatches(match func(*timewaveapi.Client) bool, field string, desc bool) []int {
-	var c timewaveapi.Client // one copy for the loop: &r.client would put every record on the heap
-	if field == "id" {       // the default order: ids are unique, so no key is needed
-		all := m.store.sortedIDs()
-		ids := all
-		if match != nil {
-			ids = make([]int, 0, len(all))
-			for _, id := range all {
-				if c = m.store.byID[id].client; match(&c) {
-					ids = append(ids, id)
-				}
-			}
-		}
-		if desc {
-			ids = slices.Clone(ids) // the store's own slice is read-only
-			slices.Reverse(ids)
-		}
-		return ids
-	}
-	hits := make([]hit, 0, len(m.store.byID))
-	for id, r := range m.store.byID {
-		c = r.client
-		if match == nil || match(&c) {
-			hits = append(hits, hit{id: id, key: keyOf(&c, field)})
-		}
-	}
-	sortHits(hits, desc)
-	ids := make([]int, len(hits))
-	for i, h := range hits {
-		ids[i] = h.id
-	}
-	return ids
-}
-
-// hit is a client that matches a list request: its id and its value of the sort field.
+// hit is a client that matches a list request: its id (or its position, which orders the same) and
+// its value of the sort field.
 type hit struct {
 	id  int
 	key sortKey
@@ -207,10 +174,8 @@ func matcher(p timewaveapi.ListClientsParams) (func(*timewaveapi.Client) bool, e
 	}
 	if p.FilterIdBetween != nil {
 		const name = "filter[id][between]"
-		a, b, ok := strings.Cut(*p.FilterIdBetween, ",")
-		lo, errA := strconv.Atoi(strings.TrimSpace(a))
-		hi, errB := strconv.Atoi(strings.TrimSpace(b))
-		if !ok || errA != nil || errB != nil {
+		lo, hi, ok := idBetween(*p.FilterIdBetween)
+		if !ok {
 			return nil, queryError(name, "The "+name+" format is invalid.")
 		}
 		conds = append(conds, func(c *timewaveapi.Client) bool { return lo <= c.Id && c.Id <= hi })
@@ -246,6 +211,66 @@ func matcher(p timewaveapi.ListClientsParams) (func(*timewaveapi.Client) bool, e
 		}
 		return true
 	}, nil
+}
+
+// idBetween parses filter[id][between]: "A,B".
+func idBetween(v string) (lo, hi int, ok bool) {
+	a, b, ok := strings.Cut(v, ",")
+	lo, errA := strconv.Atoi(strings.TrimSpace(a))
+	hi, errB := strconv.Atoi(strings.TrimSpace(b))
+	return lo, hi, ok && errA == nil && errB == nil
+}
+
+// listQuery is what the filters of a list request ask, as the indexes answer it: ids in [idLo, idHi]
+// and every eqs field equal to its value. matcher is the same filter as a test of one client.
+type listQuery struct {
+	idLo, idHi int
+	eqs        []eqFilter
+}
+
+type eqFilter struct{ field, value string }
+
+// listQueryOf reads the filters of p (checked by matcher first).
+func listQueryOf(p timewaveapi.ListClientsParams) listQuery {
+	q := listQuery{idLo: math.MinInt, idHi: math.MaxInt}
+	narrow := func(lo, hi int) { q.idLo, q.idHi = max(q.idLo, lo), min(q.idHi, hi) }
+	if p.FilterId != nil {
+		narrow(*p.FilterId, *p.FilterId)
+	}
+	if p.FilterIdGt != nil {
+		if *p.FilterIdGt == math.MaxInt {
+			narrow(1, 0) // nothing is greater
+		} else {
+			narrow(*p.FilterIdGt+1, math.MaxInt)
+		}
+	}
+	if p.FilterIdLt != nil {
+		if *p.FilterIdLt == math.MinInt {
+			narrow(1, 0)
+		} else {
+			narrow(math.MinInt, *p.FilterIdLt-1)
+		}
+	}
+	if p.FilterIdBetween != nil {
+		if lo, hi, ok := idBetween(*p.FilterIdBetween); ok {
+			narrow(lo, hi)
+		}
+	}
+	eq := func(field string, v *string) {
+		if v != nil {
+			q.eqs = append(q.eqs, eqFilter{field, *v})
+		}
+	}
+	if p.FilterStatus != nil {
+		eq("status", (*string)(p.FilterStatus))
+	}
+	eq("number", p.FilterNumber)
+	if p.FilterDeleted != nil {
+		eq("deleted", new(boolText(*p.FilterDeleted)))
+	}
+	eq("email", p.FilterEmail)
+	eq("personal_number", p.FilterPersonalNumber)
+	return q
 }
 
 // paging returns the page size and number: page[size] with page[number] when page[size] is given (a
@@ -393,7 +418,7 @@ func notFound(key any) timewaveapi.NotFoundJSONResponse {
 // GetClient implements GET /clients/{id}.
 func (m *Mock) GetClient(_ context.Context, req timewaveapi.GetClientRequestObject) (timewaveapi.GetClientResponseObject, error) {
 	m.mu.RLock()
-	r, ok := m.store.byID[req.Id]
+	r, ok := m.store.get(req.Id)
 	m.mu.RUnlock()
 	if !ok {
 		return timewaveapi.GetClient404JSONResponse{NotFoundJSONResponse: notFound(req.Id)}, nil
@@ -491,7 +516,7 @@ func (m *Mock) CreateClient(ctx context.Context, req timewaveapi.CreateClientReq
 		client: c, bankID: b.BankId, clienttypeID: b.ClienttypeId, vat: b.Vat, comment: b.Comment,
 		referenceName: b.ReferenceName, taxreductionPercentage: b.TaxreductionPercentage,
 	}
-	s.add(id, r)
+	s.add(r)
 	s.nextID++
 	s.nextClientnbr++
 	return timewaveapi.CreateClient201JSONResponse{Data: m.view(r)}, nil
@@ -512,7 +537,7 @@ func (m *Mock) UpdateClient(ctx context.Context, req timewaveapi.UpdateClientReq
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	r, ok := m.store.byID[req.Id]
+	r, ok := m.store.get(req.Id)
 	if !ok {
 		return timewaveapi.UpdateClient404JSONResponse{NotFoundJSONResponse: notFound(req.Id)}, nil
 	}

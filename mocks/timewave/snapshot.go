@@ -53,9 +53,9 @@ func (m *Mock) Restore(fsys fs.FS) error {
 func (m *Mock) clientViews() []timewaveapi.Client {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	clients := make([]timewaveapi.Client, 0, len(m.store.byID))
-	for _, id := range m.store.sortedIDs() {
-		clients = append(clients, m.view(m.store.byID[id]))
+	clients := make([]timewaveapi.Client, 0, m.store.len())
+	for i := range m.store.len() {
+		clients = append(clients, m.view(*m.store.recs.at(i)))
 	}
 	return clients
 }

@@ -1,13 +1,12 @@
 package timewave
 
 import (
-	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"maps"
-	"reflect"
 	"slices"
+	"sort"
 
 	timewaveapi "github.com/vendorctl/vendorctl/gen/timewave"
 )
@@ -51,7 +50,7 @@ type referenceFile struct {
 }
 
 // fixtureSet is what the fixture files hold: the reference tables, and the clients as a store that
-// every mock built from them starts from and copies on its first write (both read-only).
+// every mock built from them starts from and copies, chunk by chunk, as it writes (both read-only).
 type fixtureSet struct {
 	ref  *tables
 	seed *store
@@ -75,27 +74,19 @@ func loadClients(fsys fs.FS) (*tables, []record, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("read timewave fixtures: %w", err)
 	}
-	var clients []timewaveapi.Client
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&clients); err != nil {
+	seed, err := decodeClients(data)
+	if err != nil {
 		return nil, nil, fmt.Errorf("decode timewave fixtures clients.json: %w", err)
 	}
-	seen := map[int]bool{}
-	nbrs := map[int]bool{}
-	seed := make([]record, 0, len(clients))
-	for i, c := range clients {
-		if c.Id <= 0 || seen[c.Id] {
-			return nil, nil, fmt.Errorf("timewave fixtures clients.json record %d: id %d is not positive or not unique", i, c.Id)
-		}
-		if nbrs[c.Clientnbr] {
-			return nil, nil, fmt.Errorf("timewave fixtures clients.json record %d: clientnbr %d is not unique", i, c.Clientnbr)
-		}
-		seen[c.Id], nbrs[c.Clientnbr] = true, true
-		r := record{client: c}
+	if err := checkUnique(seed); err != nil {
+		return nil, nil, err
+	}
+	for i := range seed {
+		r := &seed[i]
+		c := &r.client
 		if c.Bank != nil {
 			row, ok := ref.banks[c.Bank.Id]
-			if !ok || !reflect.DeepEqual(row, *c.Bank) {
+			if !ok || !sameBank(row, *c.Bank) {
 				return nil, nil, fmt.Errorf("timewave fixtures clients.json client %d: bank %d differs from the banks table", c.Id, c.Bank.Id)
 			}
 			r.bankID = &c.Bank.Id
@@ -107,8 +98,10 @@ func loadClients(fsys fs.FS) (*tables, []record, error) {
 			}
 			r.clienttypeID = &c.Clienttype.Id
 		}
-		r.client.Bank, r.client.Clienttype = nil, nil
-		seed = append(seed, r)
+		c.Bank, c.Clienttype = nil, nil
+	}
+	if !slices.IsSortedFunc(seed, byID) {
+		slices.SortFunc(seed, byID)
 	}
 	return ref, seed, nil
 }
@@ -163,13 +156,15 @@ func loadReference(fsys fs.FS) (*tables, error) {
 	return t, nil
 }
 
-// store is the mutable state; the Mock's mutex guards it. A store made by fresh shares its map and ids
-// with the fixtures' store until its first write copies them.
+// store is the mutable state; the Mock's mutex guards it. A store made by fresh shares its records
+// and indexes with the fixtures' store; its first write starts indexes of its own (built again when a
+// list asks for them), and each write copies the chunk of records it changes.
 type store struct {
 	shared bool
-	byID   map[int]record
-	// ids are the keys of byID in ascending order; read-only but for add.
-	ids []int
+	// recs are the clients in ascending id order: a new client has the highest id, and none is deleted,
+	// so a record's position never changes. Read-only but for add and put.
+	recs records
+	idx  *indexes
 	// version counts the changes of the clients (add, put), for the page cache.
 	version         uint64
 	nextID          int
@@ -178,69 +173,82 @@ type store struct {
 	nextReferenceID int
 }
 
+// newStore holds seed, which must be in ascending id order with unique ids.
 func newStore(seed []record) *store {
-	s := &store{byID: make(map[int]record, len(seed)), nextID: 1, nextClientnbr: 1, nextAddressID: 1, nextReferenceID: 1}
-	for _, r := range seed {
-		s.byID[r.client.Id] = r
-		s.nextID = max(s.nextID, r.client.Id+1)
-		s.nextClientnbr = max(s.nextClientnbr, r.client.Clientnbr+1)
-		for _, a := range r.client.Addresses {
+	s := &store{recs: chunked(seed, recChunk), idx: newIndexes(), nextID: 1, nextClientnbr: 1, nextAddressID: 1, nextReferenceID: 1}
+	for i := range seed {
+		c := &seed[i].client
+		s.nextID = max(s.nextID, c.Id+1)
+		s.nextClientnbr = max(s.nextClientnbr, c.Clientnbr+1)
+		for _, a := range c.Addresses {
 			s.nextAddressID = max(s.nextAddressID, a.Id+1)
 		}
-		for _, ref := range r.client.References {
+		for _, ref := range c.References {
 			s.nextReferenceID = max(s.nextReferenceID, ref.Id+1)
 		}
 	}
-	s.ids = make([]int, 0, len(s.byID))
-	for id := range s.byID {
-		s.ids = append(s.ids, id)
-	}
-	slices.Sort(s.ids)
 	return s
 }
 
-// fresh is a store holding what s holds, for a mock to change: the first write copies s's map and ids.
+// fresh is a store holding what s holds, for a mock to change: a write copies the chunk of records it
+// changes (see records).
 func (s *store) fresh() *store {
 	c := *s
 	c.shared = true
 	return &c
 }
 
-// own copies a shared map and ids before a write, so the fixtures' store is never changed.
+// own makes s's records its own to change (chunk by chunk, on write) and starts its own indexes, so
+// the fixtures' store is never changed.
 func (s *store) own() {
 	if s.shared {
-		s.byID, s.ids, s.shared = maps.Clone(s.byID), slices.Clone(s.ids), false
+		s.recs, s.idx, s.shared = s.recs.shareChunks(), newIndexes(), false
 	}
 }
 
-// sortedIDs returns the ids in ascending order; the caller must not modify the slice.
-func (s *store) sortedIDs() []int { return s.ids }
+// len is the number of clients.
+func (s *store) len() int { return s.recs.n }
 
-// add stores a new client under id, which is nextID, above every other: ids stay in order.
-func (s *store) add(id int, r record) {
+// pos returns the position of the client with the given id.
+func (s *store) pos(id int) (int, bool) {
+	p := sort.Search(s.recs.n, func(i int) bool { return s.recs.at(i).client.Id >= id })
+	return p, p < s.recs.n && s.recs.at(p).client.Id == id
+}
+
+// get returns the client with the given id.
+func (s *store) get(id int) (record, bool) {
+	p, ok := s.pos(id)
+	if !ok {
+		return record{}, false
+	}
+	return *s.recs.at(p), true
+}
+
+// add stores a new client, whose id is nextID, above every other: positions stay in id order.
+func (s *store) add(r record) {
 	s.own()
-	s.byID[id] = r
-	s.ids = append(s.ids, id)
+	s.recs.add(r)
+	s.idx.added(&s.recs, s.recs.n-1)
 	s.version++
 }
 
-// put replaces the client stored under id.
+// put replaces the client stored under id, which exists.
 func (s *store) put(id int, r record) {
 	s.own()
-	s.byID[id] = r
+	p, _ := s.pos(id)
+	s.idx.removing(&s.recs, p)
+	s.recs.set(p, r)
+	s.idx.added(&s.recs, p)
 	s.version++
 }
 
 // byNumber returns the client with the given number (the lowest id when several share it).
 func (s *store) byNumber(number string) (record, bool) {
-	var found record
-	ok := false
-	for _, r := range s.byID {
-		if r.client.Number != nil && *r.client.Number == number && (!ok || r.client.Id < found.client.Id) {
-			found, ok = r, true
-		}
+	ps := s.idx.equal(&s.recs, "number", number)
+	if len(ps) == 0 {
+		return record{}, false
 	}
-	return found, ok
+	return *s.recs.at(int(ps[0])), true
 }
 
 // view is the client as the API answers it: bank and clienttype resolved, arrays never null.
@@ -266,4 +274,89 @@ func (m *Mock) view(r record) timewaveapi.Client {
 		c.References = []timewaveapi.Reference{}
 	}
 	return c
+}
+
+// checkUnique refuses a client whose id is not positive or repeats one, or whose clientnbr repeats
+// one, naming the first such record of the file. Ids and numbers in ascending order (as files are
+// usually written) need no look-up table.
+func checkUnique(seed []record) error {
+	ascending := true
+	for i := 1; i < len(seed) && ascending; i++ {
+		a, b := &seed[i-1].client, &seed[i].client
+		ascending = a.Id < b.Id && a.Clientnbr < b.Clientnbr
+	}
+	if ascending && (len(seed) == 0 || seed[0].client.Id > 0) {
+		return nil
+	}
+	seen := make(map[int]bool, len(seed))
+	nbrs := make(map[int]bool, len(seed))
+	for i := range seed {
+		c := &seed[i].client
+		if c.Id <= 0 || seen[c.Id] {
+			return fmt.Errorf("timewave fixtures clients.json record %d: id %d is not positive or not unique", i, c.Id)
+		}
+		if nbrs[c.Clientnbr] {
+			return fmt.Errorf("timewave fixtures clients.json record %d: clientnbr %d is not unique", i, c.Clientnbr)
+		}
+		seen[c.Id], nbrs[c.Clientnbr] = true, true
+	}
+	return nil
+}
+
+func byID(a, b record) int { return cmp.Compare(a.client.Id, b.client.Id) }
+
+// recChunk is how many records a chunk of the fixtures' records holds.
+const recChunk = 1024
+
+// records are the clients in chunks (of recChunk for the fixtures). A store made by fresh shares every chunk with the
+// fixtures' store; a write copies the chunk it changes (owned marks the copies), so a session that
+// changes one client copies 1,024 of them, not the whole store.
+type records struct {
+	chunks [][]record
+	owned  []bool // nil: none
+	n      int
+	size   int // of a chunk
+}
+
+// chunked cuts seed into chunks of size that share its array (each capped, so that no append runs
+// into the next).
+func chunked(seed []record, size int) records {
+	r := records{n: len(seed), size: size}
+	for i := 0; i < len(seed); i += size {
+		end := min(i+size, len(seed))
+		r.chunks = append(r.chunks, seed[i:end:end])
+	}
+	return r
+}
+
+// at is the record at position i, read-only.
+func (r *records) at(i int) *record { return &r.chunks[i/r.size][i%r.size] }
+
+// shareChunks is r with every chunk shared, none owned.
+func (r records) shareChunks() records {
+	return records{chunks: slices.Clone(r.chunks), owned: make([]bool, len(r.chunks)), n: r.n, size: r.size}
+}
+
+// own copies chunk c unless it is r's own already.
+func (r *records) own(c int) {
+	if !r.owned[c] {
+		r.chunks[c] = append(make([]record, 0, r.size), r.chunks[c]...)
+		r.owned[c] = true
+	}
+}
+
+func (r *records) set(i int, v record) {
+	r.own(i / r.size)
+	r.chunks[i/r.size][i%r.size] = v
+}
+
+func (r *records) add(v record) {
+	if c := r.n / r.size; c == len(r.chunks) {
+		r.chunks, r.owned = append(r.chunks, make([]record, 0, r.size)), append(r.owned, true)
+	} else {
+		r.own(c)
+	}
+	c := r.n / r.size
+	r.chunks[c] = append(r.chunks[c], v)
+	r.n++
 }

@@ -62,10 +62,17 @@ type Mock struct {
 
 	cfg     Config
 	handler http.Handler
-	seed    []vitecautoapi.Customer
+	seed    customerSet
 
 	mu        sync.RWMutex
 	customers map[key]vitecautoapi.Customer
+}
+
+// customerSet are the fixtures' customers in file order and by key, both read-only: the mock never
+// changes a customer, so every mock built from one set answers from its map.
+type customerSet struct {
+	list  []vitecautoapi.Customer
+	byKey map[key]vitecautoapi.Customer
 }
 
 var (
@@ -111,21 +118,24 @@ func New(cfg Config) (*Mock, error) {
 	return m, nil
 }
 
-func loadCustomers(fsys fs.FS) ([]vitecautoapi.Customer, error) {
+func loadCustomers(fsys fs.FS) (customerSet, error) {
 	data, err := fs.ReadFile(fsys, "customers.json")
 	if err != nil {
-		return nil, fmt.Errorf("read vitecauto fixtures: %w", err)
+		return customerSet{}, fmt.Errorf("read vitecauto fixtures: %w", err)
 	}
 	var customers []vitecautoapi.Customer
 	if err := json.Unmarshal(data, &customers); err != nil {
-		return nil, fmt.Errorf("decode vitecauto fixtures customers.json: %w", err)
+		return customerSet{}, fmt.Errorf("decode vitecauto fixtures customers.json: %w", err)
 	}
+	set := customerSet{list: customers, byKey: make(map[key]vitecautoapi.Customer, len(customers))}
 	for i, c := range customers {
-		if _, err := keyOf(c); err != nil {
-			return nil, fmt.Errorf("vitecauto fixtures customers.json record %d: %w", i, err)
+		k, err := keyOf(c)
+		if err != nil {
+			return customerSet{}, fmt.Errorf("vitecauto fixtures customers.json record %d: %w", i, err)
 		}
+		set.byKey[k] = c
 	}
-	return customers, nil
+	return set, nil
 }
 
 func keyOf(c vitecautoapi.Customer) (key, error) {
@@ -153,15 +163,10 @@ func (m *Mock) Credentials() string { return "header x-api-key: " + m.cfg.APIKey
 // Handler serves the API with paths relative to the production base (no prefix).
 func (m *Mock) Handler() http.Handler { return m.handler }
 
-// Reset implements mockserver.Vendor: the store is the fixtures again.
+// Reset implements mockserver.Vendor: the store is the fixtures again (their shared, read-only map).
 func (m *Mock) Reset() error {
-	customers := make(map[key]vitecautoapi.Customer, len(m.seed))
-	for _, c := range m.seed {
-		k, _ := keyOf(c) // checked at load
-		customers[k] = c
-	}
 	m.mu.Lock()
-	m.customers = customers
+	m.customers = m.seed.byKey
 	m.mu.Unlock()
 	return nil
 }
@@ -171,7 +176,7 @@ func (m *Mock) State() any {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	out := make([]vitecautoapi.Customer, 0, len(m.customers))
-	for _, c := range m.seed {
+	for _, c := range m.seed.list {
 		k, _ := keyOf(c)
 		if cur, ok := m.customers[k]; ok {
 			out = append(out, cur)

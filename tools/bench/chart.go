@@ -12,8 +12,9 @@ import (
 )
 
 // drawGrowth draws the growth curves side by side into a PNG: p99 of each TimeWave request kind by
-// store size, and the mixed scenario's req/s and p99 by connections (both axes logarithmic).
-func drawGrowth(path string, sizes []growthSize, conns []growthConn) error {
+// store size, the mixed scenario's req/s and p99 by connections, and RSS, req/s and p99 by sessions
+// (every axis logarithmic).
+func drawGrowth(path string, sizes []growthSize, conns []growthConn, sess []growthSessions) error {
 	bySize := plot.New()
 	bySize.Title.Text = "TimeWave store size (validated)"
 	bySize.X.Label.Text = "clients"
@@ -45,13 +46,29 @@ func drawGrowth(path string, sizes []growthSize, conns []growthConn) error {
 	if err := plotutil.AddLinePoints(byConn, "req/s / 100", rps, "p99 ms", p99); err != nil {
 		return err
 	}
-	img := vgimg.New(vg.Points(1000), vg.Points(420))
+	bySess := plot.New()
+	bySess.Title.Text = "Sessions, each opened by one read"
+	bySess.X.Label.Text = "sessions"
+	bySess.Y.Label.Text = "RSS MB, req/s (hundreds), p99 ms"
+	logAxes(bySess)
+	rss, srps, sp99 := make(plotter.XYs, 0, len(sess)), make(plotter.XYs, 0, len(sess)), make(plotter.XYs, 0, len(sess))
+	for _, g := range sess {
+		x := float64(g.sessions)
+		rss = append(rss, plotter.XY{X: x, Y: positive(float64(g.rss.RSS) / (1 << 20))})
+		srps = append(srps, plotter.XY{X: x, Y: positive(g.res.RPS() / 100)})
+		sp99 = append(sp99, plotter.XY{X: x, Y: positive(float64(g.res.P99.Microseconds()) / 1000)})
+	}
+	if err := plotutil.AddLinePoints(bySess, "RSS MB", rss, "req/s / 100", srps, "p99 ms", sp99); err != nil {
+		return err
+	}
+	img := vgimg.New(vg.Points(1400), vg.Points(420))
 	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Millimeter * 6, PadY: vg.Millimeter, PadTop: vg.Millimeter * 2,
+	tiles := draw.Tiles{Rows: 1, Cols: 3, PadX: vg.Millimeter * 6, PadY: vg.Millimeter, PadTop: vg.Millimeter * 2,
 		PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
-	canvases := plot.Align([][]*plot.Plot{{bySize, byConn}}, tiles, dc)
+	canvases := plot.Align([][]*plot.Plot{{bySize, byConn, bySess}}, tiles, dc)
 	bySize.Draw(canvases[0][0])
 	byConn.Draw(canvases[0][1])
+	bySess.Draw(canvases[0][2])
 	f, err := os.Create(path)
 	if err != nil {
 		return err

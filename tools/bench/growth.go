@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ type growthConfig struct {
 	fixtures  string
 	sizes     []int
 	conns     []int
+	sessions  []int
 	duration  time.Duration
 	c         int
 	out, png  string
@@ -96,11 +98,12 @@ func runGrowth(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("growth", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg growthConfig
-	var sizes, conns string
+	var sizes, conns, sessions string
 	fs.StringVar(&cfg.vendorctl, "vendorctl", "bin/vendorctl", "the vendorctl binary to measure")
 	fs.StringVar(&cfg.fixtures, "fixtures", "mocks/timewave/fixtures", "TimeWave's fixtures, the templates of the generated clients")
 	fs.StringVar(&sizes, "sizes", "260,10000,100000", "TimeWave store sizes (clients), comma-separated")
 	fs.StringVar(&conns, "conns", "1,8,32,128,512", "connection counts of the mixed scenario, comma-separated")
+	fs.StringVar(&sessions, "sessions", "1,100,1000,10000", "session counts, ascending, comma-separated")
 	fs.DurationVar(&cfg.duration, "d", 2*time.Second, "duration of one measurement")
 	fs.IntVar(&cfg.c, "c", 8, "connections of the store-size measurements")
 	fs.StringVar(&cfg.out, "out", "", "also write the report to this file")
@@ -118,6 +121,9 @@ func runGrowth(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if cfg.conns, err = intList(conns); err != nil {
 		return usageErrorf("--conns: %v", err)
+	}
+	if cfg.sessions, err = intList(sessions); err != nil || !slices.IsSorted(cfg.sessions) {
+		return usageErrorf("--sessions: want ascending positive counts (%v)", err)
 	}
 	if cfg.duration <= 0 || cfg.c <= 0 {
 		return usageErrorf("-d and -c must be positive")
@@ -144,9 +150,13 @@ func runGrowth(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	text := growthMarkdown(cfg, measured, curve, time.Since(started))
+	idle, sess, err := measureSessions(ctx, cfg, stderr)
+	if err != nil {
+		return fmt.Errorf("sessions: %w", err)
+	}
+	text := growthMarkdown(cfg, measured, curve, idle, sess, time.Since(started))
 	if cfg.png != "" {
-		if err := drawGrowth(cfg.png, measured, curve); err != nil {
+		if err := drawGrowth(cfg.png, measured, curve, sess); err != nil {
 			return fmt.Errorf("chart: %w", err)
 		}
 		text += fmt.Sprintf("\nChart: `%s`.\n", cfg.png)
@@ -327,7 +337,7 @@ func renumber(c map[string]any, i int) {
 	}
 }
 
-func growthMarkdown(cfg growthConfig, sizes []growthSize, conns []growthConn, took time.Duration) string {
+func growthMarkdown(cfg growthConfig, sizes []growthSize, conns []growthConn, idle memory, sess []growthSessions, took time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Growth, %s\n\nCommand: `%s`\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), cfg.command)
 	fmt.Fprintf(&b, "Machine: %d CPUs (%s), %s/%s, %s; server and load generator share the CPUs (not pinned). "+
@@ -350,8 +360,11 @@ func growthMarkdown(cfg growthConfig, sizes []growthSize, conns []growthConn, to
 	for _, c := range conns {
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", c.conns, thousands(c.res.RPS()), formatMS(c.res.P50), formatMS(c.res.P99), c.res.StatusSummary())
 	}
-	b.WriteString("\nSessions: not measured (the sessions feature is not on main yet).\n\n")
+	b.WriteString("\n")
+	b.WriteString(sessionsMarkdown(cfg, idle, sess))
+	b.WriteString("| target | measured | |\n|---|---|---|\n")
 	b.WriteString(growthTargets(sizes))
+	b.WriteString(sessionsTargets(idle, sess))
 	return b.String()
 }
 
@@ -361,14 +374,7 @@ func growthTargets(sizes []growthSize) string {
 		return ""
 	}
 	small, big := sizes[0], sizes[len(sizes)-1]
-	verdict := func(ok bool) string {
-		if ok {
-			return "met"
-		}
-		return "**not met**"
-	}
 	var b strings.Builder
-	b.WriteString("| target | measured | |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| ready ≤ %s ms at %s clients | %s ms | %s |\n", formatMS(targetGrowthStart), thousands(float64(big.clients)), formatMS(big.ready), verdict(big.ready <= targetGrowthStart))
 	fmt.Fprintf(&b, "| RSS ≤ %s MB at %s clients (after the load) | %s MB | %s |\n", mb(targetGrowthRSS), thousands(float64(big.clients)), mb(big.after.RSS), verdict(big.after.RSS <= targetGrowthRSS))
 	for i, op := range big.ops {

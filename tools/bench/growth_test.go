@@ -6,7 +6,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 )
@@ -58,5 +60,44 @@ func TestIntList(t *testing.T) {
 		if _, err := intList(bad); err == nil {
 			t.Errorf("intList(%q) accepted", bad)
 		}
+	}
+}
+
+// fakeSessions is a sessions row: n sessions at rss MB answering rps req/s.
+func fakeSessions(n int, rssMB int64, rps int) growthSessions {
+	return growthSessions{sessions: n, rss: memory{RSS: rssMB << 20},
+		res: &Result{Requests: rps, Elapsed: time.Second, P50: time.Millisecond, P99: 3 * time.Millisecond}}
+}
+
+// The sessions targets are judged from the rows: RSS at 10,000, RSS over no session per session, and
+// the req/s of 100 sessions against one.
+func TestSessionsTargets(t *testing.T) {
+	idle := memory{RSS: 35 << 20}
+	met := sessionsTargets(idle, []growthSessions{fakeSessions(1, 36, 10000), fakeSessions(100, 37, 9500), fakeSessions(10_000, 150, 9000)})
+	for _, want := range []string{"| 150.0 MB | met |", "| 11.8 KB | met |", "| 95 % (9 500 against 10 000) | met |"} {
+		if !strings.Contains(met, want) {
+			t.Errorf("targets lack %q:\n%s", want, met)
+		}
+	}
+	missed := sessionsTargets(idle, []growthSessions{fakeSessions(1, 36, 10000), fakeSessions(100, 37, 8000), fakeSessions(10_000, 700, 9000)})
+	if n := strings.Count(missed, "**not met**"); n != 3 {
+		t.Errorf("%d targets not met, want 3:\n%s", n, missed)
+	}
+	if sessionsTargets(idle, []growthSessions{fakeSessions(10, 36, 1)}) != "" {
+		t.Error("targets judged without the 1, 100 and 10 000 rows")
+	}
+}
+
+// The chart is drawn with every panel, sessions included.
+func TestDrawGrowth(t *testing.T) {
+	res := &Result{Requests: 100, Elapsed: time.Second, P99: 2 * time.Millisecond}
+	sizes := []growthSize{{clients: 260, ops: []growthOp{{"list", res}}}, {clients: 10000, ops: []growthOp{{"list", res}}}}
+	conns := []growthConn{{conns: 1, res: res}, {conns: 8, res: res}}
+	path := filepath.Join(t.TempDir(), "growth.png")
+	if err := drawGrowth(path, sizes, conns, []growthSessions{fakeSessions(1, 36, 100), fakeSessions(100, 40, 100)}); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Fatalf("no PNG written: %v", err)
 	}
 }

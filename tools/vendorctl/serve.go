@@ -9,9 +9,13 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -82,6 +86,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	guard := mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}
 	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Logger: logger, Admin: guard, Seed: *seed, Journal: journalCfg},
 		buildVendors(cfg))
+	if err == nil {
+		go settleGC(os.Getenv("GOGC"))
+	}
 	if fe := (*all.FixturesError)(nil); errors.As(err, &fe) {
 		return usageErrorf("%v", fe)
 	}
@@ -153,22 +160,81 @@ func vendorNames(vendors []mockserver.Vendor) []string {
 }
 
 // buildVendors builds every vendor mock, with the server's journal and fault rules, with the
-// garbage collector paused: loading the specs makes some 15 MB of short-lived garbage, and collecting
-// it on the way delays the first healthy answer by tens of milliseconds on a small machine. Afterwards
-// the collector runs as GOGC says, or at serveGCPercent (not as it was, so that two builds at once in
-// one process cannot leave it off).
+// garbage collector paused until the heap reaches buildHeapLimit (unless GOMEMLIMIT is set): loading
+// the specs makes some 15 MB of short-lived garbage, and collecting it on the way delays the first
+// healthy answer by tens of milliseconds on a small machine, while a large fixture folder (serve
+// --fixtures) is still collected on the way. Afterwards the collector runs as GOGC says, or at
+// serveGCPercent (not as it was, so that two builds at once in one process cannot leave it off), and
+// settleGC sets serve's own target once the build's garbage is gone.
 func buildVendors(cfg all.Config) mockserver.BuildFunc {
 	return func(rec *mockserver.Recorder) ([]mockserver.Vendor, error) {
 		debug.SetGCPercent(-1)
-		defer debug.SetGCPercent(gcPercent(os.Getenv("GOGC")))
+		limit := debug.SetMemoryLimit(-1)
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(buildHeapLimit)
+		}
+		defer func() {
+			debug.SetMemoryLimit(limit)
+			debug.SetGCPercent(gcPercent(os.Getenv("GOGC")))
+		}()
 		return cfg.Vendors(rec)
 	}
 }
 
-// serveGCPercent is serve's collector target when GOGC is not set. The mocks' live heap is small and
-// steady (specs, fixtures, the bounded journal) while every request makes garbage: collecting at 200 %
-// instead of Go's 100 % gives some 10 % more requests per second for about 6 MB more RSS.
+// buildHeapLimit is the heap at which the collector runs while the vendors are built.
+const buildHeapLimit = 512 << 20
+
+// settleGC collects the garbage of the build and hands the memory back to the system; then, when
+// GOGC is not set, it keeps the collector's target at serveGCPercentFor the live heap, looked at
+// after every collection. serve runs it once the vendors are built, beside the first requests.
+func settleGC(gogc string) {
+	debug.FreeOSMemory()
+	if gogc == "" {
+		followOnce.Do(followLiveHeap)
+	}
+}
+
+// followOnce starts followLiveHeap once per process (tests run serve many times).
+var followOnce sync.Once
+
+// followLiveHeap sets the collector's target for the live heap of the last collection, and again
+// after the next one (a finalizer runs once per collection that finds its object unreachable).
+func followLiveHeap() {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() == metrics.KindUint64 {
+		if want := serveGCPercentFor(sample[0].Value.Uint64()); int64(want) != lastGCPercent.Swap(int64(want)) {
+			debug.SetGCPercent(want)
+		}
+	}
+	runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) { followLiveHeap() })
+}
+
+// gcSentinel is an object that is unreachable as soon as it is made; its finalizer marks a
+// collection. It is larger than the tiny allocator's blocks, whose finalizers may never run.
+type gcSentinel struct{ _ [32]byte }
+
+// lastGCPercent is the target followLiveHeap set last.
+var lastGCPercent atomic.Int64
+
+// serveGCPercent is serve's collector target when GOGC is not set and the live heap is small. The
+// mocks' live heap is small and steady (specs, fixtures, the bounded journal) while every request
+// makes garbage: collecting at 200 % instead of Go's 100 % gives some 10 % more requests per second
+// for about 6 MB more RSS.
 const serveGCPercent = 200
+
+// gcHeadroom is the garbage serve lets grow over a large live heap before it collects: 100,000
+// TimeWave clients (~90 MB) or 10,000 sessions (~110 MB) would otherwise triple their RSS.
+const gcHeadroom = 48 << 20
+
+// serveGCPercentFor is serve's collector target for a live heap of live bytes: gcHeadroom over it,
+// as a percentage between 50 and serveGCPercent.
+func serveGCPercentFor(live uint64) int {
+	if live == 0 {
+		return serveGCPercent
+	}
+	return int(min(max(gcHeadroom*100/live, 50), serveGCPercent))
+}
 
 // gcPercent is the collector's setting for a GOGC value, as the runtime reads it ("" is serve's own).
 func gcPercent(gogc string) int {

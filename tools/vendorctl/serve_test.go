@@ -244,6 +244,16 @@ func TestServeMediaconnectRateLimit(t *testing.T) {
 	}
 }
 
+// serve collects at 200 % for the mocks' usual small live heap, and lets at most gcHeadroom of
+// garbage grow over a large one (at least 50 %).
+func TestServeGCPercentFollowsTheLiveHeap(t *testing.T) {
+	for live, want := range map[uint64]int{0: serveGCPercent, 20 << 20: serveGCPercent, 48 << 20: 100, 96 << 20: 50, 1 << 30: 50} {
+		if got := serveGCPercentFor(live); got != want {
+			t.Errorf("%d MB live: %d %%, want %d", live>>20, got, want)
+		}
+	}
+}
+
 func TestGCPercentReadsGOGC(t *testing.T) {
 	for gogc, want := range map[string]int{"": serveGCPercent, "off": -1, "100": 100, "bad": serveGCPercent} {
 		if got := gcPercent(gogc); got != want {
