@@ -2,7 +2,6 @@ package specs
 
 import (
 	"bytes"
-	"encoding/json"
 	"hash/maphash"
 	"net/http"
 	"sync"
@@ -17,7 +16,7 @@ const (
 )
 
 // RecordMemo lets ValidateResponse check the records of an answer (each element of a list property,
-// each object property) once per version of the record: a record whose bytes passed the check against
+// each object property, and so on inside a record, a few levels deep) once per version of the record: a record whose bytes passed the check against
 // the same schema before is not decoded and checked again, and the envelope around the records is
 // checked on every answer. The result is the one of checking the whole answer: the split is made only
 // where it is exact (an object schema without allOf, oneOf, anyOf or not, whose list properties have
@@ -129,46 +128,41 @@ func newRecordPlan(schema *openapi3.Schema) *recordPlan {
 
 // passesByRecords checks a JSON answer record by record (see RecordMemo). It returns true only when
 // the answer passes: the check of the whole answer would pass too. false says nothing: check it whole.
-func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body []byte) bool {
+// The body is split in one pass (splitObject); only the envelope's other fields and new records are
+// decoded.
+func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body []byte, depth int) bool {
 	p := memo.plan(schema)
 	if p == nil {
 		return false
 	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(body, &fields) != nil || fields == nil {
-		return false
-	}
-	value := make(map[string]any, len(fields))
-	for name, raw := range fields {
+	value := make(map[string]any, len(p.records)+8)
+	ok := splitObject(body, func(name string, raw []byte) bool {
 		rp, isRecord := p.records[name]
 		switch {
-		case isRecord && rp.list && len(raw) > 0 && raw[0] == '[':
-			var items []json.RawMessage
-			if json.Unmarshal(raw, &items) != nil {
+		case isRecord && rp.list && raw[0] == '[':
+			placeholders := make([]any, 0, 16)
+			if !splitArray(raw, func(item []byte) bool {
+				placeholders = append(placeholders, map[string]any{})
+				return s.recordPasses(memo, rp.schema, item, depth)
+			}) {
 				return false
-			}
-			placeholders := make([]any, len(items))
-			for i, item := range items {
-				if !s.recordPasses(memo, rp.schema, item) {
-					return false
-				}
-				placeholders[i] = map[string]any{}
 			}
 			value[name] = placeholders
 		case isRecord && !rp.list:
-			if !s.recordPasses(memo, rp.schema, raw) {
+			if !s.recordPasses(memo, rp.schema, raw, depth) {
 				return false
 			}
 			value[name] = map[string]any{}
 		default:
-			v, err := decodeJSON(raw)
-			if err != nil {
+			v, ok := decodeExact(raw)
+			if !ok {
 				return false
 			}
 			value[name] = v
 		}
-	}
-	if p.envelope.VisitJSON(value, s.visitResponse...) != nil {
+		return true
+	})
+	if !ok || p.envelope.VisitJSON(value, s.visitResponse...) != nil {
 		return false
 	}
 	var extra []Violation
@@ -176,15 +170,24 @@ func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body [
 	return len(extra) == 0
 }
 
+// maxRecordDepth bounds how deep records are split inside records.
+const maxRecordDepth = 4
+
 // recordPasses checks one record against its schema (and for undocumented properties), unless the
-// same bytes passed against the same schema before.
-func (s *Spec) recordPasses(memo *RecordMemo, schema *openapi3.Schema, raw []byte) bool {
+// same bytes passed against the same schema before. A new record is itself split into its own records
+// where its schema allows (a client's addresses and contacts), so that a changed field of a client
+// checks the client's own fields and not the lists it holds.
+func (s *Spec) recordPasses(memo *RecordMemo, schema *openapi3.Schema, raw []byte, depth int) bool {
 	key := memo.key(raw)
 	if memo.seen(key, schema, raw) {
 		return true
 	}
-	v, err := decodeJSON(raw)
-	if err != nil || schema.VisitJSON(v, s.visitResponse...) != nil {
+	if depth < maxRecordDepth && raw[0] == '{' && s.passesByRecords(memo, schema, raw, depth+1) {
+		memo.add(key, schema, raw)
+		return true
+	}
+	v, ok := decodeExact(raw)
+	if !ok || schema.VisitJSON(v, s.visitResponse...) != nil {
 		return false
 	}
 	var extra []Violation
