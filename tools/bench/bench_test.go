@@ -280,9 +280,31 @@ func TestReportTargets(t *testing.T) {
 	if bad := rep.badAnswers(); bad != "" {
 		t.Errorf("bad answers %q", bad)
 	}
+	if !strings.Contains(md, "| Go load generator within 15 % of wrk (req/s, p99) | not measured: wrk is not installed") {
+		t.Errorf("report without wrk lacks the loader row:\n%s", md)
+	}
 	rep.rows[0].runs[0].Status[401] = 3
 	if bad := rep.badAnswers(); !strings.Contains(bad, "401×3") {
 		t.Errorf("bad answers %q", bad)
+	}
+	delete(rep.rows[0].runs[0].Status, 401)
+
+	// With wrk, the Go load generator's row is compared with wrk's, within 15 %.
+	rep.loader = "wrk"
+	goRow := &row{api: "vitecauto", kind: kindGoLoader, runs: []*Result{res(14000, 4500*time.Microsecond)}}
+	rep.rows = append(rep.rows, goRow)
+	md = rep.markdown()
+	for _, want := range []string{
+		"| vitecauto | vendorctl, Go load generator | 14 000 | 1.00 | 4.50 | 0 (body) | 200×14000 |",
+		"vitecauto 88 % of wrk's req/s, p99 4.50 ms vs 4.00 ms | met",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report with wrk lacks %q:\n%s", want, md)
+		}
+	}
+	goRow.runs[0] = res(12000, 4500*time.Microsecond)
+	if md := rep.markdown(); !strings.Contains(md, "vitecauto 75 % of wrk's req/s, p99 4.50 ms vs 4.00 ms | **not met**") {
+		t.Errorf("a Go load generator 25 %% slower than wrk is within noise:\n%s", md)
 	}
 }
 

@@ -23,6 +23,9 @@ const (
 	targetP99           = 5 * time.Millisecond
 	targetReady         = 150 * time.Millisecond
 	targetRSS           = 60 << 20
+	// targetLoaderPct: the Go load generator's req/s and p99 within this much of wrk's (issue #20), the
+	// run-to-run noise of this machine.
+	targetLoaderPct = 15.0
 )
 
 // Server kinds of the comparison, in report order.
@@ -33,10 +36,13 @@ const (
 	kindPrism       = "Prism"
 	// kindPrismQuiet is Prism without its log line per request (-v error), about twice as fast.
 	kindPrismQuiet = "Prism -v error"
+	// kindGoLoader is the validated server loaded by the Go load generator, measured when the run's
+	// load generator is wrk, to compare the two.
+	kindGoLoader = "vendorctl, Go load generator"
 )
 
 // kinds are the server kinds in report order.
-var kinds = []string{kindValidated, kindNoMemo, kindUnvalidated, kindPrism, kindPrismQuiet}
+var kinds = []string{kindValidated, kindGoLoader, kindNoMemo, kindUnvalidated, kindPrism, kindPrismQuiet}
 
 type compareConfig struct {
 	vendorctl   string
@@ -224,10 +230,15 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 		reqs []Request
 		// mix, when set, is the mixed scenario (reqs is then empty): always the Go load generator.
 		mix *mixTarget
+		// loader, when set, replaces the run's load generator.
+		loader *loadFunc
 	}
 	measure := func(t target, d time.Duration) (*Result, error) {
 		if t.mix != nil {
 			return runMix(ctx, *t.mix, cfg.concurrency, d)
+		}
+		if t.loader != nil {
+			return t.loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, d)
 		}
 		return loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, d)
 	}
@@ -273,6 +284,10 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 				return nil, fmt.Errorf("%s: %w", kind, err)
 			}
 			targets = append(targets, target{kind: kind, api: sc.label(), srv: s, reqs: reqs})
+			if kind == kindValidated && loader.name == "wrk" {
+				gl := goLoader()
+				targets = append(targets, target{kind: kindGoLoader, api: sc.label(), srv: s, reqs: reqs, loader: &gl})
+			}
 		}
 		if mixRuns(known) {
 			// The mixed scenario writes and resets the store (which revokes tokens): its own server.
@@ -526,6 +541,10 @@ func (rep *report) markdown() string {
 		"Mediaconnect searches, user changes and reads; always the Go load generator; vendorctl on its own server, reset before each measurement). Run took %s.\n\n",
 		cfg.cpus, cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), loaderLabel(rep.loader), placement,
 		cfg.concurrency, cfg.duration, cfg.warmup, cfg.rounds, rep.elapsed.Round(time.Second))
+	if rep.loader == "wrk" {
+		fmt.Fprintf(&b, "Row `%s`: the validated server loaded with the same request by the Go load generator of tools/bench, "+
+			"in the same rounds, to compare it with wrk (a machine without wrk uses it for every row).\n\n", kindGoLoader)
+	}
 	if len(rep.unknown) > 0 {
 		fmt.Fprintf(&b, "Served but not in the benchmark (no scenario yet): %s.\n\n", strings.Join(rep.unknown, ", "))
 	}
@@ -543,8 +562,12 @@ func (rep *report) markdown() string {
 			if r == nil {
 				continue
 			}
+			size := thousands(r.answerBytes())
+			if rep.loader == "wrk" && kind == kindGoLoader {
+				size += " (body)"
+			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", api, kind, thousands(r.rps()),
-				formatMS(r.p50()), formatMS(r.p99()), thousands(r.answerBytes()), r.answers().StatusSummary())
+				formatMS(r.p50()), formatMS(r.p99()), size, r.answers().StatusSummary())
 		}
 	}
 	b.WriteString("\n| server | ready ms (process start to first healthy answer) | RSS after the load MB | peak RSS MB |\n|---|---:|---:|---:|\n")
@@ -621,6 +644,11 @@ func (rep *report) targets() string {
 		}
 		fmt.Fprintf(&b, "| p99 ≤ %s ms at %d connections (validated) | %s | %s |\n", formatMS(targetP99), rep.cfg.concurrency, strings.Join(parts, ", "), verdict(ok))
 	}
+	if rep.loader == "wrk" {
+		b.WriteString(rep.loaderTarget())
+	} else {
+		b.WriteString("| Go load generator within " + fmt.Sprintf("%.0f", targetLoaderPct) + " % of wrk (req/s, p99) | not measured: wrk is not installed, the Go load generator made every row | |\n")
+	}
 	for _, s := range rep.servers {
 		if strings.HasPrefix(s.label, "vendorctl start-up") {
 			max := slices.Max(s.ready)
@@ -633,6 +661,37 @@ func (rep *report) targets() string {
 		}
 	}
 	return b.String()
+}
+
+// loaderTarget compares the Go load generator with wrk on the validated server, vendor by vendor.
+func (rep *report) loaderTarget() string {
+	var parts []string
+	ok, measured := true, false
+	within := func(a, b float64) bool { return b > 0 && 100*abs(a-b)/b <= targetLoaderPct }
+	for _, api := range rep.apis {
+		w, g := rep.row(kindValidated, api), rep.row(kindGoLoader, api)
+		if w == nil || g == nil || w.rps() == 0 {
+			continue
+		}
+		measured = true
+		ok = ok && within(g.rps(), w.rps()) && within(float64(g.p99()), float64(w.p99()))
+		parts = append(parts, fmt.Sprintf("%s %.0f %% of wrk's req/s, p99 %s ms vs %s ms", api, 100*g.rps()/w.rps(), formatMS(g.p99()), formatMS(w.p99())))
+	}
+	if !measured {
+		return ""
+	}
+	verdict := "met"
+	if !ok {
+		verdict = "**not met**"
+	}
+	return fmt.Sprintf("| Go load generator within %.0f %% of wrk (req/s, p99; validated server) | %s | %s |\n", targetLoaderPct, strings.Join(parts, ", "), verdict)
+}
+
+func abs(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 func median(vals []float64) float64 {
