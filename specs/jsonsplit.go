@@ -96,9 +96,10 @@ func plainKey(k []byte) bool {
 }
 
 // splitObject calls field for each member of the JSON object that is the whole of body (surrounding
-// white space aside), in order, with its key and the bytes of its value. It returns false when body is
-// not such an object, a key is not plain, or field returns false.
-func splitObject(body []byte, field func(key string, raw []byte) bool) bool {
+// white space aside), in order, with its key and the bytes from the start of its value to the end of
+// body; field returns the length of the value it took (valueEnd, or its own parse), or -1 to stop.
+// It returns false when body is not such an object, a key is not plain, or field stopped.
+func splitObject(body []byte, field func(key string, rest []byte) int) bool {
 	i := skipSpace(body, 0)
 	if i >= len(body) || body[i] != '{' {
 		return false
@@ -121,11 +122,14 @@ func splitObject(body []byte, field func(key string, raw []byte) bool) bool {
 			return false
 		}
 		i = skipSpace(body, i+1)
-		ve := valueEnd(body, i)
-		if ve < 0 || !field(key, body[i:ve]) {
+		if i >= len(body) {
 			return false
 		}
-		i = skipSpace(body, ve)
+		n := field(key, body[i:])
+		if n <= 0 {
+			return false
+		}
+		i = skipSpace(body, i+n)
 		if i >= len(body) {
 			return false
 		}
@@ -140,32 +144,32 @@ func splitObject(body []byte, field func(key string, raw []byte) bool) bool {
 	}
 }
 
-// splitArray calls item for each element of the JSON array that is all of raw, in order. It returns
-// false when raw is not such an array or item returns false.
-func splitArray(raw []byte, item func(raw []byte) bool) bool {
-	if len(raw) < 2 || raw[0] != '[' {
-		return false
+// splitArray calls item for each element of the JSON array that opens rest, in order, and returns the
+// array's length, or -1 when rest does not open with an array or item returns false.
+func splitArray(rest []byte, item func(raw []byte) bool) int {
+	if len(rest) < 2 || rest[0] != '[' {
+		return -1
 	}
-	i := skipSpace(raw, 1)
-	if i < len(raw) && raw[i] == ']' {
-		return i+1 == len(raw)
+	i := skipSpace(rest, 1)
+	if i < len(rest) && rest[i] == ']' {
+		return i + 1
 	}
 	for {
-		ve := valueEnd(raw, i)
-		if ve < 0 || !item(raw[i:ve]) {
-			return false
+		ve := valueEnd(rest, i)
+		if ve < 0 || !item(rest[i:ve]) {
+			return -1
 		}
-		i = skipSpace(raw, ve)
-		if i >= len(raw) {
-			return false
+		i = skipSpace(rest, ve)
+		if i >= len(rest) {
+			return -1
 		}
-		switch raw[i] {
+		switch rest[i] {
 		case ',':
-			i = skipSpace(raw, i+1)
+			i = skipSpace(rest, i+1)
 		case ']':
-			return i+1 == len(raw)
+			return i + 1
 		default:
-			return false
+			return -1
 		}
 	}
 }

@@ -136,31 +136,35 @@ func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body [
 		return false
 	}
 	value := make(map[string]any, len(p.records)+8)
-	ok := splitObject(body, func(name string, raw []byte) bool {
+	ok := splitObject(body, func(name string, rest []byte) int {
 		rp, isRecord := p.records[name]
-		switch {
-		case isRecord && rp.list && raw[0] == '[':
+		if isRecord && rp.list && rest[0] == '[' {
 			placeholders := make([]any, 0, 16)
-			if !splitArray(raw, func(item []byte) bool {
+			n := splitArray(rest, func(item []byte) bool {
 				placeholders = append(placeholders, map[string]any{})
 				return s.recordPasses(memo, rp.schema, item, depth)
-			}) {
-				return false
-			}
+			})
 			value[name] = placeholders
-		case isRecord && !rp.list:
+			return n
+		}
+		n := valueEnd(rest, 0)
+		if n < 0 {
+			return -1
+		}
+		raw := rest[:n]
+		if isRecord && !rp.list {
 			if !s.recordPasses(memo, rp.schema, raw, depth) {
-				return false
+				return -1
 			}
 			value[name] = map[string]any{}
-		default:
-			v, ok := decodeExact(raw)
-			if !ok {
-				return false
-			}
-			value[name] = v
+			return n
 		}
-		return true
+		v, ok := decodeExact(raw)
+		if !ok {
+			return -1
+		}
+		value[name] = v
+		return n
 	})
 	if !ok || p.envelope.VisitJSON(value, s.visitResponse...) != nil {
 		return false
