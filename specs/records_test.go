@@ -52,19 +52,27 @@ func page(t testing.TB, clients []json.RawMessage, currentPage int) []byte {
 	return body
 }
 
+// remembered loads the TimeWave spec and returns a record memo that has checked a page of the first
+// n fixture clients, and those clients.
+func remembered(tb testing.TB, n int) (*specs.Spec, *specs.RecordMemo, []json.RawMessage) {
+	tb.Helper()
+	spec, err := specs.Load("timewave")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	memo := specs.NewRecordMemo()
+	clients := fixtureClients(tb)[:n]
+	if vs := recordCheck(tb, spec, memo, "/clients", page(tb, clients, 1)); len(vs) != 0 {
+		tb.Fatalf("the fixture page fails: %v", vs)
+	}
+	return spec, memo, clients
+}
+
 // A record that passed once is remembered by its bytes: a changed record (a wrong type, an
 // undocumented property) in a page whose other records passed is still a violation, with the
 // violations of the whole check; so is an envelope that breaks its schema around remembered records.
 func TestRecordMemoNeverPassesAChangedAnswer(t *testing.T) {
-	spec, err := specs.Load("timewave")
-	if err != nil {
-		t.Fatal(err)
-	}
-	memo := specs.NewRecordMemo()
-	clients := fixtureClients(t)[:15]
-	if vs := recordCheck(t, spec, memo, "/clients", page(t, clients, 1)); len(vs) != 0 {
-		t.Fatalf("the fixture page fails: %v", vs)
-	}
+	spec, memo, clients := remembered(t, 15)
 	changed := func(i int, from, to string) []json.RawMessage {
 		out := append([]json.RawMessage(nil), clients...)
 		if !bytes.Contains(out[i], []byte(from)) {
@@ -111,17 +119,11 @@ func TestRecordMemoNeverPassesAChangedAnswer(t *testing.T) {
 }
 
 // FuzzRecordMemo checks arbitrary bodies against GET /clients with a record memo that already holds
-// every fixture client and without one: the two checks agree, whatever the bytes (broken JSON around
+// the first 15 fixture clients and without one: the two checks agree, whatever the bytes (broken JSON around
 // or inside remembered records, duplicate or escaped keys, trailing bytes).
 func FuzzRecordMemo(f *testing.F) {
-	spec, err := specs.Load("timewave")
-	if err != nil {
-		f.Fatal(err)
-	}
-	memo := specs.NewRecordMemo()
-	clients := fixtureClients(f)[:15]
+	spec, memo, clients := remembered(f, 15)
 	good := page(f, clients, 1)
-	recordCheck(f, spec, memo, "/clients", good)
 	f.Add(good)
 	one := string(clients[0])
 	for _, body := range []string{
@@ -147,13 +149,8 @@ func FuzzRecordMemo(f *testing.F) {
 // Random edits of a remembered page (a byte deleted, doubled or replaced by a structural one) are
 // checked with the record memo as they are without it.
 func TestRecordMemoAgreesOnEditedPages(t *testing.T) {
-	spec, err := specs.Load("timewave")
-	if err != nil {
-		t.Fatal(err)
-	}
-	memo := specs.NewRecordMemo()
-	good := page(t, fixtureClients(t)[:3], 1)
-	recordCheck(t, spec, memo, "/clients", good)
+	spec, memo, clients := remembered(t, 3)
+	good := page(t, clients, 1)
 	rng := rand.New(rand.NewPCG(20, 2))
 	structural := []byte(`{}[],:" \1a-.`)
 	passed := 0
