@@ -264,9 +264,13 @@ func TestReportTargets(t *testing.T) {
 			{label: kindValidated, ready: []time.Duration{time.Millisecond}, mem: memory{RSS: 30 << 20, Peak: 31 << 20}},
 		},
 	}
+	// 50 µs of server CPU per validated request, 40 µs unvalidated.
+	rep.rows[0].runs[0].ServerCPU = 16000 * 50 * time.Microsecond
+	rep.rows[1].runs[0].ServerCPU = 20000 * 40 * time.Microsecond
 	md := rep.markdown()
 	for _, want := range []string{
-		"| vitecauto | vendorctl | 16 000 | 1.00 | 4.00 | 0 | 200×16000 |",
+		"| vitecauto | vendorctl | 16 000 | 1.00 | 4.00 | 50 | 0 | 200×16000 |",
+		"| the same by server CPU per request (CPU off / CPU on) | vitecauto 80 % | met |",
 		"vitecauto 16.0× | met",
 		"vitecauto 80 % | met",
 		"vitecauto 4.00 ms | met",
@@ -295,7 +299,7 @@ func TestReportTargets(t *testing.T) {
 	rep.rows = append(rep.rows, goRow)
 	md = rep.markdown()
 	for _, want := range []string{
-		"| vitecauto | vendorctl, Go load generator | 14 000 | 1.00 | 4.50 | 0 (body) | 200×14000 |",
+		"| vitecauto | vendorctl, Go load generator | 14 000 | 1.00 | 4.50 | 0 | 0 (body) | 200×14000 |",
 		"vitecauto 88 % of wrk's req/s, p99 4.50 ms vs 4.00 ms | met",
 	} {
 		if !strings.Contains(md, want) {

@@ -162,6 +162,16 @@ func (r *row) p99() time.Duration {
 	return time.Duration(r.median(func(x *Result) float64 { return float64(x.P99) }))
 }
 
+// cpuPerRequest is the server's CPU time per answered request (median over the rounds), or 0.
+func (r *row) cpuPerRequest() time.Duration {
+	return time.Duration(r.median(func(x *Result) float64 {
+		if n := x.Requests - x.Errors; n > 0 {
+			return float64(x.ServerCPU) / float64(n)
+		}
+		return 0
+	}))
+}
+
 // answers sums the status counts over the rounds.
 func (r *row) answers() *Result {
 	sum := &Result{Status: map[int]int{}}
@@ -232,8 +242,10 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 		mix *mixTarget
 		// loader, when set, replaces the run's load generator.
 		loader *loadFunc
+		// cpu are the servers whose CPU time the load costs (zero: srv).
+		cpu []*server
 	}
-	measure := func(t target, d time.Duration) (*Result, error) {
+	load := func(t target, d time.Duration) (*Result, error) {
 		if t.mix != nil {
 			return runMix(ctx, *t.mix, cfg.concurrency, d)
 		}
@@ -241,6 +253,20 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 			return t.loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, d)
 		}
 		return loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, d)
+	}
+	measure := func(t target, d time.Duration) (*Result, error) {
+		servers := t.cpu
+		if servers == nil {
+			servers = []*server{t.srv}
+		}
+		before := totalTicks(servers)
+		res, err := load(t, d)
+		if err == nil && before >= 0 {
+			if after := totalTicks(servers); after >= before {
+				res.ServerCPU = time.Duration(after-before) * clockTick
+			}
+		}
+		return res, err
 	}
 	var targets []target
 	var stops []*server
@@ -354,7 +380,11 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 				for _, api := range mixVendors {
 					m.Addr[api] = prisms[kind+"/"+api].addr
 				}
-				targets = append(targets, target{kind: kind, api: mixAPI, srv: prisms[kind+"/timewave"], mix: &m})
+				var cpu []*server
+				for _, api := range mixVendors {
+					cpu = append(cpu, prisms[kind+"/"+api])
+				}
+				targets = append(targets, target{kind: kind, api: mixAPI, srv: prisms[kind+"/timewave"], mix: &m, cpu: cpu})
 			}
 		}
 	}
@@ -555,7 +585,7 @@ func (rep *report) markdown() string {
 	if rep.loader == "wrk" {
 		sizeHead = "answer bytes (with headers)"
 	}
-	fmt.Fprintf(&b, "| vendor | server | req/s | p50 ms | p99 ms | %s | answers |\n|---|---|---:|---:|---:|---:|---|\n", sizeHead)
+	fmt.Fprintf(&b, "| vendor | server | req/s | p50 ms | p99 ms | server CPU µs per request | %s | answers |\n|---|---|---:|---:|---:|---:|---:|---|\n", sizeHead)
 	for _, api := range rep.apis {
 		for _, kind := range kinds {
 			r := rep.row(kind, api)
@@ -566,8 +596,8 @@ func (rep *report) markdown() string {
 			if rep.loader == "wrk" && kind == kindGoLoader {
 				size += " (body)"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", api, kind, thousands(r.rps()),
-				formatMS(r.p50()), formatMS(r.p99()), size, r.answers().StatusSummary())
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", api, kind, thousands(r.rps()),
+				formatMS(r.p50()), formatMS(r.p99()), thousands(float64(r.cpuPerRequest())/float64(time.Microsecond)), size, r.answers().StatusSummary())
 		}
 	}
 	b.WriteString("\n| server | ready ms (process start to first healthy answer) | RSS after the load MB | peak RSS MB |\n|---|---:|---:|---:|\n")
@@ -630,6 +660,24 @@ func (rep *report) targets() string {
 			parts = append(parts, fmt.Sprintf("%s %.0f %%", api, pct))
 		}
 		fmt.Fprintf(&b, "| validation on ≥ %.0f %% of validation off (req/s) | %s | %s |\n", targetValidationPct, strings.Join(parts, ", "), verdict(ok))
+	}
+	{
+		// The same ratio by the server's CPU time per request: what validation costs the server,
+		// whatever else the machine runs (req/s move with the load of other processes).
+		var parts []string
+		ok := true
+		for _, api := range rep.apis {
+			v, n := rep.row(kindValidated, api), rep.row(kindUnvalidated, api)
+			if v == nil || n == nil || v.cpuPerRequest() == 0 || n.cpuPerRequest() == 0 {
+				continue
+			}
+			pct := 100 * float64(n.cpuPerRequest()) / float64(v.cpuPerRequest())
+			ok = ok && pct >= targetValidationPct
+			parts = append(parts, fmt.Sprintf("%s %.0f %%", api, pct))
+		}
+		if len(parts) > 0 {
+			fmt.Fprintf(&b, "| the same by server CPU per request (CPU off / CPU on) | %s | %s |\n", strings.Join(parts, ", "), verdict(ok))
+		}
 	}
 	{
 		var parts []string
