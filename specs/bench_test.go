@@ -282,11 +282,13 @@ func BenchmarkFreshAnswer(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, mode := range []struct {
-			name string
-			memo *specs.RecordMemo
-		}{{"whole", nil}, {"records", specs.NewRecordMemo()}} {
-			b.Run(c.name+"/"+mode.name, func(b *testing.B) {
+		for _, mode := range []string{"whole", "records"} {
+			b.Run(c.name+"/"+mode, func(b *testing.B) {
+				// A memo of its own for each run (-count), which has seen every version but the new one.
+				var memo *specs.RecordMemo
+				if mode == "records" {
+					memo = specs.NewRecordMemo()
+				}
 				b.ReportAllocs()
 				i := 0
 				for b.Loop() {
@@ -296,7 +298,7 @@ func BenchmarkFreshAnswer(b *testing.B) {
 					body := c.body(changed)
 					b.SetBytes(int64(len(body)))
 					b.StartTimer()
-					if err := spec.ValidateResponse(ctx, req, route, specs.Response{Status: 200, Header: header, Body: body, Records: mode.memo}); err != nil {
+					if err := spec.ValidateResponse(ctx, req, route, specs.Response{Status: 200, Header: header, Body: body, Records: memo}); err != nil {
 						b.Fatal(err)
 					}
 				}
