@@ -26,12 +26,14 @@ generate: ## regenerate gen/ from specs/ with the pinned oapi-codegen
 	$(GO) generate ./gen/...
 
 .PHONY: check-generated
-check-generated: generate ## regenerate, then fail if gen/ differs from what is committed
-	@if [ -n "$$(git status --porcelain -- gen)" ]; then \
-		echo "gen/ is stale or has untracked output: run 'make generate' and commit:"; \
-		git status --porcelain -- gen; git --no-pager diff --stat -- gen; exit 1; \
+GENERATED := gen ':(glob)clients/*/*.gen.go'
+
+check-generated: generate ## regenerate, then fail if gen/ or the clients' *.gen.go differ from what is committed
+	@if [ -n "$$(git status --porcelain -- $(GENERATED))" ]; then \
+		echo "generated code is stale or has untracked output: run 'make generate' and commit:"; \
+		git status --porcelain -- $(GENERATED); git --no-pager diff --stat -- $(GENERATED); exit 1; \
 	fi
-	@echo "gen/ is up to date"
+	@echo "gen/ and clients/*/*.gen.go are up to date"
 
 .PHONY: fmt
 fmt: ## gofmt every Go file
@@ -64,8 +66,32 @@ lint-specs: ## Spectral (spectral:oas) and Redocly (recommended) on every spec; 
 	fi; \
 	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true "$(REDOCLY)" lint --extends=recommended --format=summary specs/*/openapi.yaml
 
+# Debian packages the tests of tools/deploy run: each is installed with apt-get only when missing
+# (machines and CI run as root).
+.PHONY: deps-haproxy
+deps-haproxy: ## install HAProxy (apt-get) when missing: the scale-out test of tools/deploy runs it
+	@command -v haproxy >/dev/null 2>&1 || { echo "deps-haproxy: installing haproxy with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; }
+	@haproxy -v | head -1
+
+.PHONY: deps-podman
+deps-podman: ## install podman (apt-get) when missing: make image and the image test of tools/deploy use it
+	@command -v podman >/dev/null 2>&1 || { echo "deps-podman: installing podman with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman; }
+	@podman --version
+
+# The image for CI service containers (tools/deploy/Containerfile): a static vendorctl in
+# $(IMAGE_DIR)/context, the image's id in $(IMAGE_DIR)/id.
+IMAGE ?= localhost/vendorctl:dev
+IMAGE_DIR ?= bin/image
+.PHONY: image
+image: deps-podman ## build the OCI image IMAGE (default localhost/vendorctl:dev) with podman: FROM scratch, static binary, non-root, serve on 0.0.0.0:8080
+	mkdir -p $(IMAGE_DIR)/context
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o $(IMAGE_DIR)/context/vendorctl ./tools/vendorctl
+	podman build --quiet --iidfile $(IMAGE_DIR)/id -f tools/deploy/Containerfile -t $(IMAGE) $(IMAGE_DIR)/context
+
 .PHONY: test
-test: check-generated lint spec-check lint-specs ## everything CI runs: generated code, lint, specs (Go checks and Spectral), go test -race
+test: check-generated lint spec-check lint-specs deps-haproxy deps-podman ## everything CI runs: generated code, lint, specs (Go checks and Spectral), the deploy tests' packages (HAProxy, podman), go test -race
 	$(GO) test -race -count=1 ./...
 
 BASE ?=

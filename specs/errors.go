@@ -204,7 +204,7 @@ func (c *collector) collect(err error, in, prefix string) {
 		var xe *xmlcodec.Error
 		if errors.As(e.Cause, &xe) {
 			for _, p := range xe.Problems {
-				*out = append(*out, Violation{In: in, Field: join(prefix, p.Field), Message: "xml: " + p.Message})
+				*out = append(*out, Violation{In: in, Field: xmlcodec.JoinField(prefix, p.Field), Message: "xml: " + p.Message})
 			}
 			return
 		}

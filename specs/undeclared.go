@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/vendorctl/vendorctl/specs/xmlcodec"
 )
 
 // MsgUndocumented is the message of a violation for a response property the spec does not describe.
@@ -39,11 +41,11 @@ func walkUndeclared(schema *openapi3.Schema, value any, path string, out *[]Viol
 			sub := lookup(key)
 			if sub == nil {
 				if !open && count > 0 {
-					*out = append(*out, Violation{In: "body", Field: join(path, key), Message: MsgUndocumented})
+					*out = append(*out, Violation{In: "body", Field: xmlcodec.JoinField(path, key), Message: MsgUndocumented})
 				}
 				continue
 			}
-			walkUndeclared(sub, val, join(path, key), out, depth+1)
+			walkUndeclared(sub, val, xmlcodec.JoinField(path, key), out, depth+1)
 		}
 	case []any:
 		items := arrayItems(schema, v)
@@ -51,7 +53,7 @@ func walkUndeclared(schema *openapi3.Schema, value any, path string, out *[]Viol
 			return
 		}
 		for i, val := range v {
-			walkUndeclared(items, val, join(path, strconv.Itoa(i)), out, depth+1)
+			walkUndeclared(items, val, xmlcodec.JoinField(path, strconv.Itoa(i)), out, depth+1)
 		}
 	}
 }
@@ -173,13 +175,6 @@ func arrayItems(schema *openapi3.Schema, v []any) *openapi3.Schema {
 		}
 	}
 	return nil
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
 }
 
 // responseMedia is the media type object the spec documents for an answer of route with status (or the

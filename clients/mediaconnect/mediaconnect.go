@@ -89,15 +89,14 @@ func knownEndpoint(baseURL string) (oauth2.Endpoint, bool) {
 	return oauth2.Endpoint{}, false
 }
 
-// Types of the API.
+// Types of the API. The request body CustomerInfoChange is generated into this package
+// (requests.gen.go), so that go doc shows its fields; Name and PhoneNumber, which CustomerInfo holds
+// too, are mediaconnectapi's.
 type (
-	CustomerInfo       = mediaconnectapi.CustomerInfo
-	CustomerInfoChange = mediaconnectapi.CustomerInfoChange
-	Name               = mediaconnectapi.Name
-	PhoneNumber        = mediaconnectapi.PhoneNumber
-	PhoneNumberType    = mediaconnectapi.PhoneNumberType
-	AttachedUser       = mediaconnectapi.AttachedUser
-	Credential         = mediaconnectapi.Credential
+	CustomerInfo    = mediaconnectapi.CustomerInfo
+	PhoneNumberType = mediaconnectapi.PhoneNumberType
+	AttachedUser    = mediaconnectapi.AttachedUser
+	Credential      = mediaconnectapi.Credential
 	// Email is an e-mail address; it is checked when a request is encoded.
 	Email = mediaconnectapi.InvoiceEmailAddress
 )
@@ -415,7 +414,11 @@ func (c *Client) ChangeUserCustomer(ctx context.Context, change CustomerInfoChan
 	if err != nil {
 		return err
 	}
-	resp, err := api.ChangeCustomerInfoWithResponse(ctx, change)
+	body, err := json.Marshal(change)
+	if err != nil {
+		return fmt.Errorf("mediaconnect: change user customer: %w", err)
+	}
+	resp, err := api.ChangeCustomerInfoWithBodyWithResponse(ctx, "application/json", bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("mediaconnect: change user customer: %w", err)
 	}

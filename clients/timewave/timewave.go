@@ -41,26 +41,16 @@ import (
 // ProductionURL is the vendor's base URL.
 const ProductionURL = "https://api.timewave.se/v3"
 
-// The API's records, as the generated package defines them.
+// The API's records, as the generated package defines them. The request bodies (ClientCreate,
+// ClientUpdate, AddressInput, ReferenceCreate, ReferenceUpdate) are generated into this package
+// (requests.gen.go), so that go doc shows their fields; the enums they name are timewaveapi's.
 type (
 	// Client is a client (kund) as the API answers it.
 	Client = timewaveapi.Client
-	// ClientCreate is the body of CreateClient; every field is optional.
-	ClientCreate = timewaveapi.ClientCreate
-	// ClientUpdate is the body of UpdateClient; fields left nil keep their value.
-	ClientUpdate = timewaveapi.ClientUpdate
 	// Page is one page of clients with the paginator's counts.
 	Page = timewaveapi.ClientPage
 	// Status is a client's status.
 	Status = timewaveapi.ClientStatus
-	// PaymentType is how a client is invoiced.
-	PaymentType = timewaveapi.PaymentType
-	// AddressInput is an address given on create.
-	AddressInput = timewaveapi.AddressInput
-	// ReferenceCreate is a new reference (no id).
-	ReferenceCreate = timewaveapi.ReferenceCreate
-	// ReferenceUpdate changes the reference with its id.
-	ReferenceUpdate = timewaveapi.ReferenceUpdate
 	// Email is an e-mail address field.
 	Email = openapi_types.Email
 )
@@ -540,7 +530,11 @@ func (a *API) FindByNumber(ctx context.Context, number string) (*Client, error) 
 // CreateClient creates a client and returns it as stored. A body that breaks a rule is a
 // *ValidationError (errors.Is(err, ErrValidation)).
 func (a *API) CreateClient(ctx context.Context, c ClientCreate) (*Client, error) {
-	resp, err := a.api.CreateClientWithResponse(ctx, c)
+	body, err := json.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("timewave: create client: %w", err)
+	}
+	resp, err := a.api.CreateClientWithBodyWithResponse(ctx, "application/json", bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("timewave: create client: %w", err)
 	}
@@ -552,7 +546,11 @@ func (a *API) CreateClient(ctx context.Context, c ClientCreate) (*Client, error)
 
 // UpdateClient changes the given fields of client id and returns it as stored.
 func (a *API) UpdateClient(ctx context.Context, id int, u ClientUpdate) (*Client, error) {
-	resp, err := a.api.UpdateClientWithResponse(ctx, id, u)
+	body, err := json.Marshal(u)
+	if err != nil {
+		return nil, fmt.Errorf("timewave: update client %d: %w", id, err)
+	}
+	resp, err := a.api.UpdateClientWithBodyWithResponse(ctx, id, "application/json", bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("timewave: update client %d: %w", id, err)
 	}

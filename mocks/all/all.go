@@ -152,6 +152,13 @@ func (cfg Config) fixtures(d mockkit.Descriptor) (fs.FS, string, error) {
 // New builds every vendor mock (or those cfg.Only names) from the descriptors. See Build.
 func New(cfg Config) ([]mockserver.Vendor, error) { return Build(descriptors, cfg) }
 
+// Vendors is New as a server's build step (a mockserver.BuildFunc): the vendors get the server's
+// journal and fault rules, e.g. mockserver.NewServerWith(serverCfg, cfg.Vendors).
+func (cfg Config) Vendors(rec *mockserver.Recorder) ([]mockserver.Vendor, error) {
+	cfg.Options.Recorder = rec
+	return New(cfg)
+}
+
 // Build builds the vendor mocks of descs that cfg selects. Every setting is checked before any vendor
 // is built. The vendors are built at once, each on its own goroutine: they share nothing while they
 // are built. A FixturesDir that is missing, or whose fixtures do not load, is a *FixturesError.

@@ -506,6 +506,16 @@ func TestConfigErrors(t *testing.T) {
 	if got := customerNumbers(t, r); !slices.Equal(got, []int{1}) {
 		t.Fatalf("own fixtures: %v", got)
 	}
+	// Fixtures without the default test user (a recording): the first customer is the one logged in.
+	two := fstest.MapFS{
+		"customers.json": {Data: []byte(`[{"customerNumber":7,"name":{"lastName":"Berg"}},{"customerNumber":1,"name":{"lastName":"Dahl"}}]`)},
+		"addresses.json": {Data: []byte(`{"1":{},"7":{}}`)},
+	}
+	e = newEnv(t, mediaconnect.Config{Fixtures: two})
+	r = e.call(t, "GET", "/v1/customer/info", e.userToken(t).AccessToken, "")
+	if !strings.Contains(string(r.body), `"customerNumber":7`) {
+		t.Fatalf("user of a recording: %d %s", r.status, r.body)
+	}
 }
 
 // Odd input gets a 4xx in the right shape, never a 500, with validation on and off.

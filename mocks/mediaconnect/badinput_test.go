@@ -12,15 +12,9 @@ import (
 // Every hostile request of the table gets a 4xx in the vendor's shape and changes nothing. The
 // credentials are a user token, which every operation accepts.
 func TestBadInput(t *testing.T) {
-	cases, err := mockharness.LoadBadInputs("testdata/bad-input.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cases) < 25 {
-		t.Fatalf("%d cases, want at least 25", len(cases))
-	}
-	m := mocktest.Start(t, mocktest.Only(mediaconnect.Name))
-	e := &env{connectID: m.URL + mediaconnect.ConnectIDPrefix}
-	token := e.userToken(t).AccessToken
-	mockharness.RunBadInputs(t, m, mediaconnect.Name, cases, func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) })
+	mockharness.RunBadInputTable(t, mediaconnect.Name, func(m *mocktest.Server) func(*http.Request) {
+		e := &env{connectID: m.URL + mediaconnect.ConnectIDPrefix}
+		token := e.userToken(t).AccessToken
+		return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }
+	})
 }

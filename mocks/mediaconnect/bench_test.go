@@ -7,16 +7,16 @@ import (
 
 	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
 )
 
 // BenchmarkHandler drives the mock's API handler in-process (no network), as serve builds it, with a
 // client-credentials token from its ConnectID handler.
 func BenchmarkHandler(b *testing.B) {
 	for _, mode := range mockharness.HandlerModes() {
-		m, err := mediaconnect.New(mediaconnect.Config{Options: mode.Options})
-		if err != nil {
-			b.Fatal(err)
-		}
+		m := mockharness.Recorded(b, mode, func(o mockkit.Options) (*mediaconnect.Mock, error) {
+			return mediaconnect.New(mediaconnect.Config{Options: o})
+		})
 		token := mockharness.Token(b, m.ConnectIDHandler(), mediaconnect.TokenPath, mediaconnect.DefaultClientID, mediaconnect.DefaultClientSecret)
 		for _, tc := range []struct {
 			name, method, target string

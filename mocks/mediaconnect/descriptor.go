@@ -6,11 +6,14 @@ import (
 	"github.com/vendorctl/vendorctl/mocks/oauth"
 )
 
+// title is the vendor's display name.
+const title = "Mediaconnect Connect"
+
 // Descriptor is the Mediaconnect mock, with ConnectID, as the rest of the project sees it (mocks/all
 // lists it).
 var Descriptor = mockkit.Descriptor{
 	Name:   Name,
-	Title:  "Mediaconnect Connect",
+	Title:  title,
 	Mounts: []mockkit.MountSpec{{Prefix: Prefix}, {Prefix: ConnectIDPrefix, API: ConnectIDName}},
 	Settings: []mockkit.Setting{
 		{Flag: "mediaconnect-client-id", Env: "VENDORCTL_MEDIACONNECT_CLIENT_ID", Default: DefaultClientID,

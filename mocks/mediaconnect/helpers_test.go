@@ -4,37 +4,20 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mediaconnect"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
-	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
-// clock is a settable clock for token lifetimes and the rate limit.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// clock is a settable clock for tokens and the rate limit.
+type clock = mockharness.Clock
 
-func newClock() *clock { return &clock{now: time.Date(2025, 11, 5, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func newClock() *clock { return mockharness.NewClock(time.Date(2025, 11, 5, 9, 0, 0, 0, time.UTC)) }
 
 // env is a mock behind the real server, over HTTP.
 type env struct {
@@ -52,18 +35,8 @@ func newEnv(t *testing.T, cfg mediaconnect.Config) *env {
 	if cfg.Now == nil {
 		cfg.Now = clk.Now
 	}
-	cfg.Options = mockkit.TestOptions(t)
-	m, err := mediaconnect.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mockserver.NewServer(nil, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return &env{m: m, clock: clk, api: ts.URL + mediaconnect.Prefix, connectID: ts.URL + mediaconnect.ConnectIDPrefix}
+	m, url := mockharness.Serve(t, func(o mockkit.Options) (*mediaconnect.Mock, error) { cfg.Options = o; return mediaconnect.New(cfg) })
+	return &env{m: m, clock: clk, api: url + mediaconnect.Prefix, connectID: url + mediaconnect.ConnectIDPrefix}
 }
 
 // noRedirect is a client that returns redirects instead of following them.

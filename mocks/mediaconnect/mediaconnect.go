@@ -107,8 +107,8 @@ type Config struct {
 	// mock-secret).
 	ClientID     string
 	ClientSecret string
-	// TestUser is the customer number of the user the authorize endpoint logs in (default 563457). It
-	// must be a fixture customer.
+	// TestUser is the customer number of the user the authorize endpoint logs in (default 563457, or
+	// the first fixture customer when 563457 is none, as in a recording). It must be a fixture customer.
 	TestUser int
 	// TokenTTL is the lifetime of access tokens (default 12 hours).
 	TokenTTL time.Duration
@@ -129,9 +129,9 @@ type Config struct {
 type Mock struct {
 	// StrictExampleFallback answers the operations that Mock has no method for from the spec's examples.
 	mediaconnectapi.StrictExampleFallback
+	mockkit.Identity
 
 	cfg       Config
-	spec      *specs.Spec
 	api       http.Handler
 	connectID http.Handler
 	tokens    *oauth.TokenStore
@@ -154,9 +154,6 @@ func New(cfg Config) (*Mock, error) {
 	}
 	if cfg.ClientSecret == "" {
 		cfg.ClientSecret = DefaultClientSecret
-	}
-	if cfg.TestUser == 0 {
-		cfg.TestUser = DefaultTestUser
 	}
 	if cfg.TokenTTL == 0 {
 		cfg.TokenTTL = DefaultTokenTTL
@@ -183,6 +180,12 @@ func New(cfg Config) (*Mock, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.TestUser == 0 {
+		cfg.TestUser = DefaultTestUser
+		if !hasCustomer(seed, DefaultTestUser) && len(seed) > 0 {
+			cfg.TestUser = seed[0].number // a recording: its first customer is the user who was logged in
+		}
+	}
 	if !hasCustomer(seed, cfg.TestUser) {
 		return nil, fmt.Errorf("mediaconnect: test user %d is not a fixture customer", cfg.TestUser)
 	}
@@ -192,7 +195,6 @@ func New(cfg Config) (*Mock, error) {
 	}
 	m := &Mock{
 		cfg:     cfg,
-		spec:    spec,
 		seed:    seed,
 		tokens:  oauth.NewTokenStore(oauth.TokenConfig{AccessTTL: cfg.TokenTTL, MaxPerClient: cfg.MaxTokensPerClient, Now: cfg.Now}),
 		limiter: oauth.NewLimiter(cfg.RateLimit),
@@ -223,22 +225,11 @@ func New(cfg Config) (*Mock, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m, nil
-}
-
-// Name implements mockserver.Vendor.
-func (m *Mock) Name() string { return Name }
-
-// Title implements mockserver.Vendor.
-func (m *Mock) Title() string { return Descriptor.Title }
-
-// Mounts implements mockserver.Vendor: the API and ConnectID.
-func (m *Mock) Mounts() []mockserver.Mount {
-	return []mockserver.Mount{
-		{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.api,
+	m.Identity = mockkit.NewIdentity(Name, title, // the API and ConnectID
+		mockserver.Mount{Prefix: Prefix, Production: spec.ServerURL(), Handler: m.api,
 			ExampleAnswered: mediaconnectapi.ExampleAnsweredOperations(exampleProbe{})},
-		{Prefix: ConnectIDPrefix, Production: ConnectIDProduction, Handler: m.connectID, API: ConnectIDName},
-	}
+		mockserver.Mount{Prefix: ConnectIDPrefix, Production: ConnectIDProduction, Handler: m.connectID, API: ConnectIDName})
+	return m, nil
 }
 
 // exampleProbe has in its method set exactly the operations that Mock leaves to its embedded

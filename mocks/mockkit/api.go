@@ -40,10 +40,9 @@ type Options struct {
 	OnResponseViolation func(api, operationID string, err error)
 	// MaxBodyBytes caps request bodies (default DefaultMaxBodyBytes).
 	MaxBodyBytes int64
-	// Journal records every request (nil: none). Shared by every vendor of a server.
-	Journal *mockserver.Journal
-	// Faults are the fault injection rules (nil: none). Shared by every vendor of a server.
-	Faults *mockserver.Faults
+	// Recorder is the journal and the fault rules of the server that builds the vendor, handed over
+	// by mockserver.NewServerWith (nil: no journal, no faults).
+	Recorder *mockserver.Recorder
 	// ResponseMemo, when set, is shared with other APIs built with it (package sessions: every
 	// session's copy of a vendor sends the same fixtures, checked once). Zero: a memo of the API's own.
 	ResponseMemo *ResponseMemo
@@ -116,9 +115,10 @@ func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &api{cfg: cfg, log: cfg.logger().With("api", cfg.Name), bodyToHandler: toHandler}
-	if cfg.Faults != nil {
-		cfg.Faults.AddTarget(cfg.Name, operationIDs(cfg.Spec))
+	a := &api{cfg: cfg, log: cfg.logger().With("api", cfg.Name), bodyToHandler: toHandler,
+		journal: cfg.Recorder.Journal(), faults: cfg.Recorder.Faults()}
+	if a.faults != nil {
+		a.faults.AddTarget(cfg.Name, operationIDs(cfg.Spec))
 	}
 	if !cfg.NoValidation && !cfg.NoResponseMemo {
 		a.memo = cfg.ResponseMemo
@@ -151,6 +151,9 @@ type api struct {
 	bufs sync.Pool
 	// bodyToHandler are the operations of cfg.BodyViolationsToHandler.
 	bodyToHandler map[string]bool
+	// journal and faults are cfg.Recorder's (nil: none).
+	journal *mockserver.Journal
+	faults  *mockserver.Faults
 }
 
 // operationSet checks that every id names an operation of spec and returns them as a set.
@@ -238,7 +241,7 @@ func (a *api) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 
 func (a *api) route(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if e, ok := c.Request().Context().Value(refusalKey{}).(*Error); ok { // WithRefusal
+		if e, ok := refusalOf(c.Request()); ok { // WithRefusal
 			return e
 		}
 		route, err := a.cfg.Spec.FindRouteRequest(c.Request())

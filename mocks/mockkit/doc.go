@@ -5,7 +5,8 @@
 //
 // A vendor package supplies its spec, a Render function for its error shape, an authenticator and the
 // registration of its generated handlers; it never copies what is here. A mount that is not built
-// from a spec (ConnectID) goes through Plain, so that the journal and fault rules see it too.
+// from a spec (ConnectID) goes through Plain, so that the journal and fault rules see it too. A
+// vendor's Descriptor says what it is; its Mock embeds an Identity (name, title, mounts) set in New.
 //
 // Non-goals: the multi-vendor server and admin API (mockserver), credentials and tokens (oauth).
 package mockkit

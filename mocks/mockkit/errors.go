@@ -74,9 +74,15 @@ func asError(err error) *Error {
 
 type refusalKey struct{}
 
-// WithRefusal returns a copy of r that a vendor API built by NewAPI answers with e in the vendor's own
-// error shape instead of serving it: how a router in front of the vendors (package sessions) refuses
-// a request in the shape its client expects.
+// WithRefusal returns a copy of r that a vendor API built by NewAPI or Plain answers with e in the
+// vendor's own error shape instead of serving it: how a router in front of the vendors (package
+// sessions) refuses a request in the shape its client expects.
 func WithRefusal(r *http.Request, e *Error) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), refusalKey{}, e))
+}
+
+// refusalOf is the refusal WithRefusal put on r, if any.
+func refusalOf(r *http.Request) (*Error, bool) {
+	e, ok := r.Context().Value(refusalKey{}).(*Error)
+	return e, ok
 }

@@ -23,32 +23,39 @@ func faultedKit(t *testing.T) (http.Handler, *mockserver.Journal, *mockserver.Fa
 	if err != nil {
 		t.Fatal(err)
 	}
-	journal, faults := mockserver.NewJournal(10, 0), mockserver.NewFaults(1)
 	var mu sync.Mutex
 	var reported []string
-	h, err := mockkit.NewAPI(mockkit.APIConfig{
-		Name: "kit", Spec: spec,
-		Render: func(c echo.Context, e *mockkit.Error) error {
-			return c.JSON(e.Status, map[string]string{"problem": e.Message})
-		},
-		Register: func(e *echo.Echo) {
-			e.GET("/items/:id", func(c echo.Context) error {
-				if c.Param("id") == "8" {
-					return c.JSON(200, map[string]any{"name": "much too long"})
-				}
-				return c.JSON(200, map[string]any{"id": 7, "name": "seven"})
+	var h http.Handler
+	// The kit API is built by a server, with the server's journal and faults, and served directly.
+	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Journal: mockserver.JournalConfig{Size: 10}, Seed: 1},
+		func(rec *mockserver.Recorder) ([]mockserver.Vendor, error) {
+			var err error
+			h, err = mockkit.NewAPI(mockkit.APIConfig{
+				Name: "kit", Spec: spec,
+				Render: func(c echo.Context, e *mockkit.Error) error {
+					return c.JSON(e.Status, map[string]string{"problem": e.Message})
+				},
+				Register: func(e *echo.Echo) {
+					e.GET("/items/:id", func(c echo.Context) error {
+						if c.Param("id") == "8" {
+							return c.JSON(200, map[string]any{"name": "much too long"})
+						}
+						return c.JSON(200, map[string]any{"id": 7, "name": "seven"})
+					})
+					e.GET("/public", func(c echo.Context) error { return c.JSON(200, map[string]any{"id": 1, "name": "p"}) })
+				},
+				Options: mockkit.Options{Recorder: rec, OnResponseViolation: func(_, op string, _ error) {
+					mu.Lock()
+					defer mu.Unlock()
+					reported = append(reported, op)
+				}},
 			})
-			e.GET("/public", func(c echo.Context) error { return c.JSON(200, map[string]any{"id": 1, "name": "p"}) })
-		},
-		Options: mockkit.Options{Journal: journal, Faults: faults, OnResponseViolation: func(_, op string, _ error) {
-			mu.Lock()
-			defer mu.Unlock()
-			reported = append(reported, op)
-		}},
-	})
+			return nil, err
+		})
 	if err != nil {
 		t.Fatal(err)
 	}
+	journal, faults := srv.Journal(), srv.Faults()
 	return h, journal, faults, func() []string {
 		mu.Lock()
 		defer mu.Unlock()

@@ -156,7 +156,7 @@ func (a *api) checkResponse(c echo.Context, route *specs.Route, rule *mockserver
 }
 
 func (a *api) record(c echo.Context, start time.Time, rec *recorder, status int, respViolations []specs.Violation) {
-	j := a.cfg.Journal
+	j := a.journal
 	if j == nil {
 		return
 	}
@@ -209,10 +209,10 @@ func requestPath(req *http.Request) string {
 func (a *api) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		route := RouteOf(c)
-		if a.cfg.Faults == nil || route == nil {
+		if a.faults == nil || route == nil {
 			return next(c)
 		}
-		rule, delay := a.cfg.Faults.Match(a.cfg.Name, route.OperationID())
+		rule, delay := a.faults.Match(a.cfg.Name, route.OperationID())
 		if rule == nil {
 			return next(c)
 		}

@@ -21,7 +21,7 @@ type PlainConfig struct {
 	Operations map[string]string
 	// Render writes the answer of a fault rule's status in the mount's own error shape (required).
 	Render func(w http.ResponseWriter, r *http.Request, e *Error)
-	// Journal and Faults are the server's (nil: no journal, no faults).
+	// Options.Recorder is the server's journal and fault rules (nil: none).
 	Options
 }
 
@@ -34,12 +34,12 @@ func Plain(cfg PlainConfig, next http.Handler) (http.Handler, error) {
 	if cfg.Name == "" || cfg.Render == nil || next == nil {
 		return nil, errors.New("mockkit: Plain needs a Name, a Render function and a handler")
 	}
-	if cfg.Faults != nil && len(cfg.Operations) > 0 {
+	if faults := cfg.Recorder.Faults(); faults != nil && len(cfg.Operations) > 0 {
 		ops := make([]string, 0, len(cfg.Operations))
 		for _, op := range cfg.Operations {
 			ops = append(ops, op)
 		}
-		cfg.Faults.AddTarget(cfg.Name, ops)
+		faults.AddTarget(cfg.Name, ops)
 	}
 	return &plain{cfg: cfg, next: next}, nil
 }
@@ -58,7 +58,7 @@ func (p *plain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reqBody.ReadCloser = r.Body
 		r.Body = reqBody
 	}
-	rule, delay := p.cfg.Faults.Match(p.cfg.Name, op)
+	rule, delay := p.cfg.Recorder.Faults().Match(p.cfg.Name, op)
 	defer func() {
 		if v := recover(); v != nil { // a deliberate abort (reset, truncate): journal it, then let net/http close
 			p.record(r, start, op, rule, 0, reqBody.buf.Bytes(), nil, "")
@@ -87,22 +87,31 @@ func (p *plain) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec.send(r.Method == http.MethodHead)
 }
 
-// answer has the handler answer, or the rule: a status in the mount's shape or a dropped connection.
+// answer has the handler answer, or a refusal (WithRefusal) or the rule in the mount's shape, or drops
+// the connection as the rule says.
 func (p *plain) answer(rec *recorder, r *http.Request, rule *mockserver.Rule) {
+	if e, ok := refusalOf(r); ok {
+		p.render(rec, r, e)
+		return
+	}
 	switch {
 	case rule != nil && rule.Reset:
 		panic(http.ErrAbortHandler)
 	case rule != nil && rule.Status != 0:
-		e := faultStatus(rule)
-		for k, vs := range e.Header {
-			for _, v := range vs {
-				rec.Header().Add(k, v)
-			}
-		}
-		p.cfg.Render(rec, r, e)
+		p.render(rec, r, faultStatus(rule))
 	default:
 		p.next.ServeHTTP(rec, r)
 	}
+}
+
+// render writes e, its headers included, in the mount's shape.
+func (p *plain) render(rec *recorder, r *http.Request, e *Error) {
+	for k, vs := range e.Header {
+		for _, v := range vs {
+			rec.Header().Add(k, v)
+		}
+	}
+	p.cfg.Render(rec, r, e)
 }
 
 // wait sleeps for a rule's latency; false means the client went away meanwhile.
@@ -121,7 +130,7 @@ func wait(r *http.Request, delay time.Duration) bool {
 }
 
 func (p *plain) record(r *http.Request, start time.Time, op string, rule *mockserver.Rule, status int, reqBody, respBody []byte, respCT string) {
-	j := p.cfg.Journal
+	j := p.cfg.Recorder.Journal()
 	if j == nil {
 		return
 	}

@@ -18,20 +18,14 @@ import (
 // vendorsServer serves every vendor with a journal and fault rules, over HTTP.
 func vendorsServer(t *testing.T) (*httptest.Server, *mockserver.Journal) {
 	t.Helper()
-	journal, faults := mockserver.NewJournal(100, 0), mockserver.NewFaults(1)
-	opts := mockkit.TestOptions(t)
-	opts.Journal, opts.Faults = journal, faults
-	vendors, err := all.New(all.Config{Options: opts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Journal: journal, Faults: faults}, vendors...)
+	cfg := all.Config{Options: mockkit.TestOptions(t)}
+	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Journal: mockserver.JournalConfig{Size: 100}, Seed: 1}, cfg.Vendors)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return ts, journal
+	return ts, srv.Journal()
 }
 
 // journalText is GET /__admin/requests?api=API as the admin API answers it.

@@ -117,7 +117,7 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Journal == nil {
+	if s.Journal() == nil {
 		writeJSON(w, http.StatusOK, map[string]any{"requests": []Entry{}})
 		return
 	}
@@ -149,27 +149,27 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, adminError{Error: strings.Join(errs, "; ")})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"requests": s.cfg.Journal.Entries(f)})
+	writeJSON(w, http.StatusOK, map[string]any{"requests": s.Journal().Entries(f)})
 }
 
 func (s *Server) clearRequests(w http.ResponseWriter, _ *http.Request) {
-	if s.cfg.Journal != nil {
-		s.cfg.Journal.Clear()
+	if s.Journal() != nil {
+		s.Journal().Clear()
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) listFaults(w http.ResponseWriter, _ *http.Request) {
 	rules := []Rule{}
-	if s.cfg.Faults != nil {
-		rules = append(rules, s.cfg.Faults.Rules()...)
+	if s.Faults() != nil {
+		rules = append(rules, s.Faults().Rules()...)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"faults": rules})
 }
 
 // addFaults takes one rule object or an array of rules; all are checked before any is added.
 func (s *Server) addFaults(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Faults == nil {
+	if s.Faults() == nil {
 		writeJSON(w, http.StatusConflict, adminError{Error: "fault injection is not enabled on this server"})
 		return
 	}
@@ -197,14 +197,14 @@ func (s *Server) addFaults(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for i := range rules {
-		if err := s.cfg.Faults.Check(rules[i], APINames(s.vendors...)); err != nil {
+		if err := s.Faults().Check(rules[i], APINames(s.vendors...)); err != nil {
 			writeJSON(w, http.StatusBadRequest, adminError{Error: fmt.Sprintf("rule %d: %v", i, err)})
 			return
 		}
 	}
 	added := make([]Rule, 0, len(rules))
 	for _, rule := range rules {
-		a, err := s.cfg.Faults.Add(rule, APINames(s.vendors...))
+		a, err := s.Faults().Add(rule, APINames(s.vendors...))
 		if err != nil { // checked above
 			writeJSON(w, http.StatusBadRequest, adminError{Error: err.Error()})
 			return
@@ -223,8 +223,8 @@ func nothingAfter(dec *json.Decoder) error {
 }
 
 func (s *Server) clearFaults(w http.ResponseWriter, _ *http.Request) {
-	if s.cfg.Faults != nil {
-		s.cfg.Faults.Clear()
+	if s.Faults() != nil {
+		s.Faults().Clear()
 	}
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -54,17 +54,18 @@ func newKitVendor(t *testing.T, name string, opts mockkit.Options) *kitVendor {
 
 func adminServer(t *testing.T, token string) (*httptest.Server, *mockserver.Journal) {
 	t.Helper()
-	journal, faults := mockserver.NewJournal(100, 0), mockserver.NewFaults(1)
-	opts := mockkit.TestOptions(t)
-	opts.Journal, opts.Faults = journal, faults
-	a, b := newKitVendor(t, "a", opts), newKitVendor(t, "b", opts)
-	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Journal: journal, Faults: faults, Admin: mockserver.AdminGuard{Token: token}}, a, b)
+	cfg := mockserver.ServerConfig{Journal: mockserver.JournalConfig{Size: 100}, Seed: 1, Admin: mockserver.AdminGuard{Token: token}}
+	srv, err := mockserver.NewServerWith(cfg, func(rec *mockserver.Recorder) ([]mockserver.Vendor, error) {
+		opts := mockkit.TestOptions(t)
+		opts.Recorder = rec
+		return []mockserver.Vendor{newKitVendor(t, "a", opts), newKitVendor(t, "b", opts)}, nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return ts, journal
+	return ts, srv.Journal()
 }
 
 func TestAdminFaultsOverHTTP(t *testing.T) {

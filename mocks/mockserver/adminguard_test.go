@@ -102,7 +102,8 @@ func TestAdminRefusesForeignHostOnEveryEndpoint(t *testing.T) {
 
 // --public-host names (AllowedHosts) keep a load balancer's health check working.
 func TestAdminAllowedHosts(t *testing.T) {
-	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Admin: mockserver.AdminGuard{AllowedHosts: []string{"mocks.internal"}}})
+	noVendors := func(*mockserver.Recorder) ([]mockserver.Vendor, error) { return nil, nil }
+	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Admin: mockserver.AdminGuard{AllowedHosts: []string{"mocks.internal"}}}, noVendors)
 	if err != nil {
 		t.Fatal(err)
 	}

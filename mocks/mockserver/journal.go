@@ -40,7 +40,21 @@ type JournalConfig struct {
 	// NoBodies keeps no request or response bodies, for fixtures and recordings that hold personal
 	// data (zero: bodies kept, capped and redacted).
 	NoBodies bool
+	// Anonymize replaces personal data in the query and the bodies of an entry before it is stored;
+	// credentials are redacted as without it (zero: kept as sent; serve --journal-anonymize sets it).
+	Anonymize Anonymizer
 }
+
+// Anonymizer replaces personal data in what the journal keeps of an exchange.
+type Anonymizer interface {
+	// Body returns body with personal data replaced; ok false means it cannot be, and is not kept.
+	Body(api string, body []byte, contentType string) (out []byte, ok bool)
+	// Query returns query with personal data replaced.
+	Query(api string, query map[string][]string) map[string][]string
+}
+
+// notKeptPersonal stands for a body the Anonymizer could not treat.
+const notKeptPersonal = "[body not recorded: it may hold personal data]"
 
 // Entry is one request the mocks answered, as the journal keeps it: secrets redacted, bodies capped.
 type Entry struct {
@@ -117,7 +131,11 @@ func (j *Journal) Record(e Entry, reqHeader http.Header, reqBody, respBody []byt
 	}
 	limit := j.cfg.HeaderCap
 	var cutQuery, cutHeaders, cutPath bool
-	e.Query, cutQuery = capValues(redactValuesInPlace(e.Query), limit)
+	e.Query = redactValuesInPlace(e.Query)
+	if j.cfg.Anonymize != nil && len(e.Query) > 0 {
+		e.Query = j.cfg.Anonymize.Query(e.API, e.Query)
+	}
+	e.Query, cutQuery = capValues(e.Query, limit)
 	e.RequestHeaders, cutHeaders = capValues(redactHeader(reqHeader), limit)
 	if len(e.Path) > limit {
 		e.Path, cutPath = cutText(e.Path, limit)+truncatedMark, true
@@ -125,8 +143,8 @@ func (j *Journal) Record(e Entry, reqHeader http.Header, reqBody, respBody []byt
 	e.HeadersTruncated = cutQuery || cutHeaders || cutPath
 	if !j.cfg.NoBodies {
 		var cut1, cut2 bool
-		e.RequestBody, cut1 = j.texts.text(reqBody, reqCT, j.cfg.BodyCap)
-		e.ResponseBody, cut2 = j.texts.text(respBody, respCT, j.cfg.BodyCap)
+		e.RequestBody, cut1 = j.bodyText(e.API, reqBody, reqCT)
+		e.ResponseBody, cut2 = j.bodyText(e.API, respBody, respCT)
 		e.Truncated = cut1 || cut2
 	}
 	j.mu.Lock()
@@ -139,6 +157,19 @@ func (j *Journal) Record(e Entry, reqHeader http.Header, reqBody, respBody []byt
 		j.next = (j.next + 1) % len(j.entries)
 	}
 	j.mu.Unlock()
+}
+
+// bodyText is what an entry keeps of a body: credentials redacted, personal data replaced when the
+// journal anonymizes, capped.
+func (j *Journal) bodyText(api string, body []byte, ct string) (string, bool) {
+	if j.cfg.Anonymize != nil && len(body) > 0 {
+		out, ok := j.cfg.Anonymize.Body(api, body, ct)
+		if !ok {
+			return notKeptPersonal, false
+		}
+		body = out
+	}
+	return j.texts.text(body, ct, j.cfg.BodyCap)
 }
 
 // Filter selects journal entries; zero fields match everything.

@@ -342,3 +342,39 @@ func TestJournalNoBodies(t *testing.T) {
 		t.Errorf("other fields lost: %+v", e)
 	}
 }
+
+// upperAnonymizer stands in for a real one: it upper-cases JSON bodies and queries, refuses the rest.
+type upperAnonymizer struct{}
+
+func (upperAnonymizer) Body(_ string, body []byte, ct string) ([]byte, bool) {
+	if ct != "application/json" {
+		return nil, false
+	}
+	return bytes.ToUpper(body), true
+}
+
+func (upperAnonymizer) Query(_ string, q map[string][]string) map[string][]string {
+	out := map[string][]string{}
+	for k, vs := range q {
+		out[k] = []string{strings.ToUpper(vs[0])}
+	}
+	return out
+}
+
+// TestJournalAnonymize: the Anonymizer sees the query and both bodies before they are stored, a body
+// it refuses is not kept, and credentials are still redacted.
+func TestJournalAnonymize(t *testing.T) {
+	j := NewJournalWith(JournalConfig{Anonymize: upperAnonymizer{}})
+	j.Record(Entry{API: "a", Method: "POST", Path: "/p", Query: map[string][]string{"name": {"per"}, "api_key": {"k"}}},
+		http.Header{"Authorization": {"Bearer t"}}, []byte(`{"name":"per","password":"pw"}`), []byte(`<x>per</x>`), "application/json", "application/xml")
+	e := j.Entries(Filter{})[0]
+	if e.Query["name"][0] != "PER" || e.Query["api_key"][0] != redacted {
+		t.Errorf("query %v", e.Query)
+	}
+	if e.RequestBody != `{"NAME":"PER","PASSWORD":"[REDACTED]"}` {
+		t.Errorf("request body %s", e.RequestBody)
+	}
+	if e.ResponseBody != notKeptPersonal {
+		t.Errorf("response body %q", e.ResponseBody)
+	}
+}

@@ -59,6 +59,7 @@ type Vendor interface {
 // Server serves every vendor on one listener, each under its prefix, and the admin API under /__admin/.
 type Server struct {
 	cfg     ServerConfig
+	rec     *Recorder // nil: no journal, no faults (NewServer)
 	vendors []Vendor
 	byName  map[string]Vendor
 	mounts  []mounted // longest prefix first
@@ -71,28 +72,69 @@ type mounted struct {
 	handler http.Handler
 }
 
+// Recorder is the recorded state a server owns and hands to every vendor it builds (NewServerWith):
+// the request journal and the fault rules. Only NewServerWith makes one, so the vendors record into
+// the journal and apply the rules that the server's admin API shows: there is one door. A nil
+// *Recorder records nothing and injects nothing.
+type Recorder struct {
+	journal *Journal
+	faults  *Faults
+}
+
+// Journal is the server's request journal (nil for a nil Recorder).
+func (r *Recorder) Journal() *Journal {
+	if r == nil {
+		return nil
+	}
+	return r.journal
+}
+
+// Faults are the server's fault rules (nil for a nil Recorder).
+func (r *Recorder) Faults() *Faults {
+	if r == nil {
+		return nil
+	}
+	return r.faults
+}
+
+// BuildFunc builds the vendors a server mounts, each with the server's Recorder
+// (mockkit.Options.Recorder).
+type BuildFunc func(rec *Recorder) ([]Vendor, error)
+
 // ServerConfig configures NewServerWith.
 type ServerConfig struct {
 	Logger *slog.Logger
-	// Journal and Faults are the ones the vendors were built with (Options); the admin API exposes them.
-	Journal *Journal
-	Faults  *Faults
+	// Journal configures the server's request journal (zero: DefaultJournalSize entries, bodies
+	// kept up to the default cap).
+	Journal JournalConfig
+	// Seed seeds the fault rules' probabilities; the same seed repeats a run (zero: a random seed).
+	Seed uint64
 	// Admin guards every admin endpoint: Host, cross-site requests, content type, and its Token on
 	// every endpoint but health. Zero: loopback Hosts only, no token.
 	Admin AdminGuard
 }
 
-// NewServer assembles the vendors with no journal, faults or admin token.
+// NewServer assembles vendors built without a server: no journal, no fault rules, no admin token.
 func NewServer(logger *slog.Logger, vendors ...Vendor) (*Server, error) {
-	return NewServerWith(ServerConfig{Logger: logger}, vendors...)
+	return newServer(ServerConfig{Logger: logger}, nil, vendors)
 }
 
-// NewServerWith assembles the vendors. Prefixes must be distinct.
-func NewServerWith(cfg ServerConfig, vendors ...Vendor) (*Server, error) {
+// NewServerWith makes the server's journal and fault rules (its Recorder), builds the vendors with
+// them and assembles the vendors. Prefixes must be distinct. An error of build is returned as it is.
+func NewServerWith(cfg ServerConfig, build BuildFunc) (*Server, error) {
+	rec := &Recorder{journal: NewJournalWith(cfg.Journal), faults: NewFaults(cfg.Seed)}
+	vendors, err := build(rec)
+	if err != nil {
+		return nil, err
+	}
+	return newServer(cfg, rec, vendors)
+}
+
+func newServer(cfg ServerConfig, rec *Recorder, vendors []Vendor) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, vendors: vendors, byName: map[string]Vendor{}, mux: http.NewServeMux(), log: cfg.Logger}
+	s := &Server{cfg: cfg, rec: rec, vendors: vendors, byName: map[string]Vendor{}, mux: http.NewServeMux(), log: cfg.Logger}
 	seen := map[string]string{}
 	for _, v := range vendors {
 		if _, dup := s.byName[v.Name()]; dup {
@@ -125,6 +167,12 @@ func NewServerWith(cfg ServerConfig, vendors ...Vendor) (*Server, error) {
 	})
 	return s, nil
 }
+
+// Journal is the server's request journal (nil for NewServer's).
+func (s *Server) Journal() *Journal { return s.rec.Journal() }
+
+// Faults are the server's fault rules (nil for NewServer's).
+func (s *Server) Faults() *Faults { return s.rec.Faults() }
 
 // Handler is the server's HTTP handler. Requests under a vendor prefix go to that vendor as they are:
 // unlike http.ServeMux, the server does not clean or redirect paths with "..", "." or "//", so hostile

@@ -79,21 +79,14 @@ func New(opts ...Option) (*Server, error) {
 	for _, o := range opts {
 		o(&c)
 	}
-	journal := mockserver.NewJournal(0, 0)
-	faults := mockserver.NewFaults(c.seed)
-	c.cfg.Options.Journal, c.cfg.Options.Faults = journal, faults
 	c.cfg.Only = c.only
-	vendors, err := all.New(c.cfg)
+	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Seed: c.seed}, c.cfg.Vendors)
 	if err != nil {
 		return nil, err
 	}
-	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Journal: journal, Faults: faults}, vendors...)
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{ts: httptest.NewServer(srv.Handler()), cfg: c.cfg, vendors: map[string]mockserver.Vendor{}, journal: journal, faults: faults}
+	s := &Server{ts: httptest.NewServer(srv.Handler()), cfg: c.cfg, vendors: map[string]mockserver.Vendor{}, journal: srv.Journal(), faults: srv.Faults()}
 	s.URL = s.ts.URL
-	for _, v := range vendors {
+	for _, v := range srv.Vendors() {
 		s.vendors[v.Name()] = v
 	}
 	return s, nil

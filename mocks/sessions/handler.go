@@ -149,7 +149,7 @@ type Info struct {
 
 func (m *Manager) info(s *Session, base string) Info {
 	in := Info{ID: s.id, Created: s.created, LastUse: s.LastUse(), Expires: s.LastUse().Add(m.cfg.TTL),
-		Requests: len(s.journal.Entries(mockserver.Filter{})), Built: s.Built(), BaseURLs: map[string]string{}, Header: Header + ": " + s.id}
+		Requests: len(s.Journal().Entries(mockserver.Filter{})), Built: s.Built(), BaseURLs: map[string]string{}, Header: Header + ": " + s.id}
 	if in.Built == nil {
 		in.Built = []string{}
 	}

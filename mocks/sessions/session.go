@@ -15,25 +15,26 @@ type Session struct {
 	id      string
 	created time.Time
 	lastUse atomic.Int64 // unix nanoseconds
-	journal *mockserver.Journal
-	faults  *mockserver.Faults
 	vendors []*lazyVendor
 	server  *mockserver.Server
 	handler http.Handler
 }
 
 func (m *Manager) newSession(id string, now time.Time) (*Session, error) {
-	s := &Session{id: id, created: now, journal: mockserver.NewJournalWith(m.cfg.Journal), faults: mockserver.NewFaults(m.cfg.Seed)}
+	s := &Session{id: id, created: now}
 	s.touch(now)
-	opts := m.cfg.Options
-	opts.Journal, opts.Faults = s.journal, s.faults
-	vendors := make([]mockserver.Vendor, len(m.templates))
-	for i, t := range m.templates {
-		lv := newLazyVendor(t, func() (mockserver.Vendor, error) { return m.cfg.Build(t.Name(), opts) }, m.refuse)
-		s.vendors = append(s.vendors, lv)
-		vendors[i] = lv
-	}
-	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Logger: m.cfg.Logger, Journal: s.journal, Faults: s.faults, Admin: m.cfg.Admin}, vendors...)
+	cfg := mockserver.ServerConfig{Logger: m.cfg.Logger, Journal: m.cfg.Journal, Seed: m.cfg.Seed, Admin: m.cfg.Admin}
+	srv, err := mockserver.NewServerWith(cfg, func(rec *mockserver.Recorder) ([]mockserver.Vendor, error) {
+		opts := m.cfg.Options
+		opts.Recorder = rec
+		vendors := make([]mockserver.Vendor, len(m.templates))
+		for i, t := range m.templates {
+			lv := newLazyVendor(t, func() (mockserver.Vendor, error) { return m.cfg.Build(t.Name(), opts) }, m.refuse)
+			s.vendors = append(s.vendors, lv)
+			vendors[i] = lv
+		}
+		return vendors, nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -51,10 +52,10 @@ func (s *Session) Created() time.Time { return s.created }
 func (s *Session) LastUse() time.Time { return time.Unix(0, s.lastUse.Load()) }
 
 // Journal is the session's own journal.
-func (s *Session) Journal() *mockserver.Journal { return s.journal }
+func (s *Session) Journal() *mockserver.Journal { return s.server.Journal() }
 
 // Faults are the session's own fault rules.
-func (s *Session) Faults() *mockserver.Faults { return s.faults }
+func (s *Session) Faults() *mockserver.Faults { return s.server.Faults() }
 
 // Vendors are the session's vendors; each is built on its first use.
 func (s *Session) Vendors() []mockserver.Vendor {

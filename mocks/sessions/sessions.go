@@ -70,10 +70,10 @@ type Config struct {
 	Default http.Handler
 	// APIs are the vendors every session serves (all.Names()).
 	APIs []string
-	// Build builds one vendor of a session with the session's options: Options with the session's
-	// own Journal and Faults.
+	// Build builds one vendor of a session with the session's options: Options with the Recorder
+	// (journal and fault rules) of the session's own server.
 	Build func(api string, opts mockkit.Options) (mockserver.Vendor, error)
-	// Options are what every session's vendors are built with; Journal and Faults are replaced.
+	// Options are what every session's vendors are built with; the Recorder is replaced.
 	Options mockkit.Options
 	// Journal configures each session's journal. Zero Size: DefaultJournalSize.
 	Journal mockserver.JournalConfig
@@ -128,7 +128,7 @@ func New(cfg Config) (*Manager, error) {
 		cfg.Options.ResponseMemo = mockkit.NewResponseMemo() // every session's answers, checked once
 	}
 	opts := cfg.Options
-	opts.Journal, opts.Faults = nil, nil
+	opts.Recorder = nil
 	m := &Manager{cfg: cfg, byID: map[string]*Session{}}
 	for _, api := range cfg.APIs {
 		v, err := cfg.Build(api, opts)
@@ -137,7 +137,7 @@ func New(cfg Config) (*Manager, error) {
 		}
 		m.templates = append(m.templates, v)
 	}
-	refusals, err := mockserver.NewServerWith(mockserver.ServerConfig{Logger: cfg.Logger}, m.templates...)
+	refusals, err := mockserver.NewServer(cfg.Logger, m.templates...)
 	if err != nil {
 		return nil, err
 	}

@@ -11,25 +11,19 @@ import (
 
 // Every hostile request of the table gets a 4xx in the vendor's shape and changes nothing.
 func TestBadInput(t *testing.T) {
-	cases, err := mockharness.LoadBadInputs("testdata/bad-input.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cases) < 25 {
-		t.Fatalf("%d cases, want at least 25", len(cases))
-	}
-	m := mocktest.Start(t, mocktest.Only("timewave"))
-	creds := m.Credentials("timewave")
-	resp, err := http.PostForm(m.BaseURL("timewave")+"/oauth/token", url.Values{
-		"client_id": {creds.ClientID}, "client_secret": {creds.ClientSecret}, "grant_type": {"client_credentials"},
+	mockharness.RunBadInputTable(t, "timewave", func(m *mocktest.Server) func(*http.Request) {
+		creds := m.Credentials("timewave")
+		resp, err := http.PostForm(m.BaseURL("timewave")+"/oauth/token", url.Values{
+			"client_id": {creds.ClientID}, "client_secret": {creds.ClientSecret}, "grant_type": {"client_credentials"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
+		readJSON(t, resp, &tok)
+		resp.Body.Close()
+		return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok.AccessToken) }
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	readJSON(t, resp, &tok)
-	resp.Body.Close()
-	mockharness.RunBadInputs(t, m, "timewave", cases, func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok.AccessToken) })
 }

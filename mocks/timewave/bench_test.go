@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 )
 
@@ -15,10 +16,7 @@ import (
 // page of clients, a full page (every fixture client), one client, and a new client.
 func BenchmarkHandler(b *testing.B) {
 	for _, mode := range mockharness.HandlerModes() {
-		m, err := timewave.New(timewave.Config{Options: mode.Options})
-		if err != nil {
-			b.Fatal(err)
-		}
+		m := mockharness.Recorded(b, mode, func(o mockkit.Options) (*timewave.Mock, error) { return timewave.New(timewave.Config{Options: o}) })
 		token := mockharness.Token(b, m.Handler(), "/oauth/token", timewave.DefaultClientID, timewave.DefaultClientSecret)
 		for _, tc := range []struct {
 			name, method, target string
@@ -55,10 +53,7 @@ func BenchmarkHandler(b *testing.B) {
 // read is not timed). Compare the modes: validation minus noValidation is the per-answer check.
 func BenchmarkFreshAnswer(b *testing.B) {
 	for _, mode := range mockharness.HandlerModes() {
-		m, err := timewave.New(timewave.Config{Options: mode.Options})
-		if err != nil {
-			b.Fatal(err)
-		}
+		m := mockharness.Recorded(b, mode, func(o mockkit.Options) (*timewave.Mock, error) { return timewave.New(timewave.Config{Options: o}) })
 		h := m.Handler()
 		token := mockharness.Token(b, h, "/oauth/token", timewave.DefaultClientID, timewave.DefaultClientSecret)
 		serve := func(b *testing.B, method, target string, body []byte, want int) int {

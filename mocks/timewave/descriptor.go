@@ -6,10 +6,13 @@ import (
 	"github.com/vendorctl/vendorctl/mocks/oauth"
 )
 
+// title is the vendor's display name.
+const title = "TimeWave"
+
 // Descriptor is the TimeWave mock as the rest of the project sees it (mocks/all lists it).
 var Descriptor = mockkit.Descriptor{
 	Name:   Name,
-	Title:  "TimeWave",
+	Title:  title,
 	Mounts: []mockkit.MountSpec{{Prefix: Prefix}},
 	Settings: []mockkit.Setting{
 		{Flag: "timewave-client-id", Env: "VENDORCTL_TIMEWAVE_CLIENT_ID", Default: DefaultClientID,

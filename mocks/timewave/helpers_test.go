@@ -6,38 +6,21 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
-	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/timewave"
 )
 
 // clock is a settable clock for tokens and the rate limit.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type clock = mockharness.Clock
 
-func newClock() *clock { return &clock{now: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func newClock() *clock { return mockharness.NewClock(time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)) }
 
 // env is a mock served over real HTTP, with a token.
 type env struct {
@@ -51,18 +34,8 @@ type env struct {
 // against the spec) and fetches a token.
 func newEnv(t *testing.T, cfg timewave.Config) *env {
 	t.Helper()
-	cfg.Options = mockkit.TestOptions(t)
-	m, err := timewave.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mockserver.NewServer(nil, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	e := &env{t: t, mock: m, base: ts.URL + timewave.Prefix}
+	m, url := mockharness.Serve(t, func(o mockkit.Options) (*timewave.Mock, error) { cfg.Options = o; return timewave.New(cfg) })
+	e := &env{t: t, mock: m, base: url + timewave.Prefix}
 	e.token = e.newToken()
 	return e
 }

@@ -84,9 +84,9 @@ type Config struct {
 type Mock struct {
 	// StrictExampleFallback answers the operations that Mock has no method for from the spec's examples.
 	timewaveapi.StrictExampleFallback
+	mockkit.Identity
 
 	cfg     Config
-	spec    *specs.Spec
 	handler http.Handler
 	seed    *store
 	ref     *tables
@@ -136,7 +136,6 @@ func New(cfg Config) (*Mock, error) {
 	}
 	m := &Mock{
 		cfg:     cfg,
-		spec:    spec,
 		seed:    fx.seed,
 		ref:     fx.ref,
 		tokens:  oauth.NewTokenStore(oauth.TokenConfig{AccessTTL: cfg.TokenTTL, OnePerClient: true, Now: cfg.Now}),
@@ -162,6 +161,8 @@ func New(cfg Config) (*Mock, error) {
 		return nil, err
 	}
 	m.handler = e
+	m.Identity = mockkit.NewIdentity(Name, title, mockserver.Mount{Prefix: Prefix, Production: spec.ServerURL(), Handler: e,
+		ExampleAnswered: timewaveapi.ExampleAnsweredOperations(exampleProbe{})})
 	return m, nil
 }
 
@@ -195,18 +196,6 @@ func withQuery(f timewaveapi.StrictHandlerFunc, _ string) timewaveapi.StrictHand
 func queryOf(ctx context.Context) url.Values {
 	q, _ := ctx.Value(queryKey{}).(url.Values)
 	return q
-}
-
-// Name implements mockserver.Vendor.
-func (m *Mock) Name() string { return Name }
-
-// Title implements mockserver.Vendor.
-func (m *Mock) Title() string { return Descriptor.Title }
-
-// Mounts implements mockserver.Vendor.
-func (m *Mock) Mounts() []mockserver.Mount {
-	return []mockserver.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
-		ExampleAnswered: timewaveapi.ExampleAnsweredOperations(exampleProbe{})}}
 }
 
 // exampleProbe has in its method set exactly the operations that Mock leaves to its embedded

@@ -6,16 +6,14 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/vitecauto"
 )
 
 // BenchmarkHandler drives the mock's handler in-process (no network), as serve builds it.
 func BenchmarkHandler(b *testing.B) {
 	for _, mode := range mockharness.HandlerModes() {
-		m, err := vitecauto.New(vitecauto.Config{Options: mode.Options})
-		if err != nil {
-			b.Fatal(err)
-		}
+		m := mockharness.Recorded(b, mode, func(o mockkit.Options) (*vitecauto.Mock, error) { return vitecauto.New(vitecauto.Config{Options: o}) })
 		for _, tc := range []struct {
 			name, target string
 			status       int

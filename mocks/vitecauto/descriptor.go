@@ -5,10 +5,13 @@ import (
 	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
+// title is the vendor's display name.
+const title = "Vitec Autodata"
+
 // Descriptor is the Vitec Autodata mock as the rest of the project sees it (mocks/all lists it).
 var Descriptor = mockkit.Descriptor{
 	Name:   Name,
-	Title:  "Vitec Autodata",
+	Title:  title,
 	Mounts: []mockkit.MountSpec{{Prefix: Prefix}},
 	Settings: []mockkit.Setting{{
 		Flag: "vitecauto-api-key", Env: "VENDORCTL_VITECAUTO_API_KEY", Default: DefaultAPIKey,

@@ -58,9 +58,9 @@ type Config struct {
 type Mock struct {
 	// StrictExampleFallback answers the operations that Mock has no method for from the spec's examples.
 	vitecautoapi.StrictExampleFallback
+	mockkit.Identity
 
 	cfg     Config
-	spec    *specs.Spec
 	handler http.Handler
 	seed    []vitecautoapi.Customer
 
@@ -88,7 +88,7 @@ func New(cfg Config) (*Mock, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Mock{cfg: cfg, spec: spec, seed: seed}
+	m := &Mock{cfg: cfg, seed: seed}
 	if err := m.Reset(); err != nil {
 		return nil, err
 	}
@@ -106,6 +106,8 @@ func New(cfg Config) (*Mock, error) {
 		return nil, err
 	}
 	m.handler = e
+	m.Identity = mockkit.NewIdentity(Name, title, mockserver.Mount{Prefix: Prefix, Production: spec.ServerURL(), Handler: e,
+		ExampleAnswered: vitecautoapi.ExampleAnsweredOperations(exampleProbe{})})
 	return m, nil
 }
 
@@ -136,18 +138,6 @@ func keyOf(c vitecautoapi.Customer) (key, error) {
 		return key{}, fmt.Errorf("kundenummer %q is not a number", c.Kundenummer)
 	}
 	return key{company, customer}, nil
-}
-
-// Name implements mockserver.Vendor.
-func (m *Mock) Name() string { return Name }
-
-// Title implements mockserver.Vendor.
-func (m *Mock) Title() string { return Descriptor.Title }
-
-// Mounts implements mockserver.Vendor.
-func (m *Mock) Mounts() []mockserver.Mount {
-	return []mockserver.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
-		ExampleAnswered: vitecautoapi.ExampleAnsweredOperations(exampleProbe{})}}
 }
 
 // exampleProbe has in its method set exactly the operations that Mock leaves to its embedded

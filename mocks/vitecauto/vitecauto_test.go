@@ -2,7 +2,6 @@ package vitecauto_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,44 +9,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/kittest"
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
-	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/vitecauto"
 )
 
 func newServer(t *testing.T) (*vitecauto.Mock, string) {
 	t.Helper()
-	m, err := vitecauto.New(vitecauto.Config{Options: mockkit.TestOptions(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mockserver.NewServer(nil, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return m, ts.URL + vitecauto.Prefix
+	m, url := mockharness.Serve(t, func(o mockkit.Options) (*vitecauto.Mock, error) { return vitecauto.New(vitecauto.Config{Options: o}) })
+	return m, url + vitecauto.Prefix
 }
 
 func do(t *testing.T, method, url string, header map[string]string) (int, http.Header, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, body := kittest.Do(t, method, url, "", header)
 	return resp.StatusCode, resp.Header, body
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
 )
 
@@ -13,10 +14,9 @@ import (
 // in JSON and in DataContract XML, and an unknown contact.
 func BenchmarkHandler(b *testing.B) {
 	for _, mode := range mockharness.HandlerModes() {
-		m, err := vitecmaklare.New(vitecmaklare.Config{Options: mode.Options})
-		if err != nil {
-			b.Fatal(err)
-		}
+		m := mockharness.Recorded(b, mode, func(o mockkit.Options) (*vitecmaklare.Mock, error) {
+			return vitecmaklare.New(vitecmaklare.Config{Options: o})
+		})
 		for _, tc := range []struct {
 			name, target, accept string
 			status               int

@@ -5,11 +5,14 @@ import (
 	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
+// title is the vendor's display name.
+const title = "Vitec Mäklare Connect"
+
 // Descriptor is the Vitec Mäklare mock as the rest of the project sees it (mocks/all lists it). Its
 // user and password replace the default user, who reads DefaultCustomer.
 var Descriptor = mockkit.Descriptor{
 	Name:   Name,
-	Title:  "Vitec Mäklare Connect",
+	Title:  title,
 	Mounts: []mockkit.MountSpec{{Prefix: Prefix}},
 	Settings: []mockkit.Setting{
 		{Flag: "vitecmaklare-user", Env: "VENDORCTL_VITECMAKLARE_USER", Default: DefaultUser,

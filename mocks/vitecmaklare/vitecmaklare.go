@@ -68,6 +68,7 @@ type Config struct {
 type Mock struct {
 	// StrictExampleFallback answers the operations that Mock has no method for from the spec's examples.
 	vitecmaklareapi.StrictExampleFallback
+	mockkit.Identity
 
 	cfg     Config
 	spec    *specs.Spec
@@ -126,6 +127,8 @@ func New(cfg Config) (*Mock, error) {
 		return nil, err
 	}
 	m.handler = e
+	m.Identity = mockkit.NewIdentity(Name, title, mockserver.Mount{Prefix: Prefix, Production: spec.ServerURL(), Handler: e,
+		ExampleAnswered: vitecmaklareapi.ExampleAnsweredOperations(exampleProbe{})})
 	return m, nil
 }
 
@@ -201,18 +204,6 @@ func newContact(raw json.RawMessage, schema *openapi3.SchemaRef) (contact, error
 		return contact{}, fmt.Errorf("contact %s/%s as XML: %w", head.CustomerID, head.ID, err)
 	}
 	return contact{key: contactKey{head.CustomerID, head.ID}, json: compact.Bytes(), xml: xmlBody}, nil
-}
-
-// Name implements mockserver.Vendor.
-func (m *Mock) Name() string { return Name }
-
-// Title implements mockserver.Vendor.
-func (m *Mock) Title() string { return Descriptor.Title }
-
-// Mounts implements mockserver.Vendor.
-func (m *Mock) Mounts() []mockserver.Mount {
-	return []mockserver.Mount{{Prefix: Prefix, Production: m.spec.ServerURL(), Handler: m.handler,
-		ExampleAnswered: vitecmaklareapi.ExampleAnsweredOperations(exampleProbe{})}}
 }
 
 // exampleProbe has in its method set exactly the operations that Mock leaves to its embedded

@@ -4,17 +4,16 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/vendorctl/vendorctl/mocks/internal/kittest"
+	"github.com/vendorctl/vendorctl/mocks/internal/mockharness"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
-	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/vitecmaklare"
 	"github.com/vendorctl/vendorctl/specs"
 	"github.com/vendorctl/vendorctl/specs/xmlcodec"
@@ -22,18 +21,8 @@ import (
 
 func newServer(t *testing.T, cfg vitecmaklare.Config) (*vitecmaklare.Mock, string) {
 	t.Helper()
-	cfg.Options = mockkit.TestOptions(t)
-	m, err := vitecmaklare.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mockserver.NewServer(nil, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return m, ts.URL + vitecmaklare.Prefix
+	m, url := mockharness.Serve(t, func(o mockkit.Options) (*vitecmaklare.Mock, error) { cfg.Options = o; return vitecmaklare.New(cfg) })
+	return m, url + vitecmaklare.Prefix
 }
 
 type answer struct {
@@ -44,22 +33,7 @@ type answer struct {
 
 func get(t *testing.T, method, url string, header map[string]string) answer {
 	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, body := kittest.Do(t, method, url, "", header)
 	return answer{resp.StatusCode, resp.Header, body}
 }
 

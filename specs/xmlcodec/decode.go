@@ -226,7 +226,7 @@ func (d *xmlDecoder) array(n *xmlNode, v schemaView, path string) any {
 		ns = meta.Namespace
 	}
 	for i, child := range n.children {
-		p := join(path, strconv.Itoa(i))
+		p := JoinField(path, strconv.Itoa(i))
 		if meta.Name != "" && child.name.Local != meta.Name {
 			d.problem(p, "item element is <%s>, want <%s>", child.name.Local, meta.Name)
 			continue
@@ -259,12 +259,12 @@ func (d *xmlDecoder) object(n *xmlNode, v schemaView, path string) any {
 			continue
 		}
 		prop := v.props[name]
-		p := join(path, name)
+		p := JoinField(path, name)
 		d.checkNamespace(child, namespaceOf(prop, n.name.Space), p)
 		if pv := resolved(prop); pv != nil && isArray(pv) && !xmlOf(prop).Wrapped {
 			// Not wrapped: every element is one item.
 			list, _ := out[name].([]any)
-			out[name] = append(list, d.value(child, pv.Items, join(p, strconv.Itoa(len(list)))))
+			out[name] = append(list, d.value(child, pv.Items, JoinField(p, strconv.Itoa(len(list)))))
 			continue
 		}
 		seen[name]++
@@ -280,7 +280,7 @@ func (d *xmlDecoder) object(n *xmlNode, v schemaView, path string) any {
 func (d *xmlDecoder) extra(out map[string]any, child *xmlNode, v schemaView, path string) {
 	if v.addl != nil {
 		key := child.name.Local
-		out[key] = d.value(child, v.addl, join(path, key))
+		out[key] = d.value(child, v.addl, JoinField(path, key))
 		return
 	}
 	key := CamelCase(child.name.Local)

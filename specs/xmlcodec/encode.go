@@ -148,7 +148,7 @@ func (w *dcWriter) element(name, ns string, ref *openapi3.SchemaRef, value any, 
 		}
 		w.open(qname, attrs, false)
 		for _, m := range members {
-			if err := w.element(m.element, m.ns, m.ref, v[m.prop], sc, depth+1, nil, join(path, m.prop)); err != nil {
+			if err := w.element(m.element, m.ns, m.ref, v[m.prop], sc, depth+1, nil, JoinField(path, m.prop)); err != nil {
 				return err
 			}
 		}
@@ -177,7 +177,7 @@ func (w *dcWriter) element(name, ns string, ref *openapi3.SchemaRef, value any, 
 		}
 		w.open(qname, attrs, false)
 		for i, it := range v {
-			if err := w.element(itemName, itemNS, s.Items, it, sc, depth+1, nil, join(path, strconv.Itoa(i))); err != nil {
+			if err := w.element(itemName, itemNS, s.Items, it, sc, depth+1, nil, JoinField(path, strconv.Itoa(i))); err != nil {
 				return err
 			}
 		}
@@ -444,7 +444,9 @@ func escapeAttr(s string) string {
 	return r.Replace(s)
 }
 
-func join(path, part string) string {
+// JoinField is the dotted path of part under path, as Problem.Field and specs.Violation.Field spell it
+// ("phoneNumbers.0.phoneNumberType"); path "" is the root.
+func JoinField(path, part string) string {
 	if path == "" {
 		return part
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,18 +138,7 @@ func TestServeAdminAPI(t *testing.T) {
 
 func timewaveToken(t *testing.T, base string) string {
 	t.Helper()
-	resp, err := http.PostForm(base+"/timewave/v3/oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {"mock-client"}, "client_secret": {"mock-secret"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
-		t.Fatalf("timewave token: %d %v", resp.StatusCode, err)
-	}
-	return tok.AccessToken
+	return oauthToken(t, base+"/timewave/v3/oauth/token", clientCredentials())
 }
 
 func TestServeFaultsFileAndSeed(t *testing.T) {

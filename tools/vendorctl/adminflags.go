@@ -5,8 +5,21 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"os"
 	"strings"
 )
+
+// adminTokenEnv is the environment variable that sets --admin-token (the image for CI service
+// containers takes its token from it).
+const adminTokenEnv = "VENDORCTL_ADMIN_TOKEN"
+
+// adminTokenFlag registers --admin-token on fs, set from adminTokenEnv. The environment's value is
+// never the flag's default, so that -h does not print the token.
+func adminTokenFlag(fs *flag.FlagSet, what string) *string {
+	token := fs.String("admin-token", "", "token required by "+what+" (env "+adminTokenEnv+"); required when --addr is not a loopback address")
+	*token = os.Getenv(adminTokenEnv)
+	return token
+}
 
 // publicHosts is the --public-host flag of serve and proxy: host names the admin API answers besides
 // loopback ones. It may be given more than once, each a comma-separated list.

@@ -83,3 +83,27 @@ func TestServeLogsNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+// The admin token taken from VENDORCTL_ADMIN_TOKEN is used, but never printed: not by -h (as a flag's
+// default would be), not in the refusal of an address beyond loopback.
+func TestAdminTokenFromEnvNotPrinted(t *testing.T) {
+	const token = "adm-s3cr3t-6"
+	t.Setenv("VENDORCTL_ADMIN_TOKEN", token)
+	for _, cmd := range []string{"serve", "proxy"} {
+		var out, errOut strings.Builder
+		_ = run(t.Context(), []string{cmd, "-h"}, &out, &errOut)
+		if help := out.String() + errOut.String(); strings.Contains(help, token) || !strings.Contains(help, "VENDORCTL_ADMIN_TOKEN") {
+			t.Errorf("%s -h prints the token or omits its variable:\n%s", cmd, help)
+		}
+	}
+	base, stdout, stderr, _ := launchServe(t, "--log-level", "debug")
+	if status, _ := send(t, http.MethodGet, base+"/__admin/requests", "", "", nil); status != http.StatusUnauthorized {
+		t.Errorf("admin API without the token from the environment: %d, want 401", status)
+	}
+	if status, _ := send(t, http.MethodGet, base+"/__admin/requests", "", "", map[string]string{"X-Admin-Token": token}); status != http.StatusOK {
+		t.Errorf("admin API with the token from the environment: %d, want 200", status)
+	}
+	if strings.Contains(stdout.String()+stderr.String(), token) {
+		t.Errorf("serve printed the admin token")
+	}
+}

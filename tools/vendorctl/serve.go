@@ -44,9 +44,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noMemo := fs.Bool("no-response-memo", false, "check every request and answer against the spec afresh, even one identical to one that passed (for benchmarks)")
 	journalSize := fs.Int("journal-size", mockserver.DefaultJournalSize, "requests kept in the journal (GET /__admin/requests)")
 	journalBodies := fs.Bool("journal-bodies", true, "keep request and response bodies (capped, redacted) in the journal; false keeps none, for fixtures with personal data (env VENDORCTL_JOURNAL_BODIES)")
+	journalAnonymize := fs.Bool("journal-anonymize", false, "replace personal data in the journal's bodies and queries as proxy --record does (env VENDORCTL_JOURNAL_ANONYMIZE)")
+	anonymizeKey := fs.String("anonymize-key", os.Getenv("VENDORCTL_ANONYMIZE_KEY"), "with --journal-anonymize: the key of the replacement (env VENDORCTL_ANONYMIZE_KEY; default: a random key per start)")
 	faultsFile := fs.String("faults", "", "JSON file with an array of fault rules to start with")
 	seed := fs.Uint64("seed", 0, "seed for fault probabilities (0: random); the same seed repeats a run")
-	adminToken := fs.String("admin-token", os.Getenv("VENDORCTL_ADMIN_TOKEN"), "token required by the admin API, except health (env VENDORCTL_ADMIN_TOKEN); required when --addr is not a loopback address")
+	adminToken := adminTokenFlag(fs, "the admin API, except health")
 	hosts := publicHostFlag(fs)
 	sessionTTL := fs.Duration("session-ttl", sessions.DefaultTTL, "a session (/sessions/{id}/... or X-Vendorctl-Session) idle this long ends")
 	maxSessions := fs.Int("max-sessions", sessions.DefaultMax, "live sessions at most; a new one beyond is answered 503 with Retry-After")
@@ -56,6 +58,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	settings := vendorFlags(fs, descs)
 	envs := settingEnvs(descs)
 	envs["journal-bodies"] = "VENDORCTL_JOURNAL_BODIES"
+	envs["journal-anonymize"] = "VENDORCTL_JOURNAL_ANONYMIZE"
 	if err := setFromEnv(fs, envs); err != nil {
 		return err
 	}
@@ -67,19 +70,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmd.usageErrorf("takes no arguments, got %q", rest)
 	}
 	cfg.Settings = settings()
-	level, err := parseLogLevel(*logLevel)
+	logger, err := serverLogger(*logLevel, *addr, *adminToken, stderr)
 	if err != nil {
 		return err
 	}
-	if err := checkAdminExposure(*addr, *adminToken); err != nil {
+	journalCfg, err := journalConfig(cmd, *journalSize, *journalBodies, *journalAnonymize, *anonymizeKey)
+	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	journal := mockserver.NewJournalWith(mockserver.JournalConfig{Size: *journalSize, NoBodies: !*journalBodies})
-	faults := mockserver.NewFaults(*seed)
-	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation, NoResponseMemo: *noMemo, Journal: journal, Faults: faults}
-
-	vendors, err := buildVendors(cfg)
+	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation, NoResponseMemo: *noMemo}
+	guard := mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}
+	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Logger: logger, Admin: guard, Seed: *seed, Journal: journalCfg},
+		buildVendors(cfg))
 	if fe := (*all.FixturesError)(nil); errors.As(err, &fe) {
 		return usageErrorf("%v", fe)
 	}
@@ -89,23 +91,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	vendors := srv.Vendors()
 	if *faultsFile != "" {
 		rules, err := mockserver.LoadRules(*faultsFile)
 		if err != nil {
 			return usageErrorf("%v", err)
 		}
 		for i, r := range rules {
-			if _, err := faults.Add(r, mockserver.APINames(vendors...)); err != nil {
+			if _, err := srv.Faults().Add(r, mockserver.APINames(vendors...)); err != nil {
 				return usageErrorf("%s rule %d: %v", *faultsFile, i, err)
 			}
 		}
 	}
-	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Logger: logger, Journal: journal, Faults: faults,
-		Admin: mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}}, vendors...)
-	if err != nil {
-		return err
-	}
-	handler, err := serveSessions(srv, cfg, mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}, *sessionTTL, *maxSessions, *journalBodies)
+	handler, err := serveSessions(srv, cfg, guard, *sessionTTL, *maxSessions, journalCfg)
 	if err != nil {
 		return err
 	}
@@ -125,7 +123,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // serveSessions puts sessions in front of the default server: each builds its vendors as cfg says,
 // with a journal and fault rules of its own.
-func serveSessions(srv *mockserver.Server, cfg all.Config, guard mockserver.AdminGuard, ttl time.Duration, most int, bodies bool) (http.Handler, error) {
+func serveSessions(srv *mockserver.Server, cfg all.Config, guard mockserver.AdminGuard, ttl time.Duration, most int, journal mockserver.JournalConfig) (http.Handler, error) {
 	if ttl <= 0 || most <= 0 {
 		return nil, usageErrorf("--session-ttl %s, --max-sessions %d: want a positive duration and count", ttl, most)
 	}
@@ -135,7 +133,7 @@ func serveSessions(srv *mockserver.Server, cfg all.Config, guard mockserver.Admi
 			c.Options = o
 			return all.NewVendor(c, api)
 		},
-		Journal: mockserver.JournalConfig{NoBodies: !bodies}, Admin: guard, TTL: ttl, Max: most, Logger: cfg.Logger})
+		Journal: mockserver.JournalConfig{NoBodies: journal.NoBodies, Anonymize: journal.Anonymize}, Admin: guard, TTL: ttl, Max: most, Logger: cfg.Logger})
 	if err != nil {
 		return nil, err
 	}
@@ -150,14 +148,17 @@ func vendorNames(vendors []mockserver.Vendor) []string {
 	return names
 }
 
-// buildVendors builds every vendor mock with the garbage collector paused: loading the specs makes
-// some 15 MB of short-lived garbage, and collecting it on the way delays the first healthy answer
-// by tens of milliseconds on a small machine. Afterwards the collector runs as GOGC says, or at
-// serveGCPercent (not as it was, so that two builds at once in one process cannot leave it off).
-func buildVendors(cfg all.Config) ([]mockserver.Vendor, error) {
-	debug.SetGCPercent(-1)
-	defer debug.SetGCPercent(gcPercent(os.Getenv("GOGC")))
-	return all.New(cfg)
+// buildVendors builds every vendor mock, with the server's journal and fault rules, with the
+// garbage collector paused: loading the specs makes some 15 MB of short-lived garbage, and collecting
+// it on the way delays the first healthy answer by tens of milliseconds on a small machine. Afterwards
+// the collector runs as GOGC says, or at serveGCPercent (not as it was, so that two builds at once in
+// one process cannot leave it off).
+func buildVendors(cfg all.Config) mockserver.BuildFunc {
+	return func(rec *mockserver.Recorder) ([]mockserver.Vendor, error) {
+		debug.SetGCPercent(-1)
+		defer debug.SetGCPercent(gcPercent(os.Getenv("GOGC")))
+		return cfg.Vendors(rec)
+	}
 }
 
 // serveGCPercent is serve's collector target when GOGC is not set. The mocks' live heap is small and
@@ -206,6 +207,19 @@ func printExampleAnswered(w io.Writer, vendors []mockserver.Vendor) {
 	}
 }
 
+// serverLogger is how serve and proxy start: --log-level read, the admin API's exposure checked
+// (checkAdminExposure), and the logger on stderr.
+func serverLogger(logLevel, addr, adminToken string, stderr io.Writer) (*slog.Logger, error) {
+	level, err := parseLogLevel(logLevel)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAdminExposure(addr, adminToken); err != nil {
+		return nil, err
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})), nil
+}
+
 // checkAdminExposure refuses to serve the admin API beyond loopback without a token.
 func checkAdminExposure(addr, token string) error {
 	host, _, err := net.SplitHostPort(addr)
@@ -218,5 +232,5 @@ func checkAdminExposure(addr, token string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return usageErrorf("--addr %s is not a loopback address: set --admin-token (or VENDORCTL_ADMIN_TOKEN) to protect the admin API", addr)
+	return usageErrorf("--addr %s is not a loopback address: set --admin-token (or %s) to protect the admin API", addr, adminTokenEnv)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -150,6 +151,26 @@ func TestServeSessionsBadID(t *testing.T) {
 			t.Errorf("%s (header %q): %d %s, want 400 with %s", c.path, c.header, status, body, c.want)
 		}
 	}
+	// ConnectID refuses a bad id in its OAuth shape and issues nothing, by path and by header.
+	creds := url.Values{"grant_type": {"client_credentials"}, "client_id": {"mock-client"}, "client_secret": {"mock-secret"}}
+	for _, c := range []struct{ path, header string }{{"/sessions/bad!/connectid/user/oauth/token", ""}, {"/connectid/user/oauth/token", "bad!"}} {
+		req, _ := http.NewRequest(http.MethodPost, base+c.path, strings.NewReader(creds.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Vendorctl-Session", c.header)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct {
+			Error            string
+			ErrorDescription string `json:"error_description"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || e.Error != "invalid_request" || !strings.HasPrefix(e.ErrorDescription, "session id must be") {
+			t.Errorf("ConnectID %s (header %q): %d %+v, want 400 invalid_request", c.path, c.header, resp.StatusCode, e)
+		}
+	}
 	if status, body := get(t, base+"/sessions/ok/nothing", nil); status != http.StatusNotFound || !strings.Contains(string(body), "no vendor is mounted") {
 		t.Errorf("no vendor in a session: %d %s", status, body)
 	}
@@ -175,6 +196,16 @@ func TestServeSessionsBounds(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(e.Message, "maximum of 2 sessions") {
 		t.Errorf("third session: %d Retry-After %q %q, want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"), e.Message)
+	}
+	resp, err = http.PostForm(base+"/sessions/c/connectid/user/oauth/token", url.Values{"grant_type": {"client_credentials"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var oe struct{ Error string }
+	_ = json.NewDecoder(resp.Body).Decode(&oe)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || oe.Error != "temporarily_unavailable" {
+		t.Errorf("third session at ConnectID: %d Retry-After %q %q, want 503 temporarily_unavailable", resp.StatusCode, resp.Header.Get("Retry-After"), oe.Error)
 	}
 	if status, _ := send(t, http.MethodDelete, base+"/__admin/sessions/b", "", "", nil); status != http.StatusNoContent {
 		t.Errorf("DELETE b: %d", status)

@@ -1,5 +1,5 @@
-// Package kittest holds the test helpers that the tests of mockkit and mockserver share: a tiny spec to
-// build a kit API from without a vendor, and requests over the wire.
+// Package kittest holds the test helpers that the tests of mockkit, mockserver and the vendors share: a
+// tiny spec to build a kit API from without a vendor, and requests over the wire.
 package kittest
 
 import (

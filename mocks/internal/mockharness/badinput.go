@@ -72,6 +72,25 @@ func (b BadInput) body() ([]byte, error) {
 	return []byte(b.Body), nil
 }
 
+// MinBadInputs is the fewest cases a vendor's bad-input table holds.
+const MinBadInputs = 25
+
+// RunBadInputTable is a vendor's bad-input test: its table, testdata/bad-input.json (at least
+// MinBadInputs cases), run with RunBadInputs against the mock of api alone, started for the test.
+// credentials returns what adds valid credentials to a request of that running mock.
+func RunBadInputTable(t *testing.T, api string, credentials func(*mocktest.Server) func(*http.Request)) {
+	t.Helper()
+	cases, err := LoadBadInputs("testdata/bad-input.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < MinBadInputs {
+		t.Fatalf("%d cases, want at least %d", len(cases), MinBadInputs)
+	}
+	s := mocktest.Start(t, mocktest.Only(api))
+	RunBadInputs(t, s, api, cases, credentials(s))
+}
+
 // RunBadInputs sends every case to api of the running mocks s over HTTP. Each must get a 4xx (or its
 // Status) with a body (a 405 with Allow), leave the vendor's state (GET /__admin/state) unchanged, and
 // leave the server serving. Responses of documented operations are checked against the spec by

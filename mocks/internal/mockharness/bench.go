@@ -16,19 +16,40 @@ import (
 
 // HandlerMode is one way of building a vendor mock for the handler benchmarks.
 type HandlerMode struct {
-	Name    string
+	Name string
+	// Options are the mode's; Recorded adds a server's journal and fault rules.
 	Options mockkit.Options
 }
 
-// HandlerModes are the modes the handler benchmarks compare, each with a journal as serve has one:
-// validation on (an answer identical to one that passed is not checked again), validation on with
-// every answer checked afresh, and validation off.
+// HandlerModes are the modes the handler benchmarks compare, each built with Recorded: validation on
+// (an answer identical to one that passed is not checked again), validation on with every answer
+// checked afresh, and validation off.
 func HandlerModes() []HandlerMode {
 	return []HandlerMode{
-		{"validation", mockkit.Options{Journal: mockserver.NewJournal(0, 0)}},
-		{"validationNoMemo", mockkit.Options{Journal: mockserver.NewJournal(0, 0), NoResponseMemo: true}},
-		{"noValidation", mockkit.Options{Journal: mockserver.NewJournal(0, 0), NoValidation: true}},
+		{"validation", mockkit.Options{}},
+		{"validationNoMemo", mockkit.Options{NoResponseMemo: true}},
+		{"noValidation", mockkit.Options{NoValidation: true}},
 	}
+}
+
+// Recorded builds one mock with the mode's options as a server builds it, with the server's journal
+// (as serve has one) and fault rules; the benchmarks then drive the mock's handler directly.
+func Recorded[M mockserver.Vendor](tb testing.TB, mode HandlerMode, build func(mockkit.Options) (M, error)) M {
+	tb.Helper()
+	var m M
+	_, err := mockserver.NewServerWith(mockserver.ServerConfig{}, func(rec *mockserver.Recorder) ([]mockserver.Vendor, error) {
+		opts := mode.Options
+		opts.Recorder = rec
+		var err error
+		if m, err = build(opts); err != nil {
+			return nil, err
+		}
+		return []mockserver.Vendor{m}, nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
 }
 
 // BenchHandler serves req (with body, when not nil) through h in-process, b.N times, and fails the

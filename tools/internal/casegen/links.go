@@ -154,7 +154,7 @@ func Echoed(requestBody, answer any) map[string]string {
 		return out
 	}
 	for k, v := range obj {
-		sent, ok := scalarText(v)
+		sent, ok := ScalarText(v)
 		if !ok {
 			continue
 		}
@@ -165,8 +165,18 @@ func Echoed(requestBody, answer any) map[string]string {
 	return out
 }
 
-// FindScalar searches a decoded JSON value breadth first for a scalar field called name.
+// FindScalar is the text of the field FindField finds.
 func FindScalar(v any, name string) (string, bool) {
+	val, ok := FindField(v, name)
+	if !ok {
+		return "", false
+	}
+	return ScalarText(val)
+}
+
+// FindField searches a decoded JSON value breadth first (an object's keys in order) for a scalar
+// field called name and returns its value.
+func FindField(v any, name string) (any, bool) {
 	queue := []any{v}
 	for len(queue) > 0 {
 		cur := queue[0]
@@ -174,8 +184,8 @@ func FindScalar(v any, name string) (string, bool) {
 		switch x := cur.(type) {
 		case map[string]any:
 			if val, ok := x[name]; ok {
-				if s, ok := scalarText(val); ok {
-					return s, true
+				if _, scalar := ScalarText(val); scalar {
+					return val, true
 				}
 			}
 			keys := make([]string, 0, len(x))
@@ -190,5 +200,5 @@ func FindScalar(v any, name string) (string, bool) {
 			queue = append(queue, x...)
 		}
 	}
-	return "", false
+	return nil, false
 }

@@ -129,7 +129,7 @@ func Negative(src *Source, op *Operation) (Case, bool) {
 			targets = append(targets, target{param: p, b: Breach{Constraint: "required", Remove: true}})
 		}
 		for _, b := range Breaches(p.Schema, nil, false) {
-			if _, ok := scalarText(b.Value); ok {
+			if _, ok := ScalarText(b.Value); ok {
 				targets = append(targets, target{param: p, b: b})
 			}
 		}
@@ -154,26 +154,31 @@ func Negative(src *Source, op *Operation) (Case, bool) {
 	if t.b.Remove {
 		c.unset(*t.param)
 	} else {
-		s, _ := scalarText(t.b.Value)
+		s, _ := ScalarText(t.b.Value)
 		c.set(*t.param, []string{s})
 	}
 	c.Breach = fmt.Sprintf("%s %s: %s", t.param.In, t.param.Name, t.b.Constraint)
 	return c, true
 }
 
-// scalarText formats a scalar as it goes into a path, query or header.
-func scalarText(v any) (string, bool) {
+// ScalarText is the text of a decoded JSON scalar (string, number, boolean) as a parameter or a link
+// sends it; ok is false for anything else (null, objects, arrays).
+func ScalarText(v any) (string, bool) {
 	switch x := v.(type) {
 	case string:
 		return x, true
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64), true
-	case int64:
-		return strconv.FormatInt(x, 10), true
+	case float32:
+		return strconv.FormatFloat(float64(x), 'f', -1, 32), true
 	case int:
 		return strconv.Itoa(x), true
+	case int64:
+		return strconv.FormatInt(x, 10), true
 	case bool:
 		return strconv.FormatBool(x), true
+	case json.Number:
+		return x.String(), true
 	}
 	return "", false
 }
@@ -183,13 +188,13 @@ func ParamStrings(v any) []string {
 	if list, ok := v.([]any); ok {
 		out := []string{}
 		for _, item := range list {
-			if s, ok := scalarText(item); ok {
+			if s, ok := ScalarText(item); ok {
 				out = append(out, s)
 			}
 		}
 		return out
 	}
-	if s, ok := scalarText(v); ok {
+	if s, ok := ScalarText(v); ok {
 		return []string{s}
 	}
 	raw, _ := json.Marshal(v)

@@ -38,6 +38,7 @@ import (
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 
 	"github.com/vendorctl/vendorctl/specs"
+	"github.com/vendorctl/vendorctl/tools/internal/casegen"
 )
 
 // DefaultTimeout is the timeout of one request when Config.HTTPClient is nil.
@@ -418,41 +419,18 @@ func first(list []string) string {
 // shallowest field of the same name whose value fits the parameter's schema.
 func (r *Runner) capturedValue(p *openapi3.Parameter) (string, bool) {
 	for _, body := range r.captured {
-		v, ok := findField(body, p.Name)
+		v, ok := casegen.FindField(body, p.Name)
 		if !ok {
 			continue
 		}
 		if p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.VisitJSON(v) != nil {
 			continue
 		}
-		if s, ok := scalarString(v); ok && s != "" {
+		if s, ok := casegen.ScalarText(v); ok && s != "" {
 			return s, true
 		}
 	}
 	return "", false
-}
-
-// findField searches a decoded JSON value breadth first for a scalar field called name.
-func findField(v any, name string) (any, bool) {
-	queue := []any{v}
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
-		switch x := cur.(type) {
-		case map[string]any:
-			if val, ok := x[name]; ok {
-				if _, scalar := scalarString(val); scalar {
-					return val, true
-				}
-			}
-			for _, k := range sortedKeys(x) {
-				queue = append(queue, x[k])
-			}
-		case []any:
-			queue = append(queue, x...)
-		}
-	}
-	return nil, false
 }
 
 // withBody returns a copy of c carrying v encoded as the operation's request body.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/vendorctl/vendorctl/tools/internal/casegen"
 )
 
 // Vendor is what conform knows about one API beyond its spec. Each vendor's lives in a small file of
@@ -194,6 +196,6 @@ func lookupString(v any, path string) string {
 	if !ok {
 		return ""
 	}
-	s, _ := scalarString(val)
+	s, _ := casegen.ScalarText(val)
 	return s
 }

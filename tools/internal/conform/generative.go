@@ -324,11 +324,11 @@ func (r *Runner) knownValues(p *openapi3.Parameter) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, body := range r.captured {
-		v, ok := findField(body, p.Name)
+		v, ok := casegen.FindField(body, p.Name)
 		if !ok || (p.Schema.Value.VisitJSON(v) != nil) {
 			continue
 		}
-		if s, ok := scalarString(v); ok && s != "" && !seen[s] {
+		if s, ok := casegen.ScalarText(v); ok && s != "" && !seen[s] {
 			seen[s] = true
 			out = append(out, s)
 			if len(out) == 5 {

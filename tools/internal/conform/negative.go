@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/vendorctl/vendorctl/tools/internal/casegen"
 )
 
 // invalidValue is the string conform sends where a number, a boolean or an enum member is expected.
@@ -63,7 +65,7 @@ func paramCandidates(base *call) []candidate {
 			continue
 		}
 		for _, bad := range breakers(p.Schema.Value) {
-			str, ok := scalarString(bad)
+			str, ok := casegen.ScalarText(bad)
 			if !ok {
 				continue
 			}

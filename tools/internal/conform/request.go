@@ -11,10 +11,11 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/vendorctl/vendorctl/tools/internal/casegen"
 )
 
 // operation is one operation of the spec, with what conform derives from it once.
@@ -278,39 +279,18 @@ func synthesize(s *openapi3.Schema, depth int) any {
 	return "vendorctl"
 }
 
-// scalarString formats a scalar example value as it goes into a path, query or header.
-func scalarString(v any) (string, bool) {
-	switch x := v.(type) {
-	case string:
-		return x, true
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), true
-	case float32:
-		return strconv.FormatFloat(float64(x), 'f', -1, 32), true
-	case int:
-		return strconv.Itoa(x), true
-	case int64:
-		return strconv.FormatInt(x, 10), true
-	case bool:
-		return strconv.FormatBool(x), true
-	case json.Number:
-		return x.String(), true
-	}
-	return "", false
-}
-
 // paramStrings formats a parameter value: one string per value (arrays are exploded).
 func paramStrings(v any) []string {
 	if list, ok := v.([]any); ok {
 		var out []string
 		for _, item := range list {
-			if s, ok := scalarString(item); ok {
+			if s, ok := casegen.ScalarText(item); ok {
 				out = append(out, s)
 			}
 		}
 		return out
 	}
-	if s, ok := scalarString(v); ok {
+	if s, ok := casegen.ScalarText(v); ok {
 		return []string{s}
 	}
 	raw, _ := json.Marshal(v)

@@ -69,6 +69,24 @@ type Config struct {
 	// Admin guards /__admin/violations as it guards the mocks' admin API (Host, cross-site requests,
 	// content type, token); its refusals are problem+json. Zero: loopback Hosts only, no token.
 	Admin mockserver.AdminGuard
+	// Observe gets every exchange once its answer is validated, before the answer goes to the client
+	// (zero: none). It must not keep the Exchange's request past the call.
+	Observe func(Exchange)
+}
+
+// Exchange is one request and its answer, as Config.Observe sees them.
+type Exchange struct {
+	// Route is the operation the request matched (nil: none).
+	Route *specs.Route
+	// Request is the request as validated (path relative to the server URL); RequestBody its body.
+	Request     *http.Request
+	RequestBody []byte
+	// Status, Header and Body are the upstream's answer, Body decoded from any gzip.
+	Status int
+	Header http.Header
+	Body   []byte
+	// Conforms is true when request and answer were validated whole and neither violates the spec.
+	Conforms bool
 }
 
 // Proxy is the validating reverse proxy. It is an http.Handler.
@@ -129,7 +147,10 @@ type exchange struct {
 	noRoute error
 	// validationReq is the request as validated (path relative to the server URL, body buffered).
 	validationReq *http.Request
-	requestVs     []specs.Violation
+	requestBody   []byte
+	// validated is false when a body was too large to validate.
+	validated bool
+	requestVs []specs.Violation
 }
 
 type ctxKey struct{}
@@ -149,7 +170,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	vreq := r.Clone(r.Context())
 	vreq.Body = io.NopCloser(bytes.NewReader(body))
 	vreq.ContentLength = int64(len(body))
-	x.validationReq = vreq
+	x.validationReq, x.requestBody, x.validated = vreq, body, complete
 	route, err := p.spec.FindRouteRequest(vreq)
 	if err != nil {
 		x.noRoute = err
@@ -198,20 +219,26 @@ func (p *Proxy) checkResponse(resp *http.Response) error {
 	method, path := resp.Request.Method, resp.Request.URL.Path
 	operation := noOperation
 	var responseVs []specs.Violation
+	var plain []byte
 	if x.route != nil {
 		operation = x.route.OperationID()
 		path = x.route.Template()
-		vs, err := p.validateResponse(resp, x)
+		vs, body, err := p.validateResponse(resp, x)
 		if err != nil {
 			return err
 		}
-		responseVs = vs
+		responseVs, plain = vs, body
 	}
 	requestVs := x.requestVs
 	if x.noRoute != nil {
 		requestVs = []specs.Violation{{In: "path", Message: "no operation of the spec matches " + method + " " + x.validationReq.URL.Path}}
 	}
 	p.stats.record(operation, method, path, requestVs, responseVs)
+	if p.cfg.Observe != nil {
+		p.cfg.Observe(Exchange{Route: x.route, Request: x.validationReq, RequestBody: x.requestBody,
+			Status: resp.StatusCode, Header: resp.Header.Clone(), Body: plain,
+			Conforms: x.route != nil && x.validated && plain != nil && len(requestVs)+len(responseVs) == 0})
+	}
 	if len(requestVs) == 0 && len(responseVs) == 0 {
 		return nil
 	}
@@ -226,12 +253,13 @@ func (p *Proxy) checkResponse(resp *http.Response) error {
 	return nil
 }
 
-// validateResponse buffers the body (restoring it untouched) and validates the answer.
-func (p *Proxy) validateResponse(resp *http.Response, x *exchange) ([]specs.Violation, error) {
+// validateResponse buffers the body (restoring it untouched) and validates the answer. plain is the
+// body as validated, nil when it was not (too large, or an unsupported encoding).
+func (p *Proxy) validateResponse(resp *http.Response, x *exchange) (vs []specs.Violation, plain []byte, err error) {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, p.cfg.MaxBodyBytes+1))
 	if err != nil {
 		_ = resp.Body.Close()
-		return nil, fmt.Errorf("read upstream response: %w", err)
+		return nil, nil, fmt.Errorf("read upstream response: %w", err)
 	}
 	if int64(len(body)) > p.cfg.MaxBodyBytes {
 		resp.Body = struct {
@@ -239,12 +267,12 @@ func (p *Proxy) validateResponse(resp *http.Response, x *exchange) ([]specs.Viol
 			io.Closer
 		}{io.MultiReader(bytes.NewReader(body), resp.Body), resp.Body}
 		p.log.Info("response body too large to validate", "operation", x.route.OperationID(), "limit", p.cfg.MaxBodyBytes)
-		return nil, nil
+		return nil, nil, nil
 	}
 	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 
-	plain := body
+	plain = body
 	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
 	case "gzip":
@@ -253,16 +281,19 @@ func (p *Proxy) validateResponse(resp *http.Response, x *exchange) ([]specs.Viol
 			plain, err = io.ReadAll(io.LimitReader(zr, p.cfg.MaxBodyBytes))
 		}
 		if err != nil {
-			return []specs.Violation{{In: "body", Message: "gzip body could not be decoded: " + err.Error()}}, nil
+			return []specs.Violation{{In: "body", Message: "gzip body could not be decoded: " + err.Error()}}, nil, nil
 		}
 	default:
 		p.log.Info("response not validated: unsupported content encoding", "operation", x.route.OperationID(), "encoding", enc)
-		return nil, nil
+		return nil, nil, nil
 	}
 	verr := p.spec.ValidateResponse(resp.Request.Context(), x.validationReq, x.route, specs.Response{
 		Status: resp.StatusCode, Header: resp.Header, Body: plain,
 	})
-	return violationsOf(verr), nil
+	if plain == nil {
+		plain = []byte{}
+	}
+	return violationsOf(verr), plain, nil
 }
 
 func violationsOf(err error) []specs.Violation {

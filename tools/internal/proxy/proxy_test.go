@@ -295,3 +295,33 @@ func TestAdminIsGuarded(t *testing.T) {
 		}
 	}
 }
+
+// TestObserve: Observe sees each exchange with its operation and answer; Conforms is true only for a
+// conforming one, and the client still gets the answer as the upstream wrote it.
+func TestObserve(t *testing.T) {
+	for _, drifted := range []bool{false, true} {
+		mux := http.NewServeMux()
+		mux.Handle("/base/", http.StripPrefix("/base", upstreamtest.VitecAuto(drifted)))
+		up := httptest.NewServer(mux)
+		defer up.Close()
+		spec, err := specs.Load("vitecauto")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seen []proxy.Exchange
+		p, err := proxy.New(proxy.Config{Spec: spec, Upstream: up.URL + "/base", Observe: func(x proxy.Exchange) { seen = append(seen, x) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps := httptest.NewServer(p)
+		defer ps.Close()
+		a := do(t, http.MethodGet, ps.URL+documentedPath, key)
+		if len(seen) != 1 {
+			t.Fatalf("drifted=%v: %d exchanges observed", drifted, len(seen))
+		}
+		x := seen[0]
+		if x.Route == nil || x.Route.OperationID() != "getCustomer" || x.Status != 200 || !bytes.Equal(x.Body, a.body) || x.Conforms == drifted {
+			t.Errorf("drifted=%v: observed %v %d conforms=%v, body equal %v", drifted, x.Route, x.Status, x.Conforms, bytes.Equal(x.Body, a.body))
+		}
+	}
+}
