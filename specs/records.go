@@ -2,7 +2,6 @@ package specs
 
 import (
 	"bytes"
-	"hash/maphash"
 	"net/http"
 	"sync"
 
@@ -16,55 +15,20 @@ const (
 )
 
 // RecordMemo lets ValidateResponse check the records of an answer (each element of a list property,
-// each object property, and so on inside a record, a few levels deep) once per version of the record: a record whose bytes passed the check against
-// the same schema before is not decoded and checked again, and the envelope around the records is
-// checked on every answer. The result is the one of checking the whole answer: the split is made only
-// where it is exact (an object schema without allOf, oneOf, anyOf or not, whose list properties have
-// no uniqueItems), and any answer that fails is checked again whole, so that its violations are the
-// usual ones. Safe for concurrent use; a nil *RecordMemo checks every answer whole.
+// each object property, and so on inside a record, a few levels deep) once per version of the record:
+// a record whose bytes passed the check against the same schema before is not decoded and checked
+// again, and the envelope around the records is checked on every answer. The result is the one of
+// checking the whole answer: the split is made only where it is exact (an object schema without allOf,
+// oneOf, anyOf or not, whose list properties have no uniqueItems), and any answer that fails is
+// checked again whole, so that its violations are the usual ones. Safe for concurrent use; a nil *RecordMemo checks every answer whole.
 type RecordMemo struct {
-	seed    maphash.Seed
-	mu      sync.RWMutex
-	entries map[uint64][]recordEntry
-	n, size int
-	plans   sync.Map // *openapi3.Schema -> *recordPlan (nil when the schema cannot be split)
-}
-
-type recordEntry struct {
-	schema *openapi3.Schema
-	raw    []byte
+	seen  exactMemo[*openapi3.Schema]
+	plans sync.Map // *openapi3.Schema -> *recordPlan (nil when the schema cannot be split)
 }
 
 // NewRecordMemo returns an empty memo.
 func NewRecordMemo() *RecordMemo {
-	return &RecordMemo{seed: maphash.MakeSeed(), entries: map[uint64][]recordEntry{}}
-}
-
-func (m *RecordMemo) key(raw []byte) uint64 {
-	return maphash.Bytes(m.seed, raw)
-}
-
-func (m *RecordMemo) seen(key uint64, schema *openapi3.Schema, raw []byte) bool {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	for _, e := range m.entries[key] {
-		if e.schema == schema && bytes.Equal(e.raw, raw) {
-			return true
-		}
-	}
-	return false
-}
-
-func (m *RecordMemo) add(key uint64, schema *openapi3.Schema, raw []byte) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.n >= recordMemoMaxEntries || m.size+len(raw) > recordMemoMaxBytes {
-		clear(m.entries)
-		m.n, m.size = 0, 0
-	}
-	m.entries[key] = append(m.entries[key], recordEntry{schema: schema, raw: bytes.Clone(raw)})
-	m.n++
-	m.size += len(raw)
+	return &RecordMemo{seen: newExactMemo[*openapi3.Schema](recordMemoMaxEntries, recordMemoMaxBytes)}
 }
 
 // recordPlan is how an envelope schema is split: its record properties, and a copy of it in which
@@ -182,12 +146,12 @@ const maxRecordDepth = 4
 // where its schema allows (a client's addresses and contacts), so that a changed field of a client
 // checks the client's own fields and not the lists it holds.
 func (s *Spec) recordPasses(memo *RecordMemo, schema *openapi3.Schema, raw []byte, depth int) bool {
-	key := memo.key(raw)
-	if memo.seen(key, schema, raw) {
+	key := memo.seen.hash(raw)
+	if memo.seen.has(key, schema, raw) {
 		return true
 	}
 	if depth < maxRecordDepth && raw[0] == '{' && s.passesByRecords(memo, schema, raw, depth+1) {
-		memo.add(key, schema, raw)
+		memo.seen.add(key, schema, raw)
 		return true
 	}
 	v, ok := decodeExact(raw)
@@ -199,7 +163,7 @@ func (s *Spec) recordPasses(memo *RecordMemo, schema *openapi3.Schema, raw []byt
 	if len(extra) > 0 {
 		return false
 	}
-	memo.add(key, schema, raw)
+	memo.seen.add(key, schema, raw)
 	return true
 }
 

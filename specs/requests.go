@@ -3,7 +3,6 @@ package specs
 import (
 	"bytes"
 	"context"
-	"hash/maphash"
 	"io"
 	"net/http"
 	"slices"
@@ -26,21 +25,13 @@ const (
 // is not checked, and defaults are not set), so the result cannot differ. Safe for concurrent use; a
 // nil *RequestMemo checks every request.
 type RequestMemo struct {
-	seed    maphash.Seed
-	mu      sync.RWMutex
-	entries map[uint64][]requestEntry
-	n, size int
+	seen    exactMemo[*openapi3.Operation]
 	headers sync.Map // *openapi3.Operation -> []string: the header parameters of the operation and its path
-}
-
-type requestEntry struct {
-	op  *openapi3.Operation
-	key []byte
 }
 
 // NewRequestMemo returns an empty memo.
 func NewRequestMemo() *RequestMemo {
-	return &RequestMemo{seed: maphash.MakeSeed(), entries: map[uint64][]requestEntry{}}
+	return &RequestMemo{seen: newExactMemo[*openapi3.Operation](requestMemoMaxEntries, requestMemoMaxBytes)}
 }
 
 // ValidateRequestMemo is ValidateRequest, skipped for a request that passed before (see RequestMemo).
@@ -53,14 +44,14 @@ func (s *Spec) ValidateRequestMemo(ctx context.Context, req *http.Request, route
 		return s.ValidateRequest(ctx, req, route)
 	}
 	op := route.Operation()
-	h := maphash.Bytes(memo.seed, key)
-	if memo.seen(h, op, key) {
+	h := memo.seen.hash(key)
+	if memo.seen.has(h, op, key) {
 		return nil
 	}
 	if err := s.ValidateRequest(ctx, req, route); err != nil {
 		return err
 	}
-	memo.add(h, op, key)
+	memo.seen.add(h, op, key)
 	return nil
 }
 
@@ -148,27 +139,4 @@ func (m *RequestMemo) headerParams(route *Route) []string {
 	names = slices.Compact(names)
 	m.headers.Store(op, names)
 	return names
-}
-
-func (m *RequestMemo) seen(h uint64, op *openapi3.Operation, key []byte) bool {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	for _, e := range m.entries[h] {
-		if e.op == op && bytes.Equal(e.key, key) {
-			return true
-		}
-	}
-	return false
-}
-
-func (m *RequestMemo) add(h uint64, op *openapi3.Operation, key []byte) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.n >= requestMemoMaxEntries || m.size+len(key) > requestMemoMaxBytes {
-		clear(m.entries)
-		m.n, m.size = 0, 0
-	}
-	m.entries[h] = append(m.entries[h], requestEntry{op: op, key: key})
-	m.n++
-	m.size += len(key)
 }
