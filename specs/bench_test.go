@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -250,4 +251,58 @@ func clientPage(b *testing.B, clients []json.RawMessage, n int) []byte {
 		b.Fatal(err)
 	}
 	return body
+}
+
+// BenchmarkFreshAnswer is the check of an answer the response memo has not seen: one TimeWave client
+// (GET /clients/{id}, ~1.3 KB) and the default page of 15 clients (~18 KB), in which one client's
+// mobile number changes on every answer. `whole` checks every answer whole (`--no-response-memo`),
+// `records` with a record memo (as serve does): the changed client and the envelope are checked.
+func BenchmarkFreshAnswer(b *testing.B) {
+	spec, err := specs.Load("timewave")
+	if err != nil {
+		b.Fatal(err)
+	}
+	clients := fixtureClients(b)
+	ctx := context.Background()
+	header := http.Header{"Content-Type": {"application/json"}}
+	for _, c := range []struct {
+		name, target string
+		body         func(changed json.RawMessage) []byte
+	}{
+		{"client", "/clients/1001", func(changed json.RawMessage) []byte {
+			body, _ := json.Marshal(map[string]any{"data": changed})
+			return body
+		}},
+		{"page15", "/clients", func(changed json.RawMessage) []byte {
+			return clientPage(b, append([]json.RawMessage{changed}, clients[1:15]...), 15)
+		}},
+	} {
+		req := httptest.NewRequest(http.MethodGet, c.target, nil)
+		route, err := spec.FindRouteRequest(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, mode := range []string{"whole", "records"} {
+			b.Run(c.name+"/"+mode, func(b *testing.B) {
+				// A memo of its own for each run (-count), which has seen every version but the new one.
+				var memo *specs.RecordMemo
+				if mode == "records" {
+					memo = specs.NewRecordMemo()
+				}
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					b.StopTimer()
+					i++
+					changed := bytes.Replace(clients[0], []byte(`"070-482 19 33"`), fmt.Appendf(nil, `"070-%07d"`, i), 1)
+					body := c.body(changed)
+					b.SetBytes(int64(len(body)))
+					b.StartTimer()
+					if err := spec.ValidateResponse(ctx, req, route, specs.Response{Status: 200, Header: header, Body: body, Records: memo}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }

@@ -2,8 +2,6 @@ package specs
 
 import (
 	"bytes"
-	"encoding/json"
-	"hash/maphash"
 	"net/http"
 	"sync"
 
@@ -17,55 +15,20 @@ const (
 )
 
 // RecordMemo lets ValidateResponse check the records of an answer (each element of a list property,
-// each object property) once per version of the record: a record whose bytes passed the check against
-// the same schema before is not decoded and checked again, and the envelope around the records is
-// checked on every answer. The result is the one of checking the whole answer: the split is made only
-// where it is exact (an object schema without allOf, oneOf, anyOf or not, whose list properties have
-// no uniqueItems), and any answer that fails is checked again whole, so that its violations are the
-// usual ones. Safe for concurrent use; a nil *RecordMemo checks every answer whole.
+// each object property, and so on inside a record, a few levels deep) once per version of the record:
+// a record whose bytes passed the check against the same schema before is not decoded and checked
+// again, and the envelope around the records is checked on every answer. The result is the one of
+// checking the whole answer: the split is made only where it is exact (an object schema without allOf,
+// oneOf, anyOf or not, whose list properties have no uniqueItems), and any answer that fails is
+// checked again whole, so that its violations are the usual ones. Safe for concurrent use; a nil *RecordMemo checks every answer whole.
 type RecordMemo struct {
-	seed    maphash.Seed
-	mu      sync.RWMutex
-	entries map[uint64][]recordEntry
-	n, size int
-	plans   sync.Map // *openapi3.Schema -> *recordPlan (nil when the schema cannot be split)
-}
-
-type recordEntry struct {
-	schema *openapi3.Schema
-	raw    []byte
+	seen  exactMemo[*openapi3.Schema]
+	plans sync.Map // *openapi3.Schema -> *recordPlan (nil when the schema cannot be split)
 }
 
 // NewRecordMemo returns an empty memo.
 func NewRecordMemo() *RecordMemo {
-	return &RecordMemo{seed: maphash.MakeSeed(), entries: map[uint64][]recordEntry{}}
-}
-
-func (m *RecordMemo) key(raw []byte) uint64 {
-	return maphash.Bytes(m.seed, raw)
-}
-
-func (m *RecordMemo) seen(key uint64, schema *openapi3.Schema, raw []byte) bool {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	for _, e := range m.entries[key] {
-		if e.schema == schema && bytes.Equal(e.raw, raw) {
-			return true
-		}
-	}
-	return false
-}
-
-func (m *RecordMemo) add(key uint64, schema *openapi3.Schema, raw []byte) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.n >= recordMemoMaxEntries || m.size+len(raw) > recordMemoMaxBytes {
-		clear(m.entries)
-		m.n, m.size = 0, 0
-	}
-	m.entries[key] = append(m.entries[key], recordEntry{schema: schema, raw: bytes.Clone(raw)})
-	m.n++
-	m.size += len(raw)
+	return &RecordMemo{seen: newExactMemo[*openapi3.Schema](recordMemoMaxEntries, recordMemoMaxBytes)}
 }
 
 // recordPlan is how an envelope schema is split: its record properties, and a copy of it in which
@@ -129,46 +92,45 @@ func newRecordPlan(schema *openapi3.Schema) *recordPlan {
 
 // passesByRecords checks a JSON answer record by record (see RecordMemo). It returns true only when
 // the answer passes: the check of the whole answer would pass too. false says nothing: check it whole.
-func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body []byte) bool {
+// The body is split in one pass (splitObject); only the envelope's other fields and new records are
+// decoded.
+func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body []byte, depth int) bool {
 	p := memo.plan(schema)
 	if p == nil {
 		return false
 	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(body, &fields) != nil || fields == nil {
-		return false
-	}
-	value := make(map[string]any, len(fields))
-	for name, raw := range fields {
+	value := make(map[string]any, len(p.records)+8)
+	ok := splitObject(body, func(name string, rest []byte) int {
 		rp, isRecord := p.records[name]
-		switch {
-		case isRecord && rp.list && len(raw) > 0 && raw[0] == '[':
-			var items []json.RawMessage
-			if json.Unmarshal(raw, &items) != nil {
-				return false
-			}
-			placeholders := make([]any, len(items))
-			for i, item := range items {
-				if !s.recordPasses(memo, rp.schema, item) {
-					return false
-				}
-				placeholders[i] = map[string]any{}
-			}
+		if isRecord && rp.list && rest[0] == '[' {
+			placeholders := make([]any, 0, 16)
+			n := splitArray(rest, func(item []byte) bool {
+				placeholders = append(placeholders, map[string]any{})
+				return s.recordPasses(memo, rp.schema, item, depth)
+			})
 			value[name] = placeholders
-		case isRecord && !rp.list:
-			if !s.recordPasses(memo, rp.schema, raw) {
-				return false
+			return n
+		}
+		n := valueEnd(rest, 0)
+		if n < 0 {
+			return -1
+		}
+		raw := rest[:n]
+		if isRecord && !rp.list {
+			if !s.recordPasses(memo, rp.schema, raw, depth) {
+				return -1
 			}
 			value[name] = map[string]any{}
-		default:
-			v, err := decodeJSON(raw)
-			if err != nil {
-				return false
-			}
-			value[name] = v
+			return n
 		}
-	}
-	if p.envelope.VisitJSON(value, s.visitResponse...) != nil {
+		v, ok := decodeExact(raw)
+		if !ok {
+			return -1
+		}
+		value[name] = v
+		return n
+	})
+	if !ok || p.envelope.VisitJSON(value, s.visitResponse...) != nil {
 		return false
 	}
 	var extra []Violation
@@ -176,15 +138,24 @@ func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body [
 	return len(extra) == 0
 }
 
+// maxRecordDepth bounds how deep records are split inside records.
+const maxRecordDepth = 4
+
 // recordPasses checks one record against its schema (and for undocumented properties), unless the
-// same bytes passed against the same schema before.
-func (s *Spec) recordPasses(memo *RecordMemo, schema *openapi3.Schema, raw []byte) bool {
-	key := memo.key(raw)
-	if memo.seen(key, schema, raw) {
+// same bytes passed against the same schema before. A new record is itself split into its own records
+// where its schema allows (a client's addresses and contacts), so that a changed field of a client
+// checks the client's own fields and not the lists it holds.
+func (s *Spec) recordPasses(memo *RecordMemo, schema *openapi3.Schema, raw []byte, depth int) bool {
+	key := memo.seen.hash(raw)
+	if memo.seen.has(key, schema, raw) {
 		return true
 	}
-	v, err := decodeJSON(raw)
-	if err != nil || schema.VisitJSON(v, s.visitResponse...) != nil {
+	if depth < maxRecordDepth && raw[0] == '{' && s.passesByRecords(memo, schema, raw, depth+1) {
+		memo.seen.add(key, schema, raw)
+		return true
+	}
+	v, ok := decodeExact(raw)
+	if !ok || schema.VisitJSON(v, s.visitResponse...) != nil {
 		return false
 	}
 	var extra []Violation
@@ -192,7 +163,7 @@ func (s *Spec) recordPasses(memo *RecordMemo, schema *openapi3.Schema, raw []byt
 	if len(extra) > 0 {
 		return false
 	}
-	memo.add(key, schema, raw)
+	memo.seen.add(key, schema, raw)
 	return true
 }
 

@@ -325,7 +325,7 @@ func (s *Spec) ValidateResponse(ctx context.Context, req *http.Request, route *R
 	var ve *ValidationError
 	headErr := openapi3filter.ValidateResponse(ctx, input)
 	if headErr == nil && resp.Records != nil {
-		if schema := jsonBodySchema(route, req, resp.Status, header); schema != nil && s.passesByRecords(resp.Records, schema, resp.Body) {
+		if schema := jsonBodySchema(route, req, resp.Status, header); schema != nil && s.passesByRecords(resp.Records, schema, resp.Body, 0) {
 			return nil
 		}
 	}

@@ -144,7 +144,8 @@ func NewAPI(cfg APIConfig) (*echo.Echo, error) {
 type api struct {
 	cfg APIConfig
 	log *slog.Logger
-	// memo remembers answers that passed the response self-check (nil: off).
+	// memo remembers answers that passed the response self-check and requests that passed validation
+	// (nil: off).
 	memo *responseMemo
 	// bufs are response buffers of the observe middleware, reused across requests.
 	bufs sync.Pool
@@ -328,7 +329,11 @@ func (a *api) validateRequest(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == nil {
 			return next(c)
 		}
-		if err := a.cfg.Spec.ValidateRequest(c.Request().Context(), c.Request(), route); err != nil {
+		var requests *specs.RequestMemo
+		if a.memo != nil {
+			requests = a.memo.requests
+		}
+		if err := a.cfg.Spec.ValidateRequestMemo(c.Request().Context(), c.Request(), route, requests); err != nil {
 			vs := specs.Violations(err)
 			c.Set(requestViolationsKey, vs)
 			if a.bodyToHandler[route.OperationID()] && bodyFieldsOnly(vs) {

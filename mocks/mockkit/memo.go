@@ -32,6 +32,8 @@ type responseMemo struct {
 	// records checks a new answer record by record, each record once per version (specs.RecordMemo):
 	// a page in which one client changed checks that client and the envelope only.
 	records *specs.RecordMemo
+	// requests skips request validation for a request that passed before exactly (specs.RequestMemo).
+	requests *specs.RequestMemo
 }
 
 type memoEntry struct {
@@ -49,7 +51,7 @@ type ResponseMemo = responseMemo
 func NewResponseMemo() *ResponseMemo { return newResponseMemo() }
 
 func newResponseMemo() *responseMemo {
-	return &responseMemo{seed: maphash.MakeSeed(), entries: map[uint64][]*memoEntry{}, records: specs.NewRecordMemo()}
+	return &responseMemo{seed: maphash.MakeSeed(), entries: map[uint64][]*memoEntry{}, records: specs.NewRecordMemo(), requests: specs.NewRequestMemo()}
 }
 
 // key hashes an answer. Header fields are hashed one by one and summed, so their order does not matter.

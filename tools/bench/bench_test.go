@@ -264,9 +264,13 @@ func TestReportTargets(t *testing.T) {
 			{label: kindValidated, ready: []time.Duration{time.Millisecond}, mem: memory{RSS: 30 << 20, Peak: 31 << 20}},
 		},
 	}
+	// 50 µs of server CPU per validated request, 40 µs unvalidated.
+	rep.rows[0].runs[0].ServerCPU = 16000 * 50 * time.Microsecond
+	rep.rows[1].runs[0].ServerCPU = 20000 * 40 * time.Microsecond
 	md := rep.markdown()
 	for _, want := range []string{
-		"| vitecauto | vendorctl | 16 000 | 1.00 | 4.00 | 0 | 200×16000 |",
+		"| vitecauto | vendorctl | 16 000 | 1.00 | 4.00 | 50 | 0 | 200×16000 |",
+		"| the same by server CPU per request (CPU off / CPU on) | vitecauto 80 % | met |",
 		"vitecauto 16.0× | met",
 		"vitecauto 80 % | met",
 		"vitecauto 4.00 ms | met",
@@ -280,9 +284,31 @@ func TestReportTargets(t *testing.T) {
 	if bad := rep.badAnswers(); bad != "" {
 		t.Errorf("bad answers %q", bad)
 	}
+	if !strings.Contains(md, "| Go load generator within 15 % of wrk (req/s, p99) | not measured: wrk is not installed") {
+		t.Errorf("report without wrk lacks the loader row:\n%s", md)
+	}
 	rep.rows[0].runs[0].Status[401] = 3
 	if bad := rep.badAnswers(); !strings.Contains(bad, "401×3") {
 		t.Errorf("bad answers %q", bad)
+	}
+	delete(rep.rows[0].runs[0].Status, 401)
+
+	// With wrk, the Go load generator's row is compared with wrk's, within 15 %.
+	rep.loader = "wrk"
+	goRow := &row{api: "vitecauto", kind: kindGoLoader, runs: []*Result{res(14000, 4500*time.Microsecond)}}
+	rep.rows = append(rep.rows, goRow)
+	md = rep.markdown()
+	for _, want := range []string{
+		"| vitecauto | vendorctl, Go load generator | 14 000 | 1.00 | 4.50 | 0 | 0 (body) | 200×14000 |",
+		"vitecauto 88 % of wrk's req/s, p99 4.50 ms vs 4.00 ms | met",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report with wrk lacks %q:\n%s", want, md)
+		}
+	}
+	goRow.runs[0] = res(12000, 4500*time.Microsecond)
+	if md := rep.markdown(); !strings.Contains(md, "vitecauto 75 % of wrk's req/s, p99 4.50 ms vs 4.00 ms | **not met**") {
+		t.Errorf("a Go load generator 25 %% slower than wrk is within noise:\n%s", md)
 	}
 }
 

@@ -23,6 +23,9 @@ const (
 	targetP99           = 5 * time.Millisecond
 	targetReady         = 150 * time.Millisecond
 	targetRSS           = 60 << 20
+	// targetLoaderPct: the Go load generator's req/s and p99 within this much of wrk's (issue #20), the
+	// run-to-run noise of this machine.
+	targetLoaderPct = 15.0
 )
 
 // Server kinds of the comparison, in report order.
@@ -33,10 +36,13 @@ const (
 	kindPrism       = "Prism"
 	// kindPrismQuiet is Prism without its log line per request (-v error), about twice as fast.
 	kindPrismQuiet = "Prism -v error"
+	// kindGoLoader is the validated server loaded by the Go load generator, measured when the run's
+	// load generator is wrk, to compare the two.
+	kindGoLoader = "vendorctl, Go load generator"
 )
 
 // kinds are the server kinds in report order.
-var kinds = []string{kindValidated, kindNoMemo, kindUnvalidated, kindPrism, kindPrismQuiet}
+var kinds = []string{kindValidated, kindGoLoader, kindNoMemo, kindUnvalidated, kindPrism, kindPrismQuiet}
 
 type compareConfig struct {
 	vendorctl   string
@@ -156,6 +162,16 @@ func (r *row) p99() time.Duration {
 	return time.Duration(r.median(func(x *Result) float64 { return float64(x.P99) }))
 }
 
+// cpuPerRequest is the server's CPU time per answered request (median over the rounds), or 0.
+func (r *row) cpuPerRequest() time.Duration {
+	return time.Duration(r.median(func(x *Result) float64 {
+		if n := x.Requests - x.Errors; n > 0 {
+			return float64(x.ServerCPU) / float64(n)
+		}
+		return 0
+	}))
+}
+
 // answers sums the status counts over the rounds.
 func (r *row) answers() *Result {
 	sum := &Result{Status: map[int]int{}}
@@ -224,12 +240,33 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 		reqs []Request
 		// mix, when set, is the mixed scenario (reqs is then empty): always the Go load generator.
 		mix *mixTarget
+		// loader, when set, replaces the run's load generator.
+		loader *loadFunc
+		// cpu are the servers whose CPU time the load costs (zero: srv).
+		cpu []*server
 	}
-	measure := func(t target, d time.Duration) (*Result, error) {
+	load := func(t target, d time.Duration) (*Result, error) {
 		if t.mix != nil {
 			return runMix(ctx, *t.mix, cfg.concurrency, d)
 		}
+		if t.loader != nil {
+			return t.loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, d)
+		}
 		return loader.run(ctx, t.srv.addr, t.reqs, cfg.concurrency, d)
+	}
+	measure := func(t target, d time.Duration) (*Result, error) {
+		servers := t.cpu
+		if servers == nil {
+			servers = []*server{t.srv}
+		}
+		before := totalTicks(servers)
+		res, err := load(t, d)
+		if err == nil && before >= 0 {
+			if after := totalTicks(servers); after >= before {
+				res.ServerCPU = time.Duration(after-before) * clockTick
+			}
+		}
+		return res, err
 	}
 	var targets []target
 	var stops []*server
@@ -273,6 +310,10 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 				return nil, fmt.Errorf("%s: %w", kind, err)
 			}
 			targets = append(targets, target{kind: kind, api: sc.label(), srv: s, reqs: reqs})
+			if kind == kindValidated && loader.name == "wrk" {
+				gl := goLoader()
+				targets = append(targets, target{kind: kindGoLoader, api: sc.label(), srv: s, reqs: reqs, loader: &gl})
+			}
 		}
 		if mixRuns(known) {
 			// The mixed scenario writes and resets the store (which revokes tokens): its own server.
@@ -339,7 +380,11 @@ func compare(ctx context.Context, cfg compareConfig, loader loadFunc, log io.Wri
 				for _, api := range mixVendors {
 					m.Addr[api] = prisms[kind+"/"+api].addr
 				}
-				targets = append(targets, target{kind: kind, api: mixAPI, srv: prisms[kind+"/timewave"], mix: &m})
+				var cpu []*server
+				for _, api := range mixVendors {
+					cpu = append(cpu, prisms[kind+"/"+api])
+				}
+				targets = append(targets, target{kind: kind, api: mixAPI, srv: prisms[kind+"/timewave"], mix: &m, cpu: cpu})
 			}
 		}
 	}
@@ -526,6 +571,10 @@ func (rep *report) markdown() string {
 		"Mediaconnect searches, user changes and reads; always the Go load generator; vendorctl on its own server, reset before each measurement). Run took %s.\n\n",
 		cfg.cpus, cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), loaderLabel(rep.loader), placement,
 		cfg.concurrency, cfg.duration, cfg.warmup, cfg.rounds, rep.elapsed.Round(time.Second))
+	if rep.loader == "wrk" {
+		fmt.Fprintf(&b, "Row `%s`: the validated server loaded with the same request by the Go load generator of tools/bench, "+
+			"in the same rounds, to compare it with wrk (a machine without wrk uses it for every row).\n\n", kindGoLoader)
+	}
 	if len(rep.unknown) > 0 {
 		fmt.Fprintf(&b, "Served but not in the benchmark (no scenario yet): %s.\n\n", strings.Join(rep.unknown, ", "))
 	}
@@ -536,15 +585,19 @@ func (rep *report) markdown() string {
 	if rep.loader == "wrk" {
 		sizeHead = "answer bytes (with headers)"
 	}
-	fmt.Fprintf(&b, "| vendor | server | req/s | p50 ms | p99 ms | %s | answers |\n|---|---|---:|---:|---:|---:|---|\n", sizeHead)
+	fmt.Fprintf(&b, "| vendor | server | req/s | p50 ms | p99 ms | server CPU µs per request | %s | answers |\n|---|---|---:|---:|---:|---:|---:|---|\n", sizeHead)
 	for _, api := range rep.apis {
 		for _, kind := range kinds {
 			r := rep.row(kind, api)
 			if r == nil {
 				continue
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", api, kind, thousands(r.rps()),
-				formatMS(r.p50()), formatMS(r.p99()), thousands(r.answerBytes()), r.answers().StatusSummary())
+			size := thousands(r.answerBytes())
+			if rep.loader == "wrk" && kind == kindGoLoader {
+				size += " (body)"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", api, kind, thousands(r.rps()),
+				formatMS(r.p50()), formatMS(r.p99()), thousands(float64(r.cpuPerRequest())/float64(time.Microsecond)), size, r.answers().StatusSummary())
 		}
 	}
 	b.WriteString("\n| server | ready ms (process start to first healthy answer) | RSS after the load MB | peak RSS MB |\n|---|---:|---:|---:|\n")
@@ -609,6 +662,24 @@ func (rep *report) targets() string {
 		fmt.Fprintf(&b, "| validation on ≥ %.0f %% of validation off (req/s) | %s | %s |\n", targetValidationPct, strings.Join(parts, ", "), verdict(ok))
 	}
 	{
+		// The same ratio by the server's CPU time per request: what validation costs the server,
+		// whatever else the machine runs (req/s move with the load of other processes).
+		var parts []string
+		ok := true
+		for _, api := range rep.apis {
+			v, n := rep.row(kindValidated, api), rep.row(kindUnvalidated, api)
+			if v == nil || n == nil || v.cpuPerRequest() == 0 || n.cpuPerRequest() == 0 {
+				continue
+			}
+			pct := 100 * float64(n.cpuPerRequest()) / float64(v.cpuPerRequest())
+			ok = ok && pct >= targetValidationPct
+			parts = append(parts, fmt.Sprintf("%s %.0f %%", api, pct))
+		}
+		if len(parts) > 0 {
+			fmt.Fprintf(&b, "| the same by server CPU per request (CPU off / CPU on) | %s | %s |\n", strings.Join(parts, ", "), verdict(ok))
+		}
+	}
+	{
 		var parts []string
 		ok := true
 		for _, api := range rep.apis {
@@ -620,6 +691,11 @@ func (rep *report) targets() string {
 			parts = append(parts, fmt.Sprintf("%s %s ms", api, formatMS(v.p99())))
 		}
 		fmt.Fprintf(&b, "| p99 ≤ %s ms at %d connections (validated) | %s | %s |\n", formatMS(targetP99), rep.cfg.concurrency, strings.Join(parts, ", "), verdict(ok))
+	}
+	if rep.loader == "wrk" {
+		b.WriteString(rep.loaderTarget())
+	} else {
+		b.WriteString("| Go load generator within " + fmt.Sprintf("%.0f", targetLoaderPct) + " % of wrk (req/s, p99) | not measured: wrk is not installed, the Go load generator made every row | |\n")
 	}
 	for _, s := range rep.servers {
 		if strings.HasPrefix(s.label, "vendorctl start-up") {
@@ -633,6 +709,37 @@ func (rep *report) targets() string {
 		}
 	}
 	return b.String()
+}
+
+// loaderTarget compares the Go load generator with wrk on the validated server, vendor by vendor.
+func (rep *report) loaderTarget() string {
+	var parts []string
+	ok, measured := true, false
+	within := func(a, b float64) bool { return b > 0 && 100*abs(a-b)/b <= targetLoaderPct }
+	for _, api := range rep.apis {
+		w, g := rep.row(kindValidated, api), rep.row(kindGoLoader, api)
+		if w == nil || g == nil || w.rps() == 0 {
+			continue
+		}
+		measured = true
+		ok = ok && within(g.rps(), w.rps()) && within(float64(g.p99()), float64(w.p99()))
+		parts = append(parts, fmt.Sprintf("%s %.0f %% of wrk's req/s, p99 %s ms vs %s ms", api, 100*g.rps()/w.rps(), formatMS(g.p99()), formatMS(w.p99())))
+	}
+	if !measured {
+		return ""
+	}
+	verdict := "met"
+	if !ok {
+		verdict = "**not met**"
+	}
+	return fmt.Sprintf("| Go load generator within %.0f %% of wrk (req/s, p99; validated server) | %s | %s |\n", targetLoaderPct, strings.Join(parts, ", "), verdict)
+}
+
+func abs(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 func median(vals []float64) float64 {

@@ -91,7 +91,9 @@ type Result struct {
 	// BodyBytes is the size of the answers' bodies in all (wrk: of the whole answers, headers included).
 	BodyBytes int64
 	// Loader names what sent the load (the Go load generator, wrk).
-	Loader    string
+	Loader string
+	// ServerCPU is the CPU time the server(s) used during the load (compare sets it; zero: unknown).
+	ServerCPU time.Duration
 	latencies []time.Duration // sorted
 }
 

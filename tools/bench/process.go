@@ -127,6 +127,22 @@ func (s *server) cpuTicks() (int64, error) {
 	return parseStatTicks(string(data))
 }
 
+// clockTick is the unit of /proc/PID/stat times (USER_HZ, 100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+// totalTicks is the CPU time the servers used so far, in clock ticks, or -1 when one cannot be read.
+func totalTicks(servers []*server) int64 {
+	var sum int64
+	for _, s := range servers {
+		t, err := s.cpuTicks()
+		if err != nil {
+			return -1
+		}
+		sum += t
+	}
+	return sum
+}
+
 // parseStatTicks reads utime and stime (fields 14 and 15) of a /proc/PID/stat line; the command name
 // (field 2) is in parentheses and may hold spaces.
 func parseStatTicks(stat string) (int64, error) {

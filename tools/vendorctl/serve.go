@@ -44,7 +44,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("VENDORCTL_ADDR", "127.0.0.1:8080"), "listen address (env VENDORCTL_ADDR)")
 	logLevel := fs.String("log-level", envOr("VENDORCTL_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env VENDORCTL_LOG_LEVEL)")
 	noValidation := fs.Bool("no-validation", false, "turn off request validation and the response self-check")
-	noMemo := fs.Bool("no-response-memo", false, "check every answer against the spec afresh, even one identical to an answer that passed (for benchmarks)")
+	noMemo := fs.Bool("no-response-memo", false, "check every request and answer against the spec afresh, even one identical to one that passed (for benchmarks)")
 	journalSize := fs.Int("journal-size", mockserver.DefaultJournalSize, "requests kept in the journal (GET /__admin/requests)")
 	journalBodies := fs.Bool("journal-bodies", true, "keep request and response bodies (capped, redacted) in the journal; false keeps none, for fixtures with personal data (env VENDORCTL_JOURNAL_BODIES)")
 	journalAnonymize := fs.Bool("journal-anonymize", false, "replace personal data in the journal's bodies and queries as proxy --record does (env VENDORCTL_JOURNAL_ANONYMIZE)")
