@@ -72,7 +72,7 @@ lint-specs: ## Spectral (spectral:oas) and Redocly (recommended) on every spec; 
 deps-haproxy: ## install HAProxy (apt-get) when missing: the scale-out test of tools/deploy runs it
 	@command -v haproxy >/dev/null 2>&1 || { echo "deps-haproxy: installing haproxy with apt-get"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; }
-	@haproxy -v | head -1
+	@haproxy -v | sed -n 1p
 
 .PHONY: deps-podman
 deps-podman: ## install podman (apt-get) when missing: make image and the image test of tools/deploy use it

@@ -66,7 +66,7 @@ type Config struct {
 	Dir string
 	// Version is the vendorctl version written to the manifest (zero: "unknown").
 	Version string
-	// Interval is the least time between two writes (zero: one second).
+	// Interval is the least time between two writes (zero: DefaultInterval).
 	Interval time.Duration
 	// Now and After are the clock of the batching (zero: time.Now and time.After); tests move them.
 	Now   func() time.Time
@@ -96,12 +96,16 @@ type Store struct {
 	written  map[string]map[string][]byte // by api: what Dir holds (nil: no folder)
 }
 
+// DefaultInterval is the least time between two writes when Config leaves it zero: half the second a
+// kill -9 may lose, leaving the other half for the write itself on a busy machine.
+const DefaultInterval = 500 * time.Millisecond
+
 // Open checks Dir (creating it when missing), restores each vendor that has a folder in it, and
 // returns the Store that keeps their state. A file or folder that does not load is a *LoadError
 // naming it; nothing is written then.
 func Open(cfg Config, vendors []mockserver.Vendor) (*Store, error) {
 	if cfg.Interval <= 0 {
-		cfg.Interval = time.Second
+		cfg.Interval = DefaultInterval
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -144,14 +144,14 @@ func TestWriterBatches(t *testing.T) {
 	s.touch()
 	v.set(3)
 	s.touch()
-	if d := <-c.waits; d != time.Second {
-		t.Fatalf("writer waits %s after a write, want 1s", d)
+	if d := <-c.waits; d != DefaultInterval {
+		t.Fatalf("writer waits %s after a write, want %s", d, DefaultInterval)
 	}
 	time.Sleep(20 * time.Millisecond)
 	if writes.Load() != 1 {
 		t.Fatalf("written before the interval was over")
 	}
-	c.now = c.now.Add(time.Second)
+	c.now = c.now.Add(DefaultInterval)
 	c.fire <- c.now
 	waitFor(2)
 	if got, _ := os.ReadFile(filepath.Join(dir, "fake", "count.json")); string(got) != `{"n": 3}` {

@@ -3,6 +3,7 @@ package timewave_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"testing/fstest"
 
@@ -32,6 +33,14 @@ func TestSnapshotRestore(t *testing.T) {
 	}
 	if again := kittest.SnapshotFS(t, other.mock); !bytes.Equal(again["clients.json"].Data, state["clients.json"].Data) {
 		t.Fatal("the snapshot of a restored mock differs from the state restored")
+	}
+	// A restored store takes writes: a create and an update of a restored client.
+	if status, body := other.call("POST", "/clients", `{"first_name": "After", "last_name": "Restore", "email": "after@example.se"}`); status != 201 {
+		t.Fatalf("create after Restore: %d %s", status, body)
+	}
+	kept := other.list("filter[email]=kept@example.se").Data[0]
+	if status, body := other.call("PUT", fmt.Sprintf("/clients/%v", kept["id"]), `{"first_name": "Changed"}`); status != 200 {
+		t.Fatalf("update after Restore: %d %s", status, body)
 	}
 	if err := other.mock.Reset(); err != nil {
 		t.Fatal(err)

@@ -313,7 +313,7 @@ const recChunk = 1024
 // changes one client copies 1,024 of them, not the whole store.
 type records struct {
 	chunks [][]record
-	owned  []bool // nil: none
+	owned  []bool // one per chunk: the chunk is this records' own copy
 	n      int
 	size   int // of a chunk
 }
@@ -326,6 +326,7 @@ func chunked(seed []record, size int) records {
 		end := min(i+size, len(seed))
 		r.chunks = append(r.chunks, seed[i:end:end])
 	}
+	r.owned = make([]bool, len(r.chunks)) // shared with seed: a write copies the chunk first
 	return r
 }
 
