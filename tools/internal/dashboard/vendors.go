@@ -128,7 +128,7 @@ const masked = "••••••"
 // vendorView is a vendor as GET /__admin/vendors answers it.
 type vendorView struct {
 	Vendor
-	Mounts   []mountView `json:"mounts"`
+	Mounts   []mountView  `json:"mounts"`
 	Example  *exampleView `json:"example,omitempty"`
 	Revealed bool         `json:"revealed"`
 }
