@@ -100,6 +100,7 @@ func BenchmarkStreamThroughput(b *testing.B) {
 					sb.read(b)
 				}
 			})
+			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 			if open {
 				time.Sleep(100 * time.Millisecond) // let the reader catch up before counting
@@ -131,6 +132,7 @@ func BenchmarkStreamAt1000(b *testing.B) {
 			}
 			wg.Wait()
 			elapsed := time.Since(start)
+			b.StopTimer()
 			slices.Sort(lat)
 			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")

@@ -11,24 +11,13 @@ import (
 	"time"
 
 	"github.com/vendorctl/vendorctl/mocks/internal/kittest"
-	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/mockserver"
 )
 
 // feedServer is adminServer with a journal feed, labelled as session (empty: the default server).
 func feedServer(t *testing.T, token string, feed *mockserver.Feed, session string) *httptest.Server {
 	t.Helper()
-	cfg := mockserver.ServerConfig{Journal: mockserver.JournalConfig{Size: 100, Feed: feed, Session: session}, Seed: 1, Admin: mockserver.AdminGuard{Token: token}}
-	srv, err := mockserver.NewServerWith(cfg, func(rec *mockserver.Recorder) ([]mockserver.Vendor, error) {
-		opts := mockkit.TestOptions(t)
-		opts.Recorder = rec
-		return []mockserver.Vendor{newKitVendor(t, "a", opts), newKitVendor(t, "b", opts)}, nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	ts, _ := adminServerWith(t, token, mockserver.JournalConfig{Size: 100, Feed: feed, Session: session})
 	return ts
 }
 

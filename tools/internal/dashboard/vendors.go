@@ -2,9 +2,10 @@ package dashboard
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -90,20 +91,10 @@ func (e *Example) Curl(base string) string {
 	if e.User != "" {
 		args = append(args, "-u", shellQuote(e.User+":"+e.Password))
 	}
-	names := make([]string, 0, len(e.Header))
-	for k := range e.Header {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(e.Header)) {
 		args = append(args, "-H", shellQuote(k+": "+e.Header[k]))
 	}
-	keys := make([]string, 0, len(e.Form))
-	for k := range e.Form {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(e.Form)) {
 		for _, v := range e.Form[k] {
 			args = append(args, "-d", shellQuote(k+"="+url.QueryEscape(v)))
 		}
