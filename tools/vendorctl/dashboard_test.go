@@ -209,3 +209,24 @@ func TestDashboardExamplesAnswer(t *testing.T) {
 		}
 	}
 }
+
+// An open journal stream (a dashboard page) does not hold up serve's shutdown: the stream ends when
+// serve is stopped.
+func TestServeStopsWithAStreamOpen(t *testing.T) {
+	base, _, stop := startServe(t)
+	resp, err := http.Get(base + "/__admin/requests/stream?all=true")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("stream: %v %v", resp, err)
+	}
+	defer resp.Body.Close()
+	done := make(chan error, 1)
+	go func() { done <- stop() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop within 10 s with a stream open")
+	}
+}
