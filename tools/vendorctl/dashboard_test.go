@@ -174,7 +174,9 @@ func TestDashboardInBrowser(t *testing.T) {
 	do(t, ctx, "show the credentials", chromedp.Click(chromedp.CSS(`#vendor-cards button[aria-pressed]`)))
 	waitFor(t, ctx, "the credentials shown", `document.querySelector("#vendor-cards").textContent.includes("mock-api-key")`, 2*time.Second)
 
-	do(t, ctx, "every session's requests, the bad one open", chromedp.Click(chromedp.CSS(`.tab[data-view="requests"]`)), choose("#f-session", "*"),
+	do(t, ctx, "every session's requests", chromedp.Click(chromedp.CSS(`.tab[data-view="requests"]`)), choose("#f-session", "*"))
+	waitFor(t, ctx, "the bad request's row again", rowWith("/vitecauto/api/customer", "400"), 2*time.Second)
+	do(t, ctx, "open the bad request again",
 		js(`[...document.querySelectorAll("#request-rows tr")].find(tr => tr.textContent.includes("400")).focus()`), chromedp.KeyEvent("\r"))
 	waitFor(t, ctx, "the bad request open again", `!!document.querySelector('#detail .violations li[data-field="companyId"]')`, 2*time.Second)
 	screenshot(t, ctx, shots, "requests.png", true)
