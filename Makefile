@@ -80,6 +80,13 @@ deps-podman: ## install podman (apt-get) when missing: make image and the image 
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman; }
 	@podman --version
 
+# The dashboard's browser test (tools/vendorctl) drives Debian's chromium headless.
+.PHONY: deps-chromium
+deps-chromium: ## install Chromium (apt-get) when missing: the dashboard test of tools/vendorctl drives it headless
+	@[ -x /usr/bin/chromium ] || { echo "deps-chromium: installing chromium with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@/usr/bin/chromium --version
+
 # The image for CI service containers (tools/deploy/Containerfile): a static vendorctl in
 # $(IMAGE_DIR)/context, the image's id in $(IMAGE_DIR)/id.
 IMAGE ?= localhost/vendorctl:dev
@@ -91,7 +98,7 @@ image: deps-podman ## build the OCI image IMAGE (default localhost/vendorctl:dev
 	podman build --quiet --iidfile $(IMAGE_DIR)/id -f tools/deploy/Containerfile -t $(IMAGE) $(IMAGE_DIR)/context
 
 .PHONY: test
-test: check-generated lint spec-check lint-specs deps-haproxy deps-podman ## everything CI runs: generated code, lint, specs (Go checks and Spectral), the deploy tests' packages (HAProxy, podman), go test -race
+test: check-generated lint spec-check lint-specs deps-haproxy deps-podman deps-chromium ## everything CI runs: generated code, lint, specs (Go checks and Spectral), the deploy tests' packages (HAProxy, podman), the dashboard's browser (Chromium), go test -race
 	$(GO) test -race -count=1 ./...
 
 BASE ?=

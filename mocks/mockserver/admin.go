@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,10 +27,13 @@ func (s *Server) routeAdmin(mux *http.ServeMux) {
 	mux.Handle("POST /__admin/reset", s.guard(s.reset))
 	mux.Handle("GET /__admin/state", s.guard(s.state))
 	mux.Handle("GET /__admin/requests", s.guard(s.listRequests))
+	mux.Handle("GET /__admin/requests/stream", s.guard(s.streamRequests))
 	mux.Handle("DELETE /__admin/requests", s.guard(s.clearRequests))
 	mux.Handle("GET /__admin/faults", s.guard(s.listFaults))
 	mux.Handle("POST /__admin/faults", s.guard(s.addFaults))
 	mux.Handle("DELETE /__admin/faults", s.guard(s.clearFaults))
+	mux.Handle("DELETE /__admin/faults/{id}", s.guard(s.removeFault))
+	mux.Handle("GET /__admin/operations", s.guard(s.listOperations))
 	notFound := s.guard(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, adminError{Error: "no such admin endpoint: " + r.Method + " " + r.URL.Path})
 	})
@@ -222,11 +226,44 @@ func nothingAfter(dec *json.Decoder) error {
 	return nil
 }
 
-func (s *Server) clearFaults(w http.ResponseWriter, _ *http.Request) {
-	if s.Faults() != nil {
+// clearFaults removes every rule, or with ?api=NAME every rule of that API.
+func (s *Server) clearFaults(w http.ResponseWriter, r *http.Request) {
+	api := r.URL.Query().Get("api")
+	if api != "" && !slices.Contains(APINames(s.vendors...), api) {
+		writeJSON(w, http.StatusNotFound, adminError{Error: "unknown api " + api + "; known: " + strings.Join(APINames(s.vendors...), ", ")})
+		return
+	}
+	switch {
+	case s.Faults() == nil:
+	case api != "":
+		s.Faults().RemoveAPI(api)
+	default:
 		s.Faults().Clear()
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// removeFault serves DELETE /__admin/faults/{id}: 204, or 404 when no rule has that id.
+func (s *Server) removeFault(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.Atoi(r.PathValue("id"))
+	if err != nil || id <= 0 {
+		writeJSON(w, http.StatusBadRequest, adminError{Error: "a fault rule's id is a positive integer, not " + strconv.Quote(r.PathValue("id"))})
+		return
+	}
+	if s.Faults() == nil || !s.Faults().Remove(id) {
+		writeJSON(w, http.StatusNotFound, adminError{Error: "no fault rule #" + strconv.Itoa(id)})
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// listOperations serves GET /__admin/operations: the operationIds fault rules may name, by API.
+func (s *Server) listOperations(w http.ResponseWriter, _ *http.Request) {
+	ops := map[string][]string{}
+	if s.Faults() != nil {
+		ops = s.Faults().Operations()
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"operations": ops})
 }
 
 func (s *Server) names() []string {

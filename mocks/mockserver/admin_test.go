@@ -54,7 +54,13 @@ func newKitVendor(t *testing.T, name string, opts mockkit.Options) *kitVendor {
 
 func adminServer(t *testing.T, token string) (*httptest.Server, *mockserver.Journal) {
 	t.Helper()
-	cfg := mockserver.ServerConfig{Journal: mockserver.JournalConfig{Size: 100}, Seed: 1, Admin: mockserver.AdminGuard{Token: token}}
+	return adminServerWith(t, token, mockserver.JournalConfig{Size: 100})
+}
+
+// adminServerWith is adminServer with a journal configured by jc.
+func adminServerWith(t *testing.T, token string, jc mockserver.JournalConfig) (*httptest.Server, *mockserver.Journal) {
+	t.Helper()
+	cfg := mockserver.ServerConfig{Journal: jc, Seed: 1, Admin: mockserver.AdminGuard{Token: token}}
 	srv, err := mockserver.NewServerWith(cfg, func(rec *mockserver.Recorder) ([]mockserver.Vendor, error) {
 		opts := mockkit.TestOptions(t)
 		opts.Recorder = rec

@@ -178,6 +178,35 @@ func (f *Faults) Clear() {
 	f.rules = nil
 }
 
+// Remove removes the rule with id; it reports whether there was one.
+func (f *Faults) Remove(id int) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := len(f.rules)
+	f.rules = slices.DeleteFunc(f.rules, func(r Rule) bool { return r.ID == id })
+	return len(f.rules) < n
+}
+
+// RemoveAPI removes every rule of api and returns how many there were.
+func (f *Faults) RemoveAPI(api string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := len(f.rules)
+	f.rules = slices.DeleteFunc(f.rules, func(r Rule) bool { return r.API == api })
+	return n - len(f.rules)
+}
+
+// Operations are the operationIds a rule may name, by API (the APIs AddTarget was given), sorted.
+func (f *Faults) Operations() map[string][]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make(map[string][]string, len(f.operations))
+	for api, ids := range f.operations {
+		out[api] = slices.Clone(ids)
+	}
+	return out
+}
+
 // Match returns the first rule for api/operationID that fires this time, with its latency drawn.
 func (f *Faults) Match(api, operationID string) (*Rule, time.Duration) {
 	if f == nil {

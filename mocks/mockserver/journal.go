@@ -46,6 +46,11 @@ type JournalConfig struct {
 	// SharedTexts keeps the journal texts of recent bodies in one cache for every journal made so,
 	// instead of one of its own: for many small journals, such as sessions' (zero: its own).
 	SharedTexts bool
+	// Feed receives every entry once it is stored, for live subscribers (zero: none).
+	Feed *Feed
+	// Session labels every entry (Entry.Session) with the session the journal belongs to (zero: the
+	// default server, no label).
+	Session string
 }
 
 // Anonymizer replaces personal data in what the journal keeps of an exchange.
@@ -61,9 +66,11 @@ const notKeptPersonal = "[body not recorded: it may hold personal data]"
 
 // Entry is one request the mocks answered, as the journal keeps it: secrets redacted, bodies capped.
 type Entry struct {
-	ID          uint64              `json:"id"`
-	Time        time.Time           `json:"time"`
-	API         string              `json:"api"`
+	ID   uint64    `json:"id"`
+	Time time.Time `json:"time"`
+	API  string    `json:"api"`
+	// Session is the session that served the request (empty: the default server).
+	Session     string              `json:"session,omitempty"`
 	OperationID string              `json:"operationId,omitempty"`
 	Method      string              `json:"method"`
 	Path        string              `json:"path"`
@@ -154,6 +161,7 @@ func (j *Journal) Record(e Entry, reqHeader http.Header, reqBody, respBody []byt
 		e.ResponseBody, cut2 = j.bodyText(e.API, respBody, respCT)
 		e.Truncated = cut1 || cut2
 	}
+	e.Session = j.cfg.Session
 	j.mu.Lock()
 	j.lastID++
 	e.ID = j.lastID
@@ -164,6 +172,23 @@ func (j *Journal) Record(e Entry, reqHeader http.Header, reqBody, respBody []byt
 		j.next = (j.next + 1) % len(j.entries)
 	}
 	j.mu.Unlock()
+	j.cfg.Feed.publish(e)
+}
+
+// Feed is the feed the journal publishes its entries to (nil: none).
+func (j *Journal) Feed() *Feed {
+	if j == nil {
+		return nil
+	}
+	return j.cfg.Feed
+}
+
+// Session is the session the journal labels its entries with ("" for the default server).
+func (j *Journal) Session() string {
+	if j == nil {
+		return ""
+	}
+	return j.cfg.Session
 }
 
 // bodyText is what an entry keeps of a body: credentials redacted, personal data replaced when the

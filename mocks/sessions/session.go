@@ -23,7 +23,7 @@ type Session struct {
 func (m *Manager) newSession(id string, now time.Time) (*Session, error) {
 	s := &Session{id: id, created: now}
 	s.touch(now)
-	cfg := mockserver.ServerConfig{Logger: m.cfg.Logger, Journal: m.cfg.journal(), Seed: m.cfg.Seed, Admin: m.cfg.Admin}
+	cfg := mockserver.ServerConfig{Logger: m.cfg.Logger, Journal: m.cfg.journal(id), Seed: m.cfg.Seed, Admin: m.cfg.Admin}
 	srv, err := mockserver.NewServerWith(cfg, func(rec *mockserver.Recorder) ([]mockserver.Vendor, error) {
 		opts := m.cfg.Options
 		opts.Recorder = rec

@@ -75,7 +75,8 @@ type Config struct {
 	Build func(api string, opts mockkit.Options) (mockserver.Vendor, error)
 	// Options are what every session's vendors are built with; the Recorder is replaced.
 	Options mockkit.Options
-	// Journal configures each session's journal. Zero Size: DefaultJournalSize.
+	// Journal configures each session's journal; its Feed, when set, receives every session's entries,
+	// labelled with the session. Zero Size: DefaultJournalSize.
 	Journal mockserver.JournalConfig
 	// Seed seeds each session's fault probabilities (0: random).
 	Seed uint64
@@ -91,11 +92,13 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// journal is the configuration of a session's journal: Journal, with the texts of recorded bodies
-// in the cache every session shares.
-func (c Config) journal() mockserver.JournalConfig {
+// journal is the configuration of session id's journal: Journal, with the texts of recorded bodies
+// in the cache every session shares, and its entries labelled with the session (and published to
+// Journal.Feed, when set, with everyone else's).
+func (c Config) journal(id string) mockserver.JournalConfig {
 	j := c.Journal
 	j.SharedTexts = true
+	j.Session = id
 	return j
 }
 

@@ -113,3 +113,24 @@ func TestLazyVendors(t *testing.T) {
 		t.Errorf("built %v after one vitecauto request, want [vitecauto]", got)
 	}
 }
+
+// A session's journal labels its entries with the session and publishes them to the shared feed.
+func TestSessionEntriesLabelledOnTheFeed(t *testing.T) {
+	feed := mockserver.NewFeed()
+	m := newManager(t, sessions.Config{Journal: mockserver.JournalConfig{Feed: feed}})
+	sub := feed.Subscribe(0)
+	defer sub.Close()
+	read(t, m.Handler(), "s7")
+	select {
+	case e := <-sub.Entries():
+		if e.Session != "s7" || e.API != "vitecauto" {
+			t.Errorf("entry on the feed: session %q api %q, want s7 and vitecauto", e.Session, e.API)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the session's entry never reached the feed")
+	}
+	s, _ := m.Lookup("s7")
+	if got := s.Journal().Entries(mockserver.Filter{}); len(got) != 1 || got[0].Session != "s7" {
+		t.Errorf("session journal: %+v, want one entry labelled s7", got)
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/sessions"
+	"github.com/vendorctl/vendorctl/tools/internal/dashboard"
 )
 
 // envOr returns the environment variable's value, or def.
@@ -82,6 +83,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	journalCfg.Feed = mockserver.NewFeed() // the dashboard's live list: every session's entries too
 	cfg.Options = mockkit.Options{Logger: logger, NoValidation: *noValidation, NoResponseMemo: *noMemo}
 	guard := mockserver.AdminGuard{Token: *adminToken, AllowedHosts: *hosts}
 	srv, err := mockserver.NewServerWith(mockserver.ServerConfig{Logger: logger, Admin: guard, Seed: *seed, Journal: journalCfg},
@@ -118,13 +120,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if handler, err = withDashboard(ctx, handler, guard, vendors, cfg, journalCfg.Feed); err != nil {
+		return err
+	}
 	ln, err := listen(*addr, " (make serve ADDR=HOST:PORT)")
 	if err != nil {
 		return err
 	}
 	base := "http://" + ln.Addr().String()
 	printTable(stdout, base, vendors)
-	logger.Info("serving", "addr", ln.Addr().String(), "health", base+"/__admin/health")
+	logger.Info("serving", "addr", ln.Addr().String(), "health", base+"/__admin/health", "dashboard", base+dashboard.UIPath)
 	if err := serveKeeping(ctx, ln, handler, logger, store); err != nil {
 		return err
 	}
@@ -144,7 +149,7 @@ func serveSessions(srv *mockserver.Server, def http.Handler, cfg all.Config, gua
 			c.Options = o
 			return all.NewVendor(c, api)
 		},
-		Journal: mockserver.JournalConfig{NoBodies: journal.NoBodies, Anonymize: journal.Anonymize}, Admin: guard, TTL: ttl, Max: most, Logger: cfg.Logger})
+		Journal: mockserver.JournalConfig{NoBodies: journal.NoBodies, Anonymize: journal.Anonymize, Feed: journal.Feed}, Admin: guard, TTL: ttl, Max: most, Logger: cfg.Logger})
 	if err != nil {
 		return nil, err
 	}
