@@ -238,13 +238,7 @@ func checkSettingsKnown(descs []mockkit.Descriptor, settings map[string]string) 
 }
 
 // Credentials are what a client needs to call one vendor's mock.
-type Credentials struct {
-	APIKey       string `json:"apiKey,omitempty"`
-	User         string `json:"user,omitempty"`
-	Password     string `json:"password,omitempty"`
-	ClientID     string `json:"clientId,omitempty"`
-	ClientSecret string `json:"clientSecret,omitempty"`
-}
+type Credentials = mockkit.Credentials
 
 // Credentials returns the credentials the mock of api accepts with this config (zero for an unknown
 // api).

@@ -36,4 +36,7 @@ var Descriptor = mockkit.Descriptor{
 			Options:      c.Options,
 		})
 	},
+	Example: func(c mockkit.Credentials) mockkit.Example {
+		return mockkit.Example{Title: "a client token from ConnectID", Path: ConnectIDPrefix + TokenPath, Form: mockkit.ClientCredentialsForm(c)}
+	},
 }

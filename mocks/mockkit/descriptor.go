@@ -29,6 +29,8 @@ type Descriptor struct {
 	Fixtures []string
 	// Build makes the mock from checked settings. Required.
 	Build func(BuildConfig) (mockserver.Vendor, error)
+	// Example is one request the mock answers with 200, given the credentials it accepts (zero: none).
+	Example func(Credentials) Example
 }
 
 // MountSpec is one prefix a vendor is served under (Mount, without the handler).

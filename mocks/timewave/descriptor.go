@@ -32,4 +32,7 @@ var Descriptor = mockkit.Descriptor{
 			Options:      c.Options,
 		})
 	},
+	Example: func(c mockkit.Credentials) mockkit.Example {
+		return mockkit.Example{Title: "a client token", Path: Prefix + "/oauth/token", Form: mockkit.ClientCredentialsForm(c)}
+	},
 }

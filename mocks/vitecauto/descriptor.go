@@ -21,4 +21,8 @@ var Descriptor = mockkit.Descriptor{
 	Build: func(c mockkit.BuildConfig) (mockserver.Vendor, error) {
 		return New(Config{APIKey: c.String("vitecauto-api-key"), Fixtures: c.Fixtures, Options: c.Options})
 	},
+	Example: func(c mockkit.Credentials) mockkit.Example {
+		return mockkit.Example{Title: "read a customer", Path: Prefix + "/api/customer?companyId=998&customerId=500190",
+			Header: map[string]string{"x-api-key": c.APIKey}}
+	},
 }

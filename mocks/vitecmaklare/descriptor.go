@@ -26,4 +26,7 @@ var Descriptor = mockkit.Descriptor{
 			Password: c.String("vitecmaklare-password"), Customers: []string{DefaultCustomer}}}
 		return New(Config{Users: users, Fixtures: c.Fixtures, Options: c.Options})
 	},
+	Example: func(c mockkit.Credentials) mockkit.Example {
+		return mockkit.Example{Title: "read a contact", Path: Prefix + "/CRM/Contact/M30011/P1001", User: c.User, Password: c.Password}
+	},
 }

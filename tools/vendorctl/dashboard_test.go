@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/vendorctl/vendorctl/mocks/all"
+	"github.com/vendorctl/vendorctl/tools/internal/dashboard"
 )
 
 // chromiumPath is Debian's chromium, which make deps-chromium installs.
@@ -158,6 +160,28 @@ func TestDashboardInBrowser(t *testing.T) {
 	if st, _ := get(t, base+customer, key); st != 200 {
 		t.Errorf("the default server with dash1's fault: %d, want 200", st)
 	}
+	// Reset through the page: a TimeWave client created in dash1 is gone after its vendor's reset.
+	token := oauthToken(t, base+"/sessions/dash1/timewave/v3/oauth/token", clientCredentials())
+	st, body := twCall(t, base+"/sessions/dash1", token, http.MethodPost, "/clients", map[string]string{"first_name": "Reset", "last_name": "Me", "email": "reset@example.se"})
+	var created struct{ Data struct{ ID int } }
+	if st != 201 || json.Unmarshal(body, &created) != nil {
+		t.Fatalf("create in dash1: %d %s", st, body)
+	}
+	clientPath := fmt.Sprintf("/clients/%d", created.Data.ID)
+	do(t, ctx, "reset TimeWave in dash1", choose("#reset-api", "timewave"), chromedp.Click(chromedp.ID("reset-vendor")))
+	waitFor(t, ctx, "the reset answered", `document.querySelector("#fault-error").textContent === ""`, 2*time.Second)
+	deadline := time.Now().Add(2 * time.Second)
+	for st, _ = twCall(t, base+"/sessions/dash1", token, http.MethodGet, clientPath, nil); st != 404 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		st, _ = twCall(t, base+"/sessions/dash1", token, http.MethodGet, clientPath, nil)
+	}
+	if st != 404 {
+		t.Errorf("dash1's client after the page's reset of timewave: %d, want 404", st)
+	}
+	if st, _ := twCall(t, base, timewaveToken(t, base), http.MethodGet, "/clients/1001", nil); st != 200 {
+		t.Errorf("the default server's client 1001 after dash1's reset: %d, want 200", st)
+	}
+
 	do(t, ctx, "list session dash1's requests", chromedp.Click(chromedp.CSS(`.tab[data-view="requests"]`)), choose("#f-session", "dash1"))
 	waitFor(t, ctx, "only dash1's rows", `(() => { const rows = [...document.querySelectorAll("#request-rows tr")];
 		return rows.length >= 2 && rows.every(tr => tr.textContent.includes("dash1")) && rows.some(tr => tr.textContent.includes("503")); })()`, 2*time.Second)
@@ -207,7 +231,7 @@ func TestDashboardExamplesAnswer(t *testing.T) {
 		}
 		resp.Body.Close()
 		if resp.StatusCode != 200 {
-			t.Errorf("%s example (%s): %d, want 200", v.Name, v.Example.Curl(base), resp.StatusCode)
+			t.Errorf("%s example (%s): %d, want 200", v.Name, dashboard.Curl(*v.Example, base), resp.StatusCode)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/vendorctl/vendorctl/mocks/mockserver"
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
 	"github.com/vendorctl/vendorctl/tools/internal/dashboard"
 )
 
@@ -19,7 +20,7 @@ func newDashboard(t *testing.T, token string) *httptest.Server {
 	h, err := dashboard.Handler(dashboard.Config{Next: next, Guard: mockserver.AdminGuard{Token: token}, Vendors: []dashboard.Vendor{{
 		Name: "v", Title: "Vendor", Credentials: "key s3cret!", Secrets: []string{"s3cret!"},
 		Mounts:  []dashboard.Mount{{Prefix: "/v", Production: "https://v.example"}},
-		Example: &dashboard.Example{Title: "token", Path: "/v/token", Form: url.Values{"secret": {"s3cret!"}}},
+		Example: &mockkit.Example{Title: "token", Path: "/v/token", Form: url.Values{"secret": {"s3cret!"}}},
 	}}})
 	if err != nil {
 		t.Fatal(err)
@@ -108,9 +109,9 @@ func TestHandlerNeedsNext(t *testing.T) {
 
 // Curl quotes what a shell would split or expand; the request it stands for carries the same parts.
 func TestExampleCurl(t *testing.T) {
-	e := dashboard.Example{Path: "/a?x=1&y=2", Header: map[string]string{"x-key": "it's"}, User: "u", Password: "p w"}
+	e := mockkit.Example{Path: "/a?x=1&y=2", Header: map[string]string{"x-key": "it's"}, User: "u", Password: "p w"}
 	want := `curl -sS -u 'u:p w' -H 'x-key: it'\''s' 'http://h/a?x=1&y=2'`
-	if got := e.Curl("http://h"); got != want {
+	if got := dashboard.Curl(e, "http://h"); got != want {
 		t.Errorf("curl:\n got %s\nwant %s", got, want)
 	}
 	req, err := e.Request("http://h")
@@ -120,8 +121,8 @@ func TestExampleCurl(t *testing.T) {
 	if u, p, ok := req.BasicAuth(); !ok || u != "u" || p != "p w" || req.Header.Get("x-key") != "it's" || req.Method != "GET" {
 		t.Errorf("request: %s %v", req.Method, req.Header)
 	}
-	form := dashboard.Example{Path: "/t", Form: url.Values{"a": {"b c"}}}
-	if got := form.Curl("http://h"); got != "curl -sS -d a=b+c http://h/t" {
+	form := mockkit.Example{Path: "/t", Form: url.Values{"a": {"b c"}}}
+	if got := dashboard.Curl(form, "http://h"); got != "curl -sS -d a=b+c http://h/t" {
 		t.Errorf("form curl: %s", got)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/vendorctl/vendorctl/mocks/mockkit"
 )
 
 // Vendor is one vendor as the Vendors view shows it.
@@ -22,7 +24,7 @@ type Vendor struct {
 	// reveal them (zero: nothing masked).
 	Secrets []string `json:"-"`
 	// Example is one request the mock answers, shown as curl (zero: none).
-	Example *Example `json:"-"`
+	Example *mockkit.Example `json:"-"`
 }
 
 // Mount is one prefix of a vendor.
@@ -31,62 +33,11 @@ type Mount struct {
 	Production string `json:"production"`
 }
 
-// Example is one request to a vendor's mock.
-type Example struct {
-	// Title says what the request does, e.g. "read a customer".
-	Title string
-	// Method is the HTTP method (zero: GET, or POST with a Form).
-	Method string
-	// Path is the request's path and query from the server's root, e.g. "/vitecauto/api/customer?...".
-	Path string
-	// Header are request headers (zero: none).
-	Header map[string]string
-	// Form is a urlencoded form body (zero: none).
-	Form url.Values
-	// User and Password, when User is set, are sent with Basic authentication.
-	User, Password string
-}
-
-// method is the example's HTTP method.
-func (e *Example) method() string {
-	switch {
-	case e.Method != "":
-		return e.Method
-	case len(e.Form) > 0:
-		return http.MethodPost
-	}
-	return http.MethodGet
-}
-
-// Request is the example as a request to the server at base ("http://127.0.0.1:8080").
-func (e *Example) Request(base string) (*http.Request, error) {
-	var body *strings.Reader
-	if len(e.Form) > 0 {
-		body = strings.NewReader(e.Form.Encode())
-	} else {
-		body = strings.NewReader("")
-	}
-	req, err := http.NewRequest(e.method(), base+e.Path, body)
-	if err != nil {
-		return nil, err
-	}
-	for k, v := range e.Header {
-		req.Header.Set(k, v)
-	}
-	if len(e.Form) > 0 {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if e.User != "" {
-		req.SetBasicAuth(e.User, e.Password)
-	}
-	return req, nil
-}
-
 // Curl is the example as a curl command line against base, each argument quoted for a POSIX shell.
-func (e *Example) Curl(base string) string {
+func Curl(e mockkit.Example, base string) string {
 	args := []string{"curl", "-sS"}
-	if e.method() != http.MethodGet && !(e.method() == http.MethodPost && len(e.Form) > 0) {
-		args = append(args, "-X", e.method())
+	if m := e.HTTPMethod(); m != http.MethodGet && !(m == http.MethodPost && len(e.Form) > 0) {
+		args = append(args, "-X", m)
 	}
 	if e.User != "" {
 		args = append(args, "-u", shellQuote(e.User+":"+e.Password))
@@ -179,7 +130,7 @@ func view(v Vendor, base string, reveal bool) vendorView {
 		vv.Mounts = append(vv.Mounts, mountView{Mount: m, BaseURL: base + m.Prefix})
 	}
 	if v.Example != nil {
-		vv.Example = &exampleView{Title: v.Example.Title, Curl: hide(v.Example.Curl(base))}
+		vv.Example = &exampleView{Title: v.Example.Title, Curl: hide(Curl(*v.Example, base))}
 	}
 	return vv
 }

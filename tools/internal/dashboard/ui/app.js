@@ -469,7 +469,9 @@ async function loadVendorLists() {
   $("#f-api").append(...options());
   $("#r-api").replaceChildren(...options());
   const health = await api("/__admin/health");
-  $("#s-api").replaceChildren(...health.apis.map((a) => el("option", { value: a.name }, a.title + " (" + a.name + ")")));
+  const vendorOptions = () => health.apis.map((a) => el("option", { value: a.name }, a.title + " (" + a.name + ")"));
+  $("#s-api").replaceChildren(...vendorOptions());
+  $("#reset-api").replaceChildren(...vendorOptions()); // reset takes vendors, not the APIs rules name (connectid)
   fillOperations();
 }
 
@@ -497,7 +499,7 @@ function wire() {
   for (const r of document.querySelectorAll('input[name="r-kind"]')) r.addEventListener("change", showRuleKind);
   $("#clear-vendor-faults").addEventListener("click", () => faultAction(withSession("/__admin/faults?api=" + encodeURIComponent($("#r-api").value), currentSession()), "DELETE"));
   $("#clear-faults").addEventListener("click", () => faultAction(withSession("/__admin/faults", currentSession()), "DELETE"));
-  $("#reset-vendor").addEventListener("click", () => faultAction(withSession("/__admin/reset?api=" + encodeURIComponent($("#r-api").value), currentSession()), "POST"));
+  $("#reset-vendor").addEventListener("click", () => faultAction(withSession("/__admin/reset?api=" + encodeURIComponent($("#reset-api").value), currentSession()), "POST"));
   $("#reset-all").addEventListener("click", () => faultAction(withSession("/__admin/reset", currentSession()), "POST"));
 }
 
