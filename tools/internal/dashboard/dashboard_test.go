@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/mocks/mockkit"
+	"github.com/vendorctl/vendorctl/mocks/mockserver"
 	"github.com/vendorctl/vendorctl/tools/internal/dashboard"
 )
 
