@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	openapi_types "github.com/oapi-codegen/runtime/types"
-
 	timewaveapi "github.com/vendorctl/vendorctl/gen/timewave"
 )
 
@@ -28,7 +26,7 @@ func decodeClients(data []byte) ([]record, error) {
 	start++
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(data)/partBytes))
 	parts := make([]part, workers)
-	parts[0].start = start
+	parts[0].start, parts[0].room = start, len(data)-start // the first part's records become the result
 	for w := 1; w < workers; w++ {
 		parts[w].start = guessElement(data, max(start+w*(len(data)-start)/workers, parts[w-1].start+1))
 	}
@@ -45,7 +43,7 @@ func decodeClients(data []byte) ([]record, error) {
 	for w := range parts {
 		n += len(parts[w].recs)
 	}
-	out := make([]record, 0, n)
+	var out []record
 	at := start
 	for w := range parts {
 		p := &parts[w]
@@ -59,13 +57,29 @@ func decodeClients(data []byte) ([]record, error) {
 			}
 			return nil, p.err
 		}
-		out = append(out, p.recs...)
+		switch {
+		case w == 0 && p.recs != nil && cap(p.recs) >= n:
+			out = p.recs // the others are appended to it: no copy of its 352-byte records
+		case w == 0:
+			out = append(make([]record, 0, n), p.recs...)
+		default:
+			out = append(out, p.recs...)
+		}
 		if p.closed {
 			return out, nil
 		}
 		at = p.end
 	}
 	return decodeClientsSerial(data) // never closed: not an array
+}
+
+// objectSize is the length of the object at data[i], or 0 when it does not end.
+func objectSize(data []byte, i int) int {
+	end, ok := objectEnd(data, i)
+	if !ok {
+		return 0
+	}
+	return end - i
 }
 
 // partBytes is the least share of the file worth a worker of its own.
@@ -75,9 +89,11 @@ var partBytes = 1 << 20
 // stop; end is where the next element begins, closed whether the array ended.
 type part struct {
 	start, end int
-	recs       []record
-	closed     bool
-	err        error
+	// room is the length of the elements its records get capacity for (zero: its own, stop - start).
+	room   int
+	recs   []record
+	closed bool
+	err    error
 }
 
 // decode decodes the elements from p.start that begin before stop; first says p.start is just after
@@ -94,7 +110,16 @@ func (p *part) decode(data []byte, stop int, first bool) {
 			p.err = errors.New("clients.json is not an array of objects")
 			return
 		}
-		var r record
+		if p.recs == nil { // half as many again as fit in the part at the size of its first element: pages
+			// of the capacity never written are never touched, a regrowth copies every record
+			size, room := max(objectSize(data, i), 1), p.room
+			if room == 0 {
+				room = stop - p.start
+			}
+			p.recs = make([]record, 0, 3*room/size/2+1)
+		}
+		p.recs = append(p.recs, record{}) // decoded in place, not copied in
+		r := &p.recs[len(p.recs)-1]
 		end, ok := fast.decodeAt(data, i, &r.client)
 		if !ok {
 			if end, ok = objectEnd(data, i); !ok {
@@ -110,10 +135,6 @@ func (p *part) decode(data []byte, stop int, first bool) {
 			}
 			fast.in.client(&r.client)
 		}
-		if p.recs == nil { // about as many as fit in the part at this element's size
-			p.recs = make([]record, 0, (stop-p.start)/max(end-i, 1)*9/8+1)
-		}
-		p.recs = append(p.recs, r)
 		i = skipSpace(data, end)
 		switch {
 		case i < len(data) && data[i] == ',':
@@ -204,7 +225,6 @@ func skipSpace(data []byte, i int) int {
 // only those fastDecoder reads).
 type interner struct {
 	strs   map[string]*string
-	emails map[string]*openapi_types.Email // by the JSON string as written
 	ints   map[int]*int
 	floats map[float64]*float64
 	areas  map[timewaveapi.Workarea]*timewaveapi.Workarea
@@ -212,7 +232,7 @@ type interner struct {
 }
 
 func newInterner() *interner {
-	return &interner{strs: map[string]*string{}, emails: map[string]*openapi_types.Email{},
+	return &interner{strs: map[string]*string{},
 		ints: map[int]*int{}, floats: map[float64]*float64{}, areas: map[timewaveapi.Workarea]*timewaveapi.Workarea{},
 		types: map[timewaveapi.Clienttype]*timewaveapi.Clienttype{}}
 }

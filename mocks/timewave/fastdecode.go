@@ -2,6 +2,7 @@ package timewave
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf8"
 	"unsafe"
 
@@ -124,6 +125,9 @@ func (d *fastDecoder) rawString() (string, bool) {
 	}
 	start, high := d.i, false
 	for ; d.i < len(d.b); d.i++ {
+		if c := d.b[d.i]; plainByte[c] {
+			continue
+		}
 		switch c := d.b[d.i]; {
 		case c == '"':
 			s := d.b[start:d.i]
@@ -142,6 +146,15 @@ func (d *fastDecoder) rawString() (string, bool) {
 	}
 	return "", false
 }
+
+// plainByte marks the bytes a string holds as they are: neither its end, an escape, a control
+// character, nor part of a multi-byte UTF-8 sequence (which rawString checks).
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // escapedString reads the rest of a string that has escapes, from its first character at start: the
 // escapes of RFC 8259 but a \u of a surrogate (encoding/json pairs or replaces those; left to it).
@@ -218,7 +231,8 @@ func (d *fastDecoder) strPtr(dst **string) bool {
 	return ok
 }
 
-// email reads an e-mail address as openapi_types.Email decodes it (normalised by net/mail).
+// email reads an e-mail address as openapi_types.Email decodes it (normalised by net/mail), into a
+// value of its own: addresses are unique by nature.
 func (d *fastDecoder) email(dst **openapi_types.Email) bool {
 	if d.null() {
 		*dst = nil
@@ -229,19 +243,29 @@ func (d *fastDecoder) email(dst **openapi_types.Email) bool {
 		return false
 	}
 	raw := d.b[start:d.i]
-	if p, ok := d.in.emails[string(raw)]; ok {
-		*dst = p
-		return true
-	}
 	p := new(openapi_types.Email)
 	if plainAddress(raw[1 : len(raw)-1]) {
 		*p = openapi_types.Email(raw[1 : len(raw)-1])
 	} else if p.UnmarshalJSON(raw) != nil {
 		return false
 	}
-	d.in.emails[string(raw)] = p
 	*dst = p
 	return true
+}
+
+// ownStrPtr reads a string whose values are unique by nature (a number, a personal number) into a
+// copy of its own: looking it up among the shared ones would only cost time and memory.
+func (d *fastDecoder) ownStrPtr(dst **string) bool {
+	if d.null() {
+		*dst = nil
+		return true
+	}
+	s, ok := d.rawString()
+	if ok {
+		c := strings.Clone(s)
+		*dst = &c
+	}
+	return ok
 }
 
 // number reads a number literal as JSON spells it; integer says it has no fraction or exponent.
@@ -456,13 +480,13 @@ func (d *fastDecoder) client(c *timewaveapi.Client) bool {
 		case "mobile":
 			return d.strPtr(&c.Mobile)
 		case "number":
-			return d.strPtr(&c.Number)
+			return d.ownStrPtr(&c.Number)
 		case "paymentterms":
 			return d.strPtr(&c.Paymentterms)
 		case "paymenttype":
 			return intAs(d, &c.Paymenttype)
 		case "personal_number":
-			return d.strPtr(&c.PersonalNumber)
+			return d.ownStrPtr(&c.PersonalNumber)
 		case "phone":
 			return d.strPtr(&c.Phone)
 		case "references":
@@ -543,7 +567,7 @@ func (d *fastDecoder) contact(k *timewaveapi.ClientContact) bool {
 		case "mobile":
 			return d.strPtr(&k.Mobile)
 		case "personal_number":
-			return d.strPtr(&k.PersonalNumber)
+			return d.ownStrPtr(&k.PersonalNumber)
 		case "phone":
 			return d.strPtr(&k.Phone)
 		case "taxreduction_percentage":

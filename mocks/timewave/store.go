@@ -70,11 +70,12 @@ func loadClients(fsys fs.FS) (*tables, []record, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	data, err := fs.ReadFile(fsys, "clients.json")
+	data, release, err := readFixture(fsys, "clients.json")
 	if err != nil {
 		return nil, nil, fmt.Errorf("read timewave fixtures: %w", err)
 	}
-	seed, err := decodeClients(data)
+	seed, err := decodeClients(data) // its records share none of data's bytes
+	release()
 	if err != nil {
 		return nil, nil, fmt.Errorf("decode timewave fixtures clients.json: %w", err)
 	}
