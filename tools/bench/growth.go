@@ -157,7 +157,14 @@ func runGrowth(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("sessions: %w", err)
 	}
-	text := growthMarkdown(cfg, measured, curve, idle, sess, time.Since(started))
+	var share *sessionShare
+	if slices.Contains(cfg.sessions, 1) && slices.Contains(cfg.sessions, 100) {
+		if share, err = measureSessionShare(ctx, cfg); err != nil {
+			return fmt.Errorf("sessions: %w", err)
+		}
+		fmt.Fprintf(stderr, "bench: growth 1 against 100 sessions on one serve: %.0f %%\n", share.ratio()*100)
+	}
+	text := growthMarkdown(cfg, measured, curve, idle, sess, share, time.Since(started))
 	if cfg.png != "" {
 		if err := drawGrowth(cfg.png, measured, curve, sess); err != nil {
 			return fmt.Errorf("chart: %w", err)
@@ -351,7 +358,7 @@ func renumber(c map[string]any, i int) {
 	}
 }
 
-func growthMarkdown(cfg growthConfig, sizes []growthSize, conns []growthConn, idle memory, sess []growthSessions, took time.Duration) string {
+func growthMarkdown(cfg growthConfig, sizes []growthSize, conns []growthConn, idle memory, sess []growthSessions, share *sessionShare, took time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Growth, %s\n\nCommand: `%s`\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), cfg.command)
 	fmt.Fprintf(&b, "Machine: %d CPUs (%s), %s/%s, %s; server and load generator share the CPUs (not pinned). "+
@@ -376,10 +383,10 @@ func growthMarkdown(cfg growthConfig, sizes []growthSize, conns []growthConn, id
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", c.conns, thousands(c.res.RPS()), formatMS(c.res.P50), formatMS(c.res.P99), c.res.StatusSummary())
 	}
 	b.WriteString("\n")
-	b.WriteString(sessionsMarkdown(cfg, idle, sess))
+	b.WriteString(sessionsMarkdown(cfg, idle, sess, share))
 	b.WriteString("| target | measured | |\n|---|---|---|\n")
 	b.WriteString(growthTargets(sizes))
-	b.WriteString(sessionsTargets(idle, sess))
+	b.WriteString(sessionsTargets(idle, sess, share))
 	return b.String()
 }
 

@@ -73,18 +73,24 @@ func fakeSessions(n int, rssMB int64, rps int) growthSessions {
 // the req/s of 100 sessions against one.
 func TestSessionsTargets(t *testing.T) {
 	idle := memory{RSS: 35 << 20}
-	met := sessionsTargets(idle, []growthSessions{fakeSessions(1, 36, 10000), fakeSessions(100, 37, 9500), fakeSessions(10_000, 150, 9000)})
+	met := sessionsTargets(idle, []growthSessions{fakeSessions(1, 36, 10000), fakeSessions(100, 37, 9500), fakeSessions(10_000, 150, 9000)}, nil)
 	for _, want := range []string{"| 150.0 MB | met |", "| 11.8 KB | met |", "| 95 % (9 500 against 10 000) | met |"} {
 		if !strings.Contains(met, want) {
 			t.Errorf("targets lack %q:\n%s", want, met)
 		}
 	}
-	missed := sessionsTargets(idle, []growthSessions{fakeSessions(1, 36, 10000), fakeSessions(100, 37, 8000), fakeSessions(10_000, 700, 9000)})
+	missed := sessionsTargets(idle, []growthSessions{fakeSessions(1, 36, 10000), fakeSessions(100, 37, 8000), fakeSessions(10_000, 700, 9000)}, nil)
 	if n := strings.Count(missed, "**not met**"); n != 3 {
 		t.Errorf("%d targets not met, want 3:\n%s", n, missed)
 	}
-	if sessionsTargets(idle, []growthSessions{fakeSessions(10, 36, 1)}) != "" {
+	if sessionsTargets(idle, []growthSessions{fakeSessions(10, 36, 1)}, nil) != "" {
 		t.Error("targets judged without the 1, 100 and 10 000 rows")
+	}
+	// Measured on one serve, the share is the medians' ratio, whatever the rows say.
+	share := &sessionShare{one: []float64{10000, 9000, 11000}, hundred: []float64{9600, 8000, 9400}}
+	paired := sessionsTargets(idle, []growthSessions{fakeSessions(1, 36, 10000), fakeSessions(100, 37, 5000)}, share)
+	if want := "| 94 % (9 400 against 10 000) | met |"; !strings.Contains(paired, want) {
+		t.Errorf("paired share lacks %q:\n%s", want, paired)
 	}
 }
 
