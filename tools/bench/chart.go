@@ -61,6 +61,10 @@ func drawGrowth(path string, sizes []growthSize, conns []growthConn, sess []grow
 	if err := plotutil.AddLinePoints(bySess, "RSS MB", rss, "req/s / 100", srps, "p99 ms", sp99); err != nil {
 		return err
 	}
+	for _, p := range []*plot.Plot{bySize, byConn, bySess} {
+		widenLogAxis(&p.X)
+		widenLogAxis(&p.Y)
+	}
 	img := vgimg.New(vg.Points(1400), vg.Points(420))
 	dc := draw.New(img)
 	tiles := draw.Tiles{Rows: 1, Cols: 3, PadX: vg.Millimeter * 6, PadY: vg.Millimeter, PadTop: vg.Millimeter * 2,
@@ -84,6 +88,15 @@ func logAxes(p *plot.Plot) {
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
 	p.Legend.Top = true
+}
+
+// widenLogAxis gives a logarithmic axis holding one value a range around it: gonum widens an empty
+// range by one on each side, below zero for a value under one, which a logarithmic scale refuses
+// (a panic), as with a single connection count.
+func widenLogAxis(a *plot.Axis) {
+	if a.Min == a.Max && a.Min > 0 {
+		a.Min, a.Max = a.Min/2, a.Max*2
+	}
 }
 
 // positive keeps a value off zero, which a logarithmic axis cannot show.

@@ -202,22 +202,17 @@ func measureSize(ctx context.Context, cfg growthConfig, n int, log io.Writer) (g
 	if err := writeGrowthFixtures(cfg.fixtures, filepath.Join(dir, "timewave"), n); err != nil {
 		return growthSize{}, err
 	}
-	addr, err := freeAddr()
-	if err != nil {
-		return growthSize{}, err
-	}
-	argv := []string{cfg.vendorctl, "serve", "--addr", addr, "--log-level", "error", "--fixtures", dir}
 	name := fmt.Sprintf("vendorctl (%d clients)", n)
 	var readies []time.Duration
 	for range cfg.starts - 1 {
-		s, err := startServer(ctx, name, addr, argv, probe{Target: "/__admin/health"}, 60*time.Second)
+		s, _, err := startServe(ctx, cfg, name, 60*time.Second, "--fixtures", dir)
 		if err != nil {
 			return growthSize{}, err
 		}
 		readies = append(readies, s.Ready)
 		s.stop()
 	}
-	s, err := startServer(ctx, name, addr, argv, probe{Target: "/__admin/health"}, 60*time.Second)
+	s, addr, err := startServe(ctx, cfg, name, 60*time.Second, "--fixtures", dir)
 	if err != nil {
 		return growthSize{}, err
 	}
@@ -245,14 +240,21 @@ func measureSize(ctx context.Context, cfg growthConfig, n int, log io.Writer) (g
 	return g, nil
 }
 
-// measureConns runs the mixed scenario, validated, on the fixtures at each connection count.
-func measureConns(ctx context.Context, cfg growthConfig, log io.Writer) ([]growthConn, error) {
+// startServe starts cfg's vendorctl serve on a free loopback address with the extra flags, and waits
+// at most wait for its first healthy answer; it returns the server and its address.
+func startServe(ctx context.Context, cfg growthConfig, name string, wait time.Duration, extra ...string) (*server, string, error) {
 	addr, err := freeAddr()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	argv := []string{cfg.vendorctl, "serve", "--addr", addr, "--log-level", "error"}
-	s, err := startServer(ctx, "vendorctl (connections)", addr, argv, probe{Target: "/__admin/health"}, 10*time.Second)
+	argv := append([]string{cfg.vendorctl, "serve", "--addr", addr, "--log-level", "error"}, extra...)
+	s, err := startServer(ctx, name, addr, argv, probe{Target: "/__admin/health"}, wait)
+	return s, addr, err
+}
+
+// measureConns runs the mixed scenario, validated, on the fixtures at each connection count.
+func measureConns(ctx context.Context, cfg growthConfig, log io.Writer) ([]growthConn, error) {
+	s, addr, err := startServe(ctx, cfg, "vendorctl (connections)", 10*time.Second)
 	if err != nil {
 		return nil, err
 	}

@@ -106,4 +106,8 @@ func TestDrawGrowth(t *testing.T) {
 	if b, err := os.ReadFile(path); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
 		t.Fatalf("no PNG written: %v", err)
 	}
+	// One point per curve (a single size, connection count and session count) still draws.
+	if err := drawGrowth(path, sizes[:1], conns[:1], []growthSessions{fakeSessions(1, 36, 100)}); err != nil {
+		t.Fatalf("one point per curve: %v", err)
+	}
 }

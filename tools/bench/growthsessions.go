@@ -50,12 +50,7 @@ func measureSessions(ctx context.Context, cfg growthConfig, log io.Writer) (idle
 }
 
 func measureSessionCount(ctx context.Context, cfg growthConfig, n int) (growthSessions, memory, error) {
-	addr, err := freeAddr()
-	if err != nil {
-		return growthSessions{}, memory{}, err
-	}
-	argv := []string{cfg.vendorctl, "serve", "--addr", addr, "--log-level", "error", "--max-sessions", fmt.Sprint(n)}
-	s, err := startServer(ctx, fmt.Sprintf("vendorctl (%d sessions)", n), addr, argv, probe{Target: "/__admin/health"}, 10*time.Second)
+	s, addr, err := startServe(ctx, cfg, fmt.Sprintf("vendorctl (%d sessions)", n), 10*time.Second, "--max-sessions", fmt.Sprint(n))
 	if err != nil {
 		return growthSessions{}, memory{}, err
 	}
@@ -100,12 +95,7 @@ func (s *sessionShare) ratio() float64 { return median(s.hundred) / max(median(s
 // alone and round-robin in all 100, shareRounds times each: one server and interleaved rounds, so
 // that neither count is measured on a server or at a moment that happens to run faster.
 func measureSessionShare(ctx context.Context, cfg growthConfig) (*sessionShare, error) {
-	addr, err := freeAddr()
-	if err != nil {
-		return nil, err
-	}
-	argv := []string{cfg.vendorctl, "serve", "--addr", addr, "--log-level", "error"}
-	s, err := startServer(ctx, "vendorctl (1 against 100 sessions)", addr, argv, probe{Target: "/__admin/health"}, 10*time.Second)
+	s, addr, err := startServe(ctx, cfg, "vendorctl (1 against 100 sessions)", 10*time.Second)
 	if err != nil {
 		return nil, err
 	}
@@ -113,6 +103,12 @@ func measureSessionShare(ctx context.Context, cfg growthConfig) (*sessionShare, 
 	reqs := make([]Request, 100)
 	for i := range reqs {
 		reqs[i] = sessionRead(i)
+	}
+	// every session is opened before the rounds, so that no round pays for creating them
+	if res, err := Load(ctx, LoadConfig{Addr: addr, Requests: reqs, Concurrency: cfg.c, Count: len(reqs)}); err != nil {
+		return nil, err
+	} else if bad := non2xx(res); bad != "" {
+		return nil, fmt.Errorf("opening the sessions: %s", bad)
 	}
 	share := &sessionShare{}
 	for range shareRounds {
