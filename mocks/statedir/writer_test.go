@@ -126,7 +126,12 @@ func TestWriterBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	var writes atomic.Int32
-	s.ops.rename = func(a, b string) error { writes.Add(1); return os.Rename(a, b) }
+	// Counted once the rename is done, so a waitFor that returns sees the file it counted.
+	s.ops.rename = func(a, b string) error {
+		err := os.Rename(a, b)
+		writes.Add(1)
+		return err
+	}
 	s.Start()
 	defer s.Close()
 	waitFor := func(n int32) {
