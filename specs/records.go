@@ -8,7 +8,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Bounds of a RecordMemo: when full it starts afresh.
+// Bounds of a RecordMemo (two generations of half of them each, see exactMemo).
 const (
 	recordMemoMaxEntries = 16 << 10
 	recordMemoMaxBytes   = 32 << 20

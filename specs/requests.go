@@ -12,7 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Bounds of a RequestMemo: when full it starts afresh.
+// Bounds of a RequestMemo (two generations of half of them each, see exactMemo).
 const (
 	requestMemoMaxEntries = 4 << 10
 	requestMemoMaxBytes   = 8 << 20

@@ -17,18 +17,25 @@ const (
 	memoMaxEntries = 512
 	memoMaxBytes   = 8 << 20
 	memoMaxBody    = 1 << 20
+	memoMaxOnce    = 16 << 10
 )
 
 // responseMemo remembers the answers that passed the response self-check, so that an answer the mock
 // sends again byte for byte (the same fixture read again) is not decoded and checked again. It is
 // exact: a hit needs the same operation, method, status, header and body bytes, compared in full, so
-// the check's result cannot differ. It is bounded: when full it starts afresh. Safe for concurrent use.
+// the check's result cannot differ. An answer is kept the second time it passes (the first time only
+// its hash is noted), so the answers a busy mock sends once (a page after every create) are not copied.
+// It is bounded like specs' memos: two generations of half of memoMaxEntries and memoMaxBytes each,
+// the older dropped when the newer is full, a hit in the older copied into the newer. Safe for
+// concurrent use.
 type responseMemo struct {
-	seed    maphash.Seed
-	mu      sync.RWMutex
-	entries map[uint64][]*memoEntry
-	n       int
-	bytes   int
+	seed     maphash.Seed
+	mu       sync.RWMutex
+	cur, old map[uint64][]*memoEntry
+	n        int // entries of cur
+	bytes    int // body bytes of cur
+	// once are the keys of answers that passed once and are not kept yet (bounded by memoMaxOnce).
+	once map[uint64]struct{}
 	// records checks a new answer record by record, each record once per version (specs.RecordMemo):
 	// a page in which one client changed checks that client and the envelope only.
 	records *specs.RecordMemo
@@ -51,7 +58,7 @@ type ResponseMemo = responseMemo
 func NewResponseMemo() *ResponseMemo { return newResponseMemo() }
 
 func newResponseMemo() *responseMemo {
-	return &responseMemo{seed: maphash.MakeSeed(), entries: map[uint64][]*memoEntry{}, records: specs.NewRecordMemo(), requests: specs.NewRequestMemo()}
+	return &responseMemo{seed: maphash.MakeSeed(), cur: map[uint64][]*memoEntry{}, once: map[uint64]struct{}{}, records: specs.NewRecordMemo(), requests: specs.NewRequestMemo()}
 }
 
 // key hashes an answer. Header fields are hashed one by one and summed, so their order does not matter.
@@ -89,36 +96,61 @@ func (e *memoEntry) matches(op *openapi3.Operation, method string, status int, h
 	return true
 }
 
-// seen reports whether this exact answer passed the check before.
+// seen reports whether this exact answer passed the check before (and was kept).
 func (m *responseMemo) seen(key uint64, op *openapi3.Operation, method string, status int, header http.Header, body []byte) bool {
 	m.mu.RLock()
-	defer m.mu.RUnlock()
-	for _, e := range m.entries[key] {
-		if e.matches(op, method, status, header, body) {
-			return true
-		}
+	if m.find(m.cur, key, op, method, status, header, body) != nil {
+		m.mu.RUnlock()
+		return true
 	}
-	return false
+	kept := m.find(m.old, key, op, method, status, header, body)
+	m.mu.RUnlock()
+	if kept == nil {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.find(m.cur, key, op, method, status, header, body) == nil {
+		m.put(key, kept)
+	}
+	return true
 }
 
-// add remembers an answer that passed the check (copying what it keeps).
+func (m *responseMemo) find(gen map[uint64][]*memoEntry, key uint64, op *openapi3.Operation, method string, status int, header http.Header, body []byte) *memoEntry {
+	for _, e := range gen[key] {
+		if e.matches(op, method, status, header, body) {
+			return e
+		}
+	}
+	return nil
+}
+
+// add notes an answer that passed the check; the second time, it keeps a copy of it.
 func (m *responseMemo) add(key uint64, op *openapi3.Operation, method string, status int, header http.Header, body []byte) {
 	if len(body) > memoMaxBody {
 		return
 	}
-	e := &memoEntry{op: op, method: method, status: status, header: header.Clone(), body: bytes.Clone(body)}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.n >= memoMaxEntries || m.bytes+len(body) > memoMaxBytes {
-		clear(m.entries)
+	if _, twice := m.once[key]; !twice {
+		if len(m.once) >= memoMaxOnce {
+			clear(m.once)
+		}
+		m.once[key] = struct{}{}
+		return
+	}
+	if m.find(m.cur, key, op, method, status, header, body) == nil {
+		m.put(key, &memoEntry{op: op, method: method, status: status, header: header.Clone(), body: bytes.Clone(body)})
+	}
+}
+
+// put adds e to cur, turning cur into old first when it is full. m.mu is held.
+func (m *responseMemo) put(key uint64, e *memoEntry) {
+	if m.n >= memoMaxEntries/2 || m.bytes+len(e.body) > memoMaxBytes/2 {
+		m.old, m.cur = m.cur, make(map[uint64][]*memoEntry, len(m.cur))
 		m.n, m.bytes = 0, 0
 	}
-	for _, old := range m.entries[key] {
-		if old.matches(op, method, status, header, body) {
-			return
-		}
-	}
-	m.entries[key] = append(m.entries[key], e)
+	m.cur[key] = append(m.cur[key], e)
 	m.n++
-	m.bytes += len(body)
+	m.bytes += len(e.body)
 }
