@@ -2,6 +2,7 @@ package specs
 
 import (
 	"bytes"
+	"encoding/binary"
 	"net/http"
 	"sync"
 
@@ -12,6 +13,10 @@ import (
 const (
 	recordMemoMaxEntries = 16 << 10
 	recordMemoMaxBytes   = 32 << 20
+	fieldMemoMaxEntries  = 32 << 10
+	fieldMemoMaxBytes    = 4 << 20
+	shapeMemoMaxEntries  = 4 << 10
+	shapeMemoMaxBytes    = 2 << 20
 )
 
 // RecordMemo lets ValidateResponse check the records of an answer (each element of a list property,
@@ -20,22 +25,34 @@ const (
 // again, and the envelope around the records is checked on every answer. The result is the one of
 // checking the whole answer: the split is made only where it is exact (an object schema without allOf,
 // oneOf, anyOf or not, whose list properties have no uniqueItems), and any answer that fails is
-// checked again whole, so that its violations are the usual ones. Safe for concurrent use; a nil *RecordMemo checks every answer whole.
+// checked again whole, so that its violations are the usual ones. The other properties of a record
+// that holds records (a client's name, number, e-mail) are checked one by one, each value once per
+// schema, so that a client of which one field changed checks that field. Safe for concurrent use; a
+// nil *RecordMemo checks every answer whole.
 type RecordMemo struct {
-	seen  exactMemo[*openapi3.Schema]
-	plans sync.Map // *openapi3.Schema -> *recordPlan (nil when the schema cannot be split)
+	seen exactMemo[*openapi3.Schema]
+	// fields are the property values that passed (a memo of their own: there are many, and small).
+	fields exactMemo[*openapi3.Schema]
+	// shapes are the envelopes that passed, by shape (see passesByRecords).
+	shapes exactMemo[*openapi3.Schema]
+	plans  sync.Map // *openapi3.Schema -> *recordPlan (nil when the schema cannot be split)
 }
 
 // NewRecordMemo returns an empty memo.
 func NewRecordMemo() *RecordMemo {
-	return &RecordMemo{seen: newExactMemo[*openapi3.Schema](recordMemoMaxEntries, recordMemoMaxBytes)}
+	return &RecordMemo{seen: newExactMemo[*openapi3.Schema](recordMemoMaxEntries, recordMemoMaxBytes),
+		fields: newExactMemo[*openapi3.Schema](fieldMemoMaxEntries, fieldMemoMaxBytes),
+		shapes: newExactMemo[*openapi3.Schema](shapeMemoMaxEntries, shapeMemoMaxBytes)}
 }
 
-// recordPlan is how an envelope schema is split: its record properties, and a copy of it in which
-// each of them accepts a placeholder (a list keeps its own keywords, its items accept anything).
+// recordPlan is how an envelope schema is split: its record properties, its other properties (fields,
+// checked one by one), and a copy of it in which each of them accepts a placeholder (a list keeps its
+// own keywords, its items accept anything; the others accept null too and keep readOnly and writeOnly
+// only).
 type recordPlan struct {
 	envelope *openapi3.Schema
 	records  map[string]recordProp
+	fields   map[string]*openapi3.Schema
 }
 
 type recordProp struct {
@@ -66,7 +83,7 @@ func newRecordPlan(schema *openapi3.Schema) *recordPlan {
 	if !plain(schema) || !isObjectSchema(schema) {
 		return nil
 	}
-	p := &recordPlan{records: map[string]recordProp{}}
+	p := &recordPlan{records: map[string]recordProp{}, fields: map[string]*openapi3.Schema{}}
 	env := *schema
 	env.Properties = make(openapi3.Schemas, len(schema.Properties))
 	for name, ref := range schema.Properties {
@@ -81,6 +98,9 @@ func newRecordPlan(schema *openapi3.Schema) *recordPlan {
 		case isObjectSchema(prop):
 			env.Properties[name] = &openapi3.SchemaRef{Value: &openapi3.Schema{ReadOnly: prop.ReadOnly, WriteOnly: prop.WriteOnly}}
 			p.records[name] = recordProp{schema: prop}
+		case prop != nil:
+			env.Properties[name] = &openapi3.SchemaRef{Value: &openapi3.Schema{Nullable: true, ReadOnly: prop.ReadOnly, WriteOnly: prop.WriteOnly}}
+			p.fields[name] = prop
 		}
 	}
 	if len(p.records) == 0 {
@@ -99,8 +119,13 @@ func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body [
 	if p == nil {
 		return false
 	}
-	value := make(map[string]any, len(p.records)+8)
+	value := make(map[string]any, len(p.records)+len(p.fields)+2)
+	// shape is what the envelope check sees, in bytes: each key in order with what stands for its value
+	// (a placeholder, a list of so many placeholders, or the bytes of a value decoded here). The same
+	// shape makes the same value, so an envelope whose shape passed before passes.
+	shape := make([]byte, 0, 512)
 	ok := splitObject(body, func(name string, rest []byte) int {
+		shape = binary.AppendUvarint(append(binary.AppendUvarint(shape, uint64(len(name))), name...), 0)
 		rp, isRecord := p.records[name]
 		if isRecord && rp.list && rest[0] == '[' {
 			placeholders := make([]any, 0, 16)
@@ -109,6 +134,7 @@ func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body [
 				return s.recordPasses(memo, rp.schema, item, depth)
 			})
 			value[name] = placeholders
+			shape = binary.AppendUvarint(append(shape, 'L'), uint64(len(placeholders)))
 			return n
 		}
 		n := valueEnd(rest, 0)
@@ -116,26 +142,83 @@ func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body [
 			return -1
 		}
 		raw := rest[:n]
-		if isRecord && !rp.list {
-			if !s.recordPasses(memo, rp.schema, raw, depth) {
-				return -1
-			}
-			value[name] = map[string]any{}
-			return n
-		}
-		v, ok := decodeExact(raw)
-		if !ok {
-			return -1
-		}
-		value[name] = v
-		return n
+		return s.splitValue(memo, p, name, raw, depth, value, &shape)
 	})
-	if !ok || p.envelope.VisitJSON(value, s.visitResponse...) != nil {
+	if !ok {
+		return false
+	}
+	key := memo.shapes.hash(shape)
+	if memo.shapes.has(key, p.envelope, shape) {
+		return true
+	}
+	if p.envelope.VisitJSON(value, s.visitResponse...) != nil {
 		return false
 	}
 	var extra []Violation
 	walkUndeclared(p.envelope, value, "", &extra, 0)
-	return len(extra) == 0
+	if len(extra) > 0 {
+		return false
+	}
+	memo.shapes.add(key, p.envelope, shape)
+	return true
+}
+
+// splitValue checks one value of an envelope that is not a list of records: a record or a field on
+// its own, anything else decoded into the envelope. It puts what stands for it into value and shape,
+// and returns len(raw), or -1 when the value fails.
+func (s *Spec) splitValue(memo *RecordMemo, p *recordPlan, name string, raw []byte, depth int, value map[string]any, shape *[]byte) int {
+	if rp, isRecord := p.records[name]; isRecord && !rp.list {
+		if !s.recordPasses(memo, rp.schema, raw, depth) {
+			return -1
+		}
+		value[name] = map[string]any{}
+		*shape = append(*shape, 'R')
+		return len(raw)
+	}
+	if field := p.fields[name]; field != nil {
+		if !s.fieldPasses(memo, field, raw) {
+			return -1
+		}
+		value[name] = placeholderOf(raw)
+		*shape = append(*shape, 'F', raw[0])
+		return len(raw)
+	}
+	v, ok := decodeExact(raw)
+	if !ok {
+		return -1
+	}
+	value[name] = v
+	*shape = append(binary.AppendUvarint(append(*shape, 'V'), uint64(len(raw))), raw...)
+	return len(raw)
+}
+
+// placeholderOf stands in the envelope for a field checked on its own: null stays null (a writeOnly
+// property may be null in an answer), anything else is a value that is there.
+func placeholderOf(raw []byte) any {
+	if string(raw) == "null" {
+		return nil
+	}
+	return true
+}
+
+// fieldPasses checks one property value against the property's schema (and for undocumented
+// properties), unless the same bytes passed against the same schema before.
+func (s *Spec) fieldPasses(memo *RecordMemo, schema *openapi3.Schema, raw []byte) bool {
+	key := memo.fields.hash(raw)
+	if memo.fields.has(key, schema, raw) {
+		return true
+	}
+	v, ok := decodeExact(raw)
+	if !ok || schema.VisitJSON(v, s.visitResponse...) != nil {
+		return false
+	}
+	var extra []Violation
+	walkUndeclared(schema, v, "", &extra, 0)
+	if len(extra) > 0 {
+		return false
+	}
+	memo.fields.add(key, schema, raw)
+	return true
 }
 
 // maxRecordDepth bounds how deep records are split inside records.

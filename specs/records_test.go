@@ -138,6 +138,12 @@ func FuzzRecordMemo(f *testing.F) {
 		` {"data":[ ` + one + ` ],"current_page":1,"last_page":1,"per_page":15,"total":1,"from":1,"to":1} ` + "\n",
 		`{"data":[` + one + `],"current_page":1,"last_page":1,"per_page":15,"total":1,"from":1,"to":1}{}`,
 		`{"data":` + one + `}`, `{}`, `[]`, `null`, `{"data":[]}`, `{"data":[`,
+		// Fields and shapes: a field null, of another type, missing or added; the same shape twice.
+		`{"data":[` + strings.Replace(one, `"id":`, `"id":null,"x":`, 1) + `],"current_page":1,"last_page":1,"per_page":15,"total":1,"from":1,"to":1}`,
+		`{"data":[` + strings.Replace(one, `"id":`, `"id":"1","y":`, 1) + `],"current_page":1,"last_page":1,"per_page":15,"total":1,"from":1,"to":1}`,
+		`{"data":[` + one + `],"current_page":null,"last_page":1,"per_page":15,"total":"1","from":1,"to":1}`,
+		`{"data":[` + one + `],"current_page":1,"last_page":1,"per_page":15,"from":1,"to":1,"extra":{}}`,
+		`{"data":[` + one + `],"current_page":2,"last_page":2,"per_page":15,"total":16,"from":16,"to":16}`,
 	} {
 		f.Add([]byte(body))
 	}
