@@ -112,29 +112,27 @@ func newRecordPlan(schema *openapi3.Schema) *recordPlan {
 
 // passesByRecords checks a JSON answer record by record (see RecordMemo). It returns true only when
 // the answer passes: the check of the whole answer would pass too. false says nothing: check it whole.
-// The body is split in one pass (splitObject); only the envelope's other fields and new records are
-// decoded.
+// The body is split in one pass (splitObject) into records and fields, each checked on its own, and
+// the shape of the envelope: each key in order with what stands for its value in the envelope's check
+// (a placeholder, a list of so many placeholders, or the bytes of a value that is neither). The
+// envelope's check decodes its value from the shape (valueOfShape), so an envelope whose shape passed
+// before passes, and only a new shape is checked.
 func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body []byte, depth int) bool {
 	p := memo.plan(schema)
 	if p == nil {
 		return false
 	}
-	value := make(map[string]any, len(p.records)+len(p.fields)+2)
-	// shape is what the envelope check sees, in bytes: each key in order with what stands for its value
-	// (a placeholder, a list of so many placeholders, or the bytes of a value decoded here). The same
-	// shape makes the same value, so an envelope whose shape passed before passes.
 	shape := make([]byte, 0, 512)
 	ok := splitObject(body, func(name string, rest []byte) int {
-		shape = binary.AppendUvarint(append(binary.AppendUvarint(shape, uint64(len(name))), name...), 0)
+		shape = append(binary.AppendUvarint(shape, uint64(len(name))), name...)
 		rp, isRecord := p.records[name]
 		if isRecord && rp.list && rest[0] == '[' {
-			placeholders := make([]any, 0, 16)
+			items := 0
 			n := splitArray(rest, func(item []byte) bool {
-				placeholders = append(placeholders, map[string]any{})
+				items++
 				return s.recordPasses(memo, rp.schema, item, depth)
 			})
-			value[name] = placeholders
-			shape = binary.AppendUvarint(append(shape, 'L'), uint64(len(placeholders)))
+			shape = binary.AppendUvarint(append(shape, 'L'), uint64(items))
 			return n
 		}
 		n := valueEnd(rest, 0)
@@ -142,7 +140,21 @@ func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body [
 			return -1
 		}
 		raw := rest[:n]
-		return s.splitValue(memo, p, name, raw, depth, value, &shape)
+		switch field := p.fields[name]; {
+		case isRecord && !rp.list:
+			if !s.recordPasses(memo, rp.schema, raw, depth) {
+				return -1
+			}
+			shape = append(shape, 'R')
+		case field != nil:
+			if !s.fieldPasses(memo, field, raw) {
+				return -1
+			}
+			shape = append(shape, 'F', raw[0])
+		default:
+			shape = append(binary.AppendUvarint(append(shape, 'V'), uint64(len(raw))), raw...)
+		}
+		return n
 	})
 	if !ok {
 		return false
@@ -151,7 +163,8 @@ func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body [
 	if memo.shapes.has(key, p.envelope, shape) {
 		return true
 	}
-	if p.envelope.VisitJSON(value, s.visitResponse...) != nil {
+	value, ok := valueOfShape(shape)
+	if !ok || p.envelope.VisitJSON(value, s.visitResponse...) != nil {
 		return false
 	}
 	var extra []Violation
@@ -163,39 +176,57 @@ func (s *Spec) passesByRecords(memo *RecordMemo, schema *openapi3.Schema, body [
 	return true
 }
 
-// splitValue checks one value of an envelope that is not a list of records: a record or a field on
-// its own, anything else decoded into the envelope. It puts what stands for it into value and shape,
-// and returns len(raw), or -1 when the value fails.
-func (s *Spec) splitValue(memo *RecordMemo, p *recordPlan, name string, raw []byte, depth int, value map[string]any, shape *[]byte) int {
-	if rp, isRecord := p.records[name]; isRecord && !rp.list {
-		if !s.recordPasses(memo, rp.schema, raw, depth) {
-			return -1
+// valueOfShape is the value an envelope's check sees for a shape made by passesByRecords: a record is
+// an empty object, a list of records a list of as many, a field null or true (placeholderOf), any
+// other value decoded. Of a key given twice the last counts, as in a decoded object.
+func valueOfShape(shape []byte) (map[string]any, bool) {
+	value := map[string]any{}
+	for len(shape) > 0 {
+		n, k := binary.Uvarint(shape)
+		if k <= 0 || uint64(len(shape)-k) < n+1 {
+			return nil, false
 		}
-		value[name] = map[string]any{}
-		*shape = append(*shape, 'R')
-		return len(raw)
-	}
-	if field := p.fields[name]; field != nil {
-		if !s.fieldPasses(memo, field, raw) {
-			return -1
+		name := string(shape[k : k+int(n)])
+		kind, rest := shape[k+int(n)], shape[k+int(n)+1:]
+		switch kind {
+		case 'R':
+			value[name], shape = map[string]any{}, rest
+		case 'F':
+			if len(rest) == 0 {
+				return nil, false
+			}
+			value[name], shape = placeholderOf(rest[:1]), rest[1:]
+		case 'L':
+			m, j := binary.Uvarint(rest)
+			if j <= 0 {
+				return nil, false
+			}
+			items := make([]any, m)
+			for i := range items {
+				items[i] = map[string]any{}
+			}
+			value[name], shape = items, rest[j:]
+		case 'V':
+			m, j := binary.Uvarint(rest)
+			if j <= 0 || uint64(len(rest)-j) < m {
+				return nil, false
+			}
+			v, ok := decodeExact(rest[j : j+int(m)])
+			if !ok {
+				return nil, false
+			}
+			value[name], shape = v, rest[j+int(m):]
+		default:
+			return nil, false
 		}
-		value[name] = placeholderOf(raw)
-		*shape = append(*shape, 'F', raw[0])
-		return len(raw)
 	}
-	v, ok := decodeExact(raw)
-	if !ok {
-		return -1
-	}
-	value[name] = v
-	*shape = append(binary.AppendUvarint(append(*shape, 'V'), uint64(len(raw))), raw...)
-	return len(raw)
+	return value, true
 }
 
 // placeholderOf stands in the envelope for a field checked on its own: null stays null (a writeOnly
 // property may be null in an answer), anything else is a value that is there.
 func placeholderOf(raw []byte) any {
-	if string(raw) == "null" {
+	if raw[0] == 'n' { // null: the only JSON value that starts with n
 		return nil
 	}
 	return true
