@@ -1,13 +1,11 @@
 package mockserver
 
 import (
-	"bytes"
 	"encoding/json"
 	"mime"
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -392,124 +390,6 @@ func redactBody(body []byte, contentType string, limit int) (string, bool) {
 		return string(body[:limit]), true
 	}
 	return string(body), false
-}
-
-// secretMarkers are the words Sensitive looks for inside a name.
-var secretMarkers = [][]byte{[]byte("secret"), []byte("password"), []byte("passwd"), []byte("token"),
-	[]byte("api_key"), []byte("apiKey"), []byte("api-key")}
-
-// Two non-ASCII letters lower-case to ASCII ones (KELVIN SIGN to k, LATIN CAPITAL LETTER I WITH DOT
-// ABOVE to i), as Sensitive's strings.ToLower does.
-const (
-	kelvinSign = "\u212a"
-	dottedI    = "\u0130"
-)
-
-// mightHoldSecret is a cheap test that keeps the JSON walk off bodies without a sensitive key: a
-// case-insensitive search for the markers in one pass, without copying the body. A body with one of
-// the two non-ASCII letters that lower-case to ASCII takes the exact, slower test.
-func mightHoldSecret(body []byte) bool {
-	if bytes.Contains(body, []byte(kelvinSign)) || bytes.Contains(body, []byte(dottedI)) {
-		lower := bytes.ToLower(body)
-		for _, m := range secretMarkers {
-			if bytes.Contains(lower, bytes.ToLower(m)) {
-				return true
-			}
-		}
-		return false
-	}
-	for i, c := range body {
-		// A cheap look at the next letter keeps the full comparison off most letters.
-		if i+1 >= len(body) {
-			break
-		}
-		next := body[i+1] | 0x20
-		switch c | 0x20 {
-		case 's':
-			if next == 'e' && hasPrefixFold(body[i:], "secret") {
-				return true
-			}
-		case 'p':
-			if next == 'a' && (hasPrefixFold(body[i:], "password") || hasPrefixFold(body[i:], "passwd")) {
-				return true
-			}
-		case 't':
-			if next == 'o' && hasPrefixFold(body[i:], "token") {
-				return true
-			}
-		case 'a':
-			if next == 'p' && (hasPrefixFold(body[i:], "api_key") || hasPrefixFold(body[i:], "apikey") || hasPrefixFold(body[i:], "api-key")) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// jsonMightHoldSecret is mightHoldSecret for a JSON body, whose keys are redacted by their decoded
-// names: a key may spell a name with escapes ("pass\u0077ord" is "password"), so a body with an
-// escaped letter takes the walk, and so does one with a name Sensitive takes whole (code, cookie,
-// authorization).
-func jsonMightHoldSecret(body []byte) bool {
-	if mightHoldSecret(body) || escapesALetter(body) {
-		return true
-	}
-	if bytes.Contains(body, []byte(kelvinSign)) || bytes.Contains(body, []byte(dottedI)) {
-		return true // the walk lower-cases the names as Sensitive does
-	}
-	for i, c := range body {
-		switch c | 0x20 {
-		case '"':
-			if hasPrefixFold(body[i:], `"code"`) {
-				return true
-			}
-		case 'c':
-			if hasPrefixFold(body[i:], "cookie") {
-				return true
-			}
-		case 'a':
-			if hasPrefixFold(body[i:], "authorization") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// escapesALetter reports whether body has a \uXXXX escape of a character a sensitive name can hold:
-// an ASCII letter, '-', '_', or one of the two letters that lower-case to ASCII. The escapes that
-// encoders write for '<', '>', '&' and control characters keep the fast path.
-func escapesALetter(body []byte) bool {
-	for {
-		i := bytes.Index(body, []byte(`\u`))
-		if i < 0 || len(body) < i+6 {
-			return false
-		}
-		r, err := strconv.ParseUint(string(body[i+2:i+6]), 16, 32)
-		switch {
-		case err != nil:
-		case 'a' <= r|0x20 && r|0x20 <= 'z', r == '-', r == '_', r == 0x212a, r == 0x0130:
-			return true
-		}
-		body = body[i+2:]
-	}
-}
-
-// hasPrefixFold reports whether b starts with the lower-case ASCII word, ignoring ASCII case.
-func hasPrefixFold(b []byte, word string) bool {
-	if len(b) < len(word) {
-		return false
-	}
-	for i := 0; i < len(word); i++ {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != word[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func redactJSON(v any) any {

@@ -29,9 +29,17 @@ type textSlot struct {
 	hash  uint64
 	ct    string
 	limit int
-	raw   []byte
+	raw   []byte // the body, when the text is not the body itself (redacted, cut)
 	text  string
 	cut   bool
+}
+
+// holds reports whether the slot is the text of body.
+func (s *textSlot) holds(body []byte) bool {
+	if s.raw == nil {
+		return s.text == string(body)
+	}
+	return bytes.Equal(s.raw, body)
 }
 
 func newTextCache() *textCache { return &textCache{seed: maphash.MakeSeed()} }
@@ -50,14 +58,17 @@ func (c *textCache) text(body []byte, contentType string, limit int) (string, bo
 		c.slots = new([textCacheSlots]textSlot)
 	}
 	slot := &c.slots[h%textCacheSlots]
-	if slot.hash == h && slot.ct == contentType && slot.limit == limit && bytes.Equal(slot.raw, body) {
+	if slot.hash == h && slot.ct == contentType && slot.limit == limit && slot.holds(body) {
 		text, cut := slot.text, slot.cut
 		c.mu.Unlock()
 		return text, cut
 	}
 	c.mu.Unlock()
 	text, cut := redactBody(body, contentType, limit)
-	raw := bytes.Clone(body)
+	var raw []byte
+	if text != string(body) { // the text is not the body itself: keep the body to compare with
+		raw = bytes.Clone(body)
+	}
 	c.mu.Lock()
 	*slot = textSlot{hash: h, ct: contentType, limit: limit, raw: raw, text: text, cut: cut}
 	c.mu.Unlock()
