@@ -188,22 +188,13 @@ func TestFaultsSeedRepeats(t *testing.T) {
 
 // mightHoldSecret finds what a search in the lower-cased body finds, without lower-casing the body.
 func TestMightHoldSecretMatchesLowerCaseSearch(t *testing.T) {
-	slow := func(body []byte) bool {
-		lower := bytes.ToLower(body)
-		for _, m := range secretMarkers {
-			if bytes.Contains(lower, bytes.ToLower(m)) {
-				return true
-			}
-		}
-		return false
-	}
 	for _, body := range []string{
 		"", "secret", "SECRET", "xSeCrEtx", "secre", "password", "PassWord1", "token", "TOKEN", "tokn",
 		"api_key", "API_KEY", "apikey", "ApiKey", "api-key", "API-Key", "api key", "passwd", "PASSWD", "passw", `{"name":"Kari","email":"k@x.no"}`,
 		"to\u212aen", "api\u212aey", "\u0130", "p\u00e5ssword", "s\u00e9cret", "pass\x00word", "tok", "apik",
 		"<x><Token>v</Token></x>", "grant_type=client_credentials&client_id=c", strings.Repeat("a", 100) + "Secret",
 	} {
-		if got, want := mightHoldSecret([]byte(body)), slow([]byte(body)); got != want {
+		if got, want := mightHoldSecret([]byte(body)), referenceTextScan([]byte(body)); got != want {
 			t.Errorf("mightHoldSecret(%q) = %v, lower-case search says %v", body, got, want)
 		}
 	}
